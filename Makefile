@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: MIT
+# berth: one plain Makefile. Every output goes under $(BUILD); sources are
+# globbed per folder, so a new .c file needs no edit here.
+
+BUILD    ?= build
+MANIFEST ?= examples/demo.yaml
+VERSION  := $(shell cat VERSION)
+
+CC       ?= gcc
+MUSLCC   ?= musl-gcc
+WARN     := -Wall -Wextra -Werror
+CFLAGS   := -std=gnu11 -O2 -g -MMD -MP $(WARN) -D_GNU_SOURCE -DBERTH_VERSION='"$(VERSION)"'
+HARDEN   := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
+LDHARDEN := -pie -Wl,-z,relro,-z,now
+
+# lib/: shared by every glibc program and by the unit tests.
+LIB_SRC  := $(wildcard lib/*.c)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+LIBBERTH := $(BUILD)/libberth.a
+LIBS     := -lyaml
+
+# Programs linked against glibc and Debian's libraries; a folder without
+# sources yet builds nothing.
+PROGS    := $(foreach d,supervisor netsetup,$(if $(wildcard $(d)/*.c),$(BUILD)/$(d)))
+SUPERVISOR_LIBS := -lcap -lseccomp -lmnl -lnftnl -lsodium
+NETSETUP_LIBS   := -lmnl -lnftnl
+# Unit tests and the fuzzer may touch any lib/ file, so they link every library.
+ALL_LIBS        := $(LIBS) -lmnl -lnftnl
+
+UNIT_SRC := $(wildcard tests/unit/*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
+
+.PHONY: all deps kernel image run test test-unit test-host test-vm fuzz clean
+all: $(BUILD)/init $(BUILD)/berthctl $(PROGS)
+
+deps:
+	@scripts/deps
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(HARDEN) -Ilib -c -o $@ $<
+
+$(LIBBERTH): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/berthctl: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard ctl/*.c)) $(LIBBERTH)
+	$(CC) $(LDHARDEN) -o $@ $^ $(LIBS)
+
+$(BUILD)/supervisor: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard supervisor/*.c)) $(LIBBERTH)
+	$(CC) $(LDHARDEN) -o $@ $^ $(LIBS) $(SUPERVISOR_LIBS)
+
+$(BUILD)/netsetup: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard netsetup/*.c)) $(LIBBERTH)
+	$(CC) $(LDHARDEN) -o $@ $^ $(LIBS) $(NETSETUP_LIBS)
+
+# init is PID 1: static musl, no libraries. The kernel UAPI headers it needs
+# come from a private copy of Debian's linux-libc-dev headers so that no glibc
+# header ever enters the musl build.
+KHEADERS := $(BUILD)/kheaders
+$(KHEADERS)/.stamp:
+	@rm -rf $(KHEADERS) && mkdir -p $(KHEADERS)
+	cp -r /usr/include/linux /usr/include/asm-generic $(KHEADERS)/
+	cp -r /usr/include/x86_64-linux-gnu/asm $(KHEADERS)/asm
+	@touch $@
+
+$(BUILD)/init: $(wildcard init/*.c init/*.h) $(KHEADERS)/.stamp
+	$(MUSLCC) -static -std=gnu11 -Os -g $(WARN) -D_GNU_SOURCE -DBERTH_VERSION='"$(VERSION)"' \
+		-fstack-protector-strong -isystem $(KHEADERS) -o $@ $(filter %.c,$^)
+
+$(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/check.h $(LIBBERTH)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Ilib -Itests/unit -DSRCDIR='"$(CURDIR)"' -o $@ $< $(LIBBERTH) $(ALL_LIBS)
+
+# The kernel is built from Debian's linux-source-6.1 and cached outside the
+# checkout (see docs/kernel.md).
+kernel: deps
+	kernel-config/build-kernel $(BUILD)
+
+# The busybox container image the demo and the tests run, made from Debian's
+# busybox-static (no image binaries are committed).
+$(BUILD)/images/busybox: tests/images/mkbusybox
+	tests/images/mkbusybox $@
+
+image: deps all kernel $(BUILD)/images/busybox
+	image/mkimage $(MANIFEST) $(BUILD)
+
+run: image
+	image/qemu-run $(BUILD)
+
+test: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) kernel
+	@tests/run unit host vm
+
+test-unit: all $(UNIT_BIN)
+	@tests/run unit
+
+test-host: deps all
+	@tests/run host
+
+test-vm: deps all kernel
+	@tests/run vm
+
+# libFuzzer with ASan and UBSan over the manifest parser. FUZZ_SECONDS bounds
+# the run; crashing inputs belong in tests/fuzz/regress/, which `make test`
+# replays.
+FUZZ_SECONDS ?= 600
+FUZZ_CFLAGS  := -g -O1 -std=gnu11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+$(BUILD)/fuzz/manifest: tests/fuzz/manifest.c $(LIB_SRC) $(wildcard lib/*.h)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -Ilib -o $@ tests/fuzz/manifest.c $(LIB_SRC) $(ALL_LIBS)
+
+fuzz: deps $(BUILD)/fuzz/manifest
+	@mkdir -p $(BUILD)/fuzz/corpus $(BUILD)/fuzz/crashes
+	$(BUILD)/fuzz/manifest -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+		-dict=tests/fuzz/manifest.dict -artifact_prefix=$(BUILD)/fuzz/crashes/ \
+		$(BUILD)/fuzz/corpus tests/fuzz/seeds tests/manifests/bad
+
+clean:
+	rm -rf $(BUILD)
+
+# Header dependencies written by -MMD.
+-include $(shell find $(BUILD)/obj $(BUILD)/tests -name '*.d' 2>/dev/null)
