@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/* berthctl: the operator's tool; hands each command to its own file. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ctl.h"
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *usage;
+	const char *help;
+} commands[] = {
+    {"validate", cmd_validate, "validate FILE...", "check host manifests"},
+    {"show", cmd_show, "show --json FILE", "print a manifest, defaults filled in, as JSON"},
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: berthctl COMMAND [ARGUMENTS]\n"
+		   "       berthctl --help | --version\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-20s %s\n", commands[i].usage, commands[i].help);
+}
+
+int
+ctl_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "berthctl: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	usage(stderr);
+	return EXIT_USAGE;
+}
+
+void
+ctl_report(const struct diag *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		const struct diag_entry *e = &d->v[i];
+
+		if (e->line)
+			fprintf(stderr, "berthctl: %s:%u:%u: %s\n", d->file, e->line, e->col,
+				e->msg);
+		else
+			fprintf(stderr, "berthctl: %s: %s\n", d->file, e->msg);
+	}
+	if (d->dropped)
+		fprintf(stderr, "berthctl: %s: %zu more errors not shown\n", d->file, d->dropped);
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 2)
+		return ctl_usage_error("no command given");
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("berthctl %s\n", BERTH_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	return ctl_usage_error("unknown command \"%s\"", argv[1]);
+}
