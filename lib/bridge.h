@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/* The container bridge: berth0, one veth pair per container, stable addresses. */
+#ifndef BERTH_BRIDGE_H
+#define BERTH_BRIDGE_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "netaddr.h"
+#include "netlink.h"
+
+#define BRIDGE_NAME "berth0"
+/* The name of a container's interface inside its network namespace. */
+#define BRIDGE_INNER_NAME "eth0"
+
+struct bridge {
+	const char *name;	 /* BRIDGE_NAME */
+	struct ip_prefix subnet; /* IPv4; the bridge has its first address */
+	bool icc;		 /* may containers reach each other? */
+};
+
+/* The bridge's own address: the subnet's first, 172.31.0.1/24. */
+void bridge_gateway(const struct bridge *br, struct ip_prefix *out);
+
+/*
+ * The address of container name: a hash of the name picks a host address
+ * (neither the network, the bridge's, nor the broadcast address); one in
+ * used[] makes it try the next, so the same name with the same neighbours
+ * gets the same address on every start. Returns -1 when the subnet has no
+ * free address left or is not an IPv4 subnet with room for one.
+ */
+int bridge_addr_alloc(const struct bridge *br, const char *name, const struct ip_addr *used,
+		      size_t n_used, struct ip_prefix *out);
+
+/* The host end of container name's veth pair: "vb" and 8 hex digits of a
+ * hash of the name, as interface names are limited to 15 bytes. */
+void bridge_host_ifname(const char *name, char out[IF_NAMESIZE]);
+
+/* Creates the bridge unless there, gives it its address and sets it up. */
+int bridge_ensure(struct nl *nl, const struct bridge *br, bool *changed);
+
+/*
+ * Connects the network namespace netns_fd (of container name) to the
+ * bridge: a veth pair whose inner end is created in that namespace as
+ * eth0, with *addr (from bridge_addr_alloc) and a default route via the
+ * bridge; the host end joins the bridge, isolated unless br->icc. A host
+ * end left from an earlier start of the container is replaced. Errors, in
+ * nl->err, name the container's interface and the operation.
+ */
+int bridge_attach(struct nl *nl, const struct bridge *br, const char *name, int netns_fd,
+		  const struct ip_prefix *addr);
+
+/* Removes the container's veth pair (both ends go together). */
+int bridge_detach(struct nl *nl, const char *name, bool *changed);
+
+#endif
