@@ -1,0 +1,379 @@
+/* SPDX-License-Identifier: MIT */
+/* main.c: the supervisor's command line and its single-threaded epoll loop
+ * over a signalfd, the containers' pidfds, timerfds and output pipes. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "paths.h"
+#include "supervisor.h"
+
+/* One write per line, so lines of the supervisor and of containers never
+ * interleave mid-line on the console. */
+static void
+say_line(const char *prefix, const char *text, size_t len)
+{
+	char line[4096 + 128];
+	int n = snprintf(line, sizeof line, "%s: %.*s\n", prefix, (int)len, text);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof line) {
+		n = sizeof line;
+		line[n - 1] = '\n';
+	}
+	for (ssize_t off = 0, w; off < n; off += w) {
+		w = write(STDOUT_FILENO, line + off, (size_t)(n - off));
+		if (w < 0 && errno != EINTR)
+			return;
+		if (w < 0)
+			w = 0;
+	}
+}
+
+void
+sv_say(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	say_line("supervisor", msg, strlen(msg));
+}
+
+static void __attribute__((noreturn, format(printf, 2, 3))) die(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("supervisor: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(code);
+}
+
+int
+sv_watch(struct sv *sv, int fd, struct watch *w)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = w};
+	return epoll_ctl(sv->epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+/* Closing an fd removes it from the epoll set (no dup of it exists). */
+void
+sv_unwatch(struct sv *sv, int *fd)
+{
+	(void)sv;
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+int
+sv_timer_arm(struct instance *c, uint64_t ms)
+{
+	struct itimerspec it = {.it_value = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000}};
+	return timerfd_settime(c->timerfd, 0, &it, NULL);
+}
+
+/* Prints each complete line; a line longer than the buffer is cut into
+ * buffer-sized pieces rather than holding the container back. */
+static void
+out_flush(struct instance *c, struct outbuf *o, bool all)
+{
+	size_t start = 0;
+	for (size_t i = 0; i < o->len; i++) {
+		if (o->buf[i] == '\n') {
+			say_line(c->spec.name, o->buf + start, i - start);
+			start = i + 1;
+		}
+	}
+	if ((all || start == 0) && o->len == sizeof o->buf) {
+		say_line(c->spec.name, o->buf, o->len);
+		start = o->len;
+	} else if (all && start < o->len) {
+		say_line(c->spec.name, o->buf + start, o->len - start);
+		start = o->len;
+	}
+	memmove(o->buf, o->buf + start, o->len - start);
+	o->len -= start;
+}
+
+/* Reads what the pipe holds now; at EOF, prints the rest and closes it. */
+static void
+out_read(struct sv *sv, struct instance *c, struct outbuf *o)
+{
+	while (o->fd >= 0) {
+		ssize_t r = read(o->fd, o->buf + o->len, sizeof o->buf - o->len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && errno == EAGAIN)
+			return;
+		if (r <= 0) {
+			out_flush(c, o, true);
+			sv_unwatch(sv, &o->fd);
+			return;
+		}
+		o->len += (size_t)r;
+		out_flush(c, o, false);
+	}
+}
+
+static void
+on_exec_pipe(struct sv *sv, struct instance *c)
+{
+	int r = spawn_read_exec_error(c);
+	if (r < 0)
+		return;
+	sv_unwatch(sv, &c->execfd);
+	/* A failure is told once, with the exit that follows it. */
+	if (r == 0)
+		sv_event(sv, c, EV_EXEC_OK, 0);
+}
+
+static void
+on_pidfd(struct sv *sv, struct instance *c)
+{
+	siginfo_t si = {0};
+
+	while (waitid(P_PIDFD, (id_t)c->pidfd, &si, WEXITED) < 0) {
+		if (errno != EINTR) {
+			sv_say("container %s: waitid: %s", c->spec.name, strerror(errno));
+			return;
+		}
+	}
+	/* PID 1 of a pid namespace is reaped only after every other process
+	 * of it: the pipes hold all the output there will be, and the exec
+	 * report, if any, is already written. Drain them first so the exit
+	 * message comes after the container's last line. */
+	if (c->execfd >= 0)
+		on_exec_pipe(sv, c);
+	out_read(sv, c, &c->out);
+	out_read(sv, c, &c->err);
+	int status = si.si_code == CLD_EXITED ? (si.si_status & 0xff) << 8 : si.si_status & 0x7f;
+	spawn_close(sv, c);
+	sv_event(sv, c, EV_EXIT, status);
+	if (sv->shutting_down)
+		sv_stop_all(sv);
+}
+
+static void
+on_signal(struct sv *sv)
+{
+	struct signalfd_siginfo si;
+	ssize_t r = read(sv->sigfd, &si, sizeof si);
+	if (r != sizeof si)
+		return;
+	if ((si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) && !sv->shutting_down) {
+		sv_say("SIG%s: stopping all containers", sigabbrev_np((int)si.ssi_signo));
+		sv_stop_all(sv);
+	}
+}
+
+static void
+dispatch(struct sv *sv, struct watch *w)
+{
+	struct instance *c = w->c;
+	uint64_t ticks;
+
+	switch (w->kind) {
+	case W_SIGNAL:
+		on_signal(sv);
+		break;
+	case W_PIDFD:
+		if (c->pidfd >= 0)
+			on_pidfd(sv, c);
+		break;
+	case W_EXEC:
+		if (c->execfd >= 0)
+			on_exec_pipe(sv, c);
+		break;
+	case W_TIMER:
+		if (read(c->timerfd, &ticks, sizeof ticks) == sizeof ticks)
+			sv_event(sv, c, EV_TIMER, 0);
+		break;
+	case W_OUT:
+		out_read(sv, c, w == &c->out.w ? &c->out : &c->err);
+		break;
+	case W_HEALTH_TIMER:
+		if (read(c->h_timerfd, &ticks, sizeof ticks) == sizeof ticks)
+			health_on_timer(sv, c);
+		break;
+	case W_HEALTH_PIDFD:
+		if (c->h_pidfd >= 0)
+			health_on_exit(sv, c);
+		break;
+	}
+}
+
+struct options {
+	const char *manifest, *images, *cgroot;
+	struct sv_paths paths;
+};
+
+static void
+usage(void)
+{
+	fputs("usage: supervisor [--manifest FILE] [--images DIR] [--cgroup-root DIR] [--run-dir "
+	      "DIR]\n"
+	      "                  [--volumes DIR] [--data-dir DIR] [--resolv-conf FILE]\n",
+	      stderr);
+	exit(2);
+}
+
+static void
+parse_args(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+	    {"manifest", required_argument, NULL, 'm'},
+	    {"images", required_argument, NULL, 'i'},
+	    {"cgroup-root", required_argument, NULL, 'c'},
+	    {"run-dir", required_argument, NULL, 'r'},
+	    {"volumes", required_argument, NULL, 'v'},
+	    {"data-dir", required_argument, NULL, 'd'},
+	    {"resolv-conf", required_argument, NULL, 'n'},
+	    {0},
+	};
+	int opt;
+
+	*o = (struct options){
+	    .images = "/usr/share/berth/images",
+	    .cgroot = "/sys/fs/cgroup/berth",
+	    .paths = {VOLUME_DIR, BIND_DIR, "/run/berth/resolv.conf", "/run/berth/rootfs"},
+	};
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'm':
+			o->manifest = optarg;
+			break;
+		case 'i':
+			o->images = optarg;
+			break;
+		case 'c':
+			o->cgroot = optarg;
+			break;
+		case 'r':
+			o->paths.rundir = optarg;
+			break;
+		case 'v':
+			o->paths.volumes = optarg;
+			break;
+		case 'd':
+			o->paths.data = optarg;
+			break;
+		case 'n':
+			o->paths.resolv_conf = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	if (!o->manifest)
+		o->manifest = manifest_default_path();
+}
+
+static void
+setup_containers(struct sv *sv)
+{
+	for (size_t i = 0; i < sv->n; i++) {
+		struct instance *c = &sv->c[i];
+		c->state = CS_WAITING;
+		c->pidfd = c->execfd = c->cgfd = c->out.fd = c->err.fd = -1;
+		c->h_timerfd = c->h_pidfd = c->h_outfd = -1;
+		c->w_htimer = (struct watch){W_HEALTH_TIMER, c};
+		c->w_hpidfd = (struct watch){W_HEALTH_PIDFD, c};
+		c->w_pidfd = (struct watch){W_PIDFD, c};
+		c->w_exec = (struct watch){W_EXEC, c};
+		c->w_timer = (struct watch){W_TIMER, c};
+		c->out.w = (struct watch){W_OUT, c};
+		c->err.w = (struct watch){W_OUT, c};
+		c->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+		if (c->timerfd < 0 || sv_watch(sv, c->timerfd, &c->w_timer) < 0)
+			die(111, "timerfd: %s", strerror(errno));
+		if (c->spec.m->health.kind == HEALTH_NONE)
+			continue;
+		c->h_timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+		if (c->h_timerfd < 0 || sv_watch(sv, c->h_timerfd, &c->w_htimer) < 0)
+			die(111, "timerfd: %s", strerror(errno));
+	}
+}
+
+static void
+setup(struct sv *sv, const struct options *o)
+{
+	char err[512];
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
+		die(111, "sigprocmask: %s", strerror(errno));
+	signal(SIGPIPE, SIG_IGN);
+	if (spec_load(sv, o->manifest, o->images) < 0)
+		exit(1);
+	if (sc_default_compile(err, sizeof err) < 0)
+		die(111, "%s", err);
+	if ((sv->cgroot_fd = cg_root_open(o->cgroot, err, sizeof err)) < 0)
+		die(111, "%s", err);
+	if (!cg_has_pids(sv->cgroot_fd))
+		sv_say("warning: %s has no pids controller: pids limits are not applied",
+		       o->cgroot);
+	if (mkdir(o->paths.rundir, 0700) < 0 && errno != EEXIST)
+		die(111, "%s: %s", o->paths.rundir, strerror(errno));
+	sv->cgroot = o->cgroot;
+	sv->paths = o->paths;
+	if (sv->has_bridge) {
+		sv->br = (struct bridge){BRIDGE_NAME, sv->manifest.network.bridge.subnet,
+					 sv->manifest.network.bridge.icc};
+		if (nl_open(&sv->nl) < 0)
+			die(111, "rtnetlink: %s", sv->nl.err);
+	}
+	sv->devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	sv->epfd = epoll_create1(EPOLL_CLOEXEC);
+	sv->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	sv->w_signal = (struct watch){W_SIGNAL, NULL};
+	if (sv->devnull < 0 || sv->epfd < 0 || sv->sigfd < 0 ||
+	    sv_watch(sv, sv->sigfd, &sv->w_signal) < 0)
+		die(111, "setup: %s", strerror(errno));
+	setup_containers(sv);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	struct sv sv = {0};
+	struct epoll_event ev[32];
+
+	parse_args(argc, argv, &o);
+	setup(&sv, &o);
+	sv_say("supervisor %s: %zu containers", BERTH_VERSION, sv.n);
+	sv_start_ready(&sv);
+	while (!(sv.shutting_down && sv_all_down(&sv))) {
+		int n = epoll_wait(sv.epfd, ev, 32, -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			die(111, "epoll_wait: %s", strerror(errno));
+		for (int i = 0; i < n; i++)
+			dispatch(&sv, ev[i].data.ptr);
+	}
+	sv_say("all containers stopped");
+	return 0;
+}

@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: MIT */
+/* supervisor.h: the container model the runtime works on, and the interfaces
+ * between the supervisor's files (one section per file). */
+#ifndef BERTH_SUPERVISOR_H
+#define BERTH_SUPERVISOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "bridge.h"
+#include "manifest.h"
+
+/* What to run: the manifest's container (lib/manifest.h) plus what the
+ * supervisor derives from it at load (see spec.c); never changed after. */
+struct container_spec {
+	const struct container *m; /* owned by struct sv's manifest */
+	const char *name;	   /* m->name */
+	char *image;		   /* absolute path of the image's root directory */
+	char **argv;		   /* entrypoint + command, NULL-terminated */
+	char **env;		   /* "KEY=VALUE", PATH added when missing */
+};
+
+/* Where the host side of volumes and files lives; options of the program. */
+struct sv_paths {
+	const char *volumes;	 /* named volumes: <volumes>/<name> */
+	const char *data;	 /* replaces BIND_DIR in bind sources */
+	const char *resolv_conf; /* copied into bridge and host containers */
+	const char *rundir;	 /* scratch directory for the containers' roots */
+};
+
+/* Lifecycle; restart.c is the only file that changes it. */
+enum cstate {
+	CS_WAITING,  /* not started yet: waits for its dependencies */
+	CS_STARTING, /* cloned, exec not confirmed yet */
+	CS_RUNNING,
+	CS_STOPPING,   /* stop signal sent, grace timer armed */
+	CS_BACKOFF,    /* exited, restart timer armed */
+	CS_CRASH_LOOP, /* like BACKOFF, after too many quick failures in a row */
+	CS_EXITED,     /* exited, the restart policy says no more */
+	CS_STOPPED,    /* stopped on request */
+	CS_NSTATES
+};
+
+enum cevent {
+	EV_START,   /* dependencies are up (or there are none) */
+	EV_EXEC_OK, /* the command is running */
+	EV_EXIT,    /* PID 1 of the container was reaped */
+	EV_TIMER,   /* the container's timer expired */
+	EV_STOP,    /* a stop was requested */
+	EV_NEVENTS
+};
+
+/* Health of a running container with a healthcheck (HS_NONE without). */
+enum health_state { HS_NONE, HS_STARTING, HS_HEALTHY, HS_UNHEALTHY };
+
+enum watch_kind { W_SIGNAL, W_PIDFD, W_TIMER, W_EXEC, W_OUT, W_HEALTH_TIMER, W_HEALTH_PIDFD };
+
+struct instance;
+
+/* What an epoll event points at. */
+struct watch {
+	enum watch_kind kind;
+	struct instance *c;
+};
+
+/* One output stream of a container, split into lines for the console. */
+struct outbuf {
+	int fd;
+	struct watch w;
+	size_t len;
+	char buf[4096];
+};
+
+struct instance {
+	struct container_spec spec;
+	enum cstate state;
+	pid_t pid;
+	int pidfd, execfd, timerfd, cgfd;
+	struct watch w_pidfd, w_exec, w_timer;
+	struct outbuf out, err;
+	char exec_error[256]; /* why the child failed before exec, or "" */
+	struct timespec started;
+	unsigned restarts;	 /* restarts since the supervisor started it */
+	unsigned quick_failures; /* exits in a row after a short run */
+	unsigned backoff_ms;
+	/* Health check (health.c): one timerfd for the interval and the
+	 * timeout, the running check's pidfd and output pipe. */
+	enum health_state health;
+	int h_timerfd, h_pidfd, h_outfd;
+	struct watch w_htimer, w_hpidfd;
+	unsigned h_failures;	/* in a row */
+	char h_output[512];	/* the last check's output, one line */
+	int last_status;	/* of the last exit, as waitpid's; -1: failed to start */
+	bool attached;		/* has a veth pair on the bridge */
+	struct ip_prefix addr;	/* on the bridge, while attached */
+	struct instance **deps; /* deps[i] for spec.m->depends_on[i] */
+	size_t ndeps;
+};
+
+struct sv {
+	int epfd, sigfd, devnull;
+	struct watch w_signal;
+	struct instance *c;
+	size_t n;
+	struct manifest manifest;
+	const char *cgroot; /* cgroup v2 directory the containers go under */
+	struct sv_paths paths;
+	int cgroot_fd;
+	bool has_bridge;  /* some container uses network_mode bridge */
+	struct bridge br; /* from the manifest's network.bridge */
+	struct nl nl;	  /* rtnetlink in the host's namespace, for the bridge */
+	bool shutting_down;
+};
+
+/* spec.c: the manifest's containers as instances the supervisor runs. */
+int spec_load(struct sv *sv, const char *file, const char *images);
+
+/* cgroup.c: cgroup v2 directories, limits and cgroup.kill. */
+int cg_root_open(const char *path, char *err, size_t errlen);
+int cg_create(int rootfd, const struct container_spec *s, char *err, size_t errlen);
+bool cg_has_pids(int rootfd);
+int cg_kill(int cgfd);
+int cg_remove(int rootfd, const char *name);
+
+/* seccomp.c: the default profile, compiled once. */
+int sc_default_compile(char *err, size_t errlen);
+int sc_install(void);
+
+/* caps.c: capabilities in the child (the set itself is the manifest's). */
+uint64_t caps_supported(uint64_t set);
+int caps_bound(uint64_t set);
+int caps_set(uint64_t set);
+
+/* mounts.c: the container's root, /dev, /proc, /sys, then pivot_root. */
+int mounts_setup(const struct container_spec *s, const struct sv_paths *p, const char **what);
+
+/* net.c: the container's network: loopback in the child, the bridge in the
+ * supervisor. */
+int net_lo_up(void);
+int net_attach(struct sv *sv, struct instance *c, char *err, size_t errlen);
+void net_detach(struct sv *sv, struct instance *c);
+
+/* spawn.c: one clone3 per start, the child's setup, the exec error pipe. */
+int spawn_container(struct sv *sv, struct instance *c, char *err, size_t errlen);
+int spawn_read_exec_error(struct instance *c);
+void spawn_close(struct sv *sv, struct instance *c);
+
+int spawn_probe(struct sv *sv, struct instance *c, int out, int *pidfd, char *err, size_t errlen);
+
+/* health.c: health checks of running containers. */
+void health_start(struct sv *sv, struct instance *c);
+void health_stop(struct sv *sv, struct instance *c);
+void health_on_timer(struct sv *sv, struct instance *c);
+void health_on_exit(struct sv *sv, struct instance *c);
+const char *health_str(enum health_state h);
+
+/* restart.c: the lifecycle state machine. */
+void sv_event(struct sv *sv, struct instance *c, enum cevent ev, int status);
+const char *cstate_str(enum cstate st);
+void sv_start_ready(struct sv *sv);
+void sv_stop_all(struct sv *sv);
+bool sv_all_down(const struct sv *sv);
+
+/* main.c: messages and the loop's bookkeeping. */
+void sv_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int sv_watch(struct sv *sv, int fd, struct watch *w);
+void sv_unwatch(struct sv *sv, int *fd);
+int sv_timer_arm(struct instance *c, uint64_t ms);
+
+#endif
