@@ -10,12 +10,14 @@
 #include <libnftnl/common.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
+#include <libnftnl/set.h>
 #include <libnftnl/table.h>
 #include <libnftnl/udata.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
+#include <linux/rtnetlink.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -114,14 +116,20 @@ ex(struct rb *rb, const char *name)
 }
 
 static void
-e_meta(struct rb *rb, uint32_t key)
+e_meta_reg(struct rb *rb, uint32_t key, uint32_t dreg)
 {
 	struct nftnl_expr *e = ex(rb, "meta");
 
 	if (!e)
 		return;
 	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, dreg);
+}
+
+static void
+e_meta(struct rb *rb, uint32_t key)
+{
+	e_meta_reg(rb, key, NFT_REG_1);
 }
 
 static void
@@ -137,7 +145,7 @@ e_cmp(struct rb *rb, uint32_t op, const void *data, uint32_t len)
 }
 
 static void
-e_payload(struct rb *rb, uint32_t base, uint32_t offset, uint32_t len)
+e_payload_reg(struct rb *rb, uint32_t base, uint32_t offset, uint32_t len, uint32_t dreg)
 {
 	struct nftnl_expr *e = ex(rb, "payload");
 
@@ -146,7 +154,13 @@ e_payload(struct rb *rb, uint32_t base, uint32_t offset, uint32_t len)
 	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, base);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, offset);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, dreg);
+}
+
+static void
+e_payload(struct rb *rb, uint32_t base, uint32_t offset, uint32_t len)
+{
+	e_payload_reg(rb, base, offset, len, NFT_REG_1);
 }
 
 /* reg1 = reg1 & mask (the xor with zeros is how nft spells a plain and). */
@@ -555,10 +569,194 @@ add_nat(struct fwb *b, const struct firewall_config *cfg)
 	rule_end(&rb, "masquerade containers");
 }
 
-/* Builds the whole batch: the table is added, deleted and added again, so
- * that it is replaced whether or not it existed, in one transaction. */
+/* ---- published ports: two maps the supervisor fills ---- */
+
+/* nft's type of a concatenation: the types of its fields, 6 bits each. */
+#define TYPE_BITS 6
+#define T_IPV4 7
+#define T_PROTO 12
+#define T_SERVICE 13
+/* A lookup reads a concatenation from consecutive 32-bit registers, each
+ * field padded to 4 bytes; the map's keys and values are laid out the same. */
+#define PUB_DATA_TYPE ((T_IPV4 << TYPE_BITS) | T_SERVICE)
+#define PUB_DATA_LEN 8
+/* Elements per message: one message stays well under MSG_MAX. */
+#define PUB_CHUNK 128
+
+struct pub_map {
+	const char *name;
+	uint32_t id; /* lets the rules of the same batch name the new map */
+	uint32_t key_type, key_len;
+	bool by_ip; /* keyed by destination address too */
+};
+
+static const struct pub_map pub_maps[2] = {
+	{FIREWALL_MAP_PORTS, 1, (T_PROTO << TYPE_BITS) | T_SERVICE, 8, false},
+	{FIREWALL_MAP_PORTS_IP, 2, (((T_IPV4 << TYPE_BITS) | T_PROTO) << TYPE_BITS) | T_SERVICE, 12,
+	 true},
+};
+
+/* One element: key (address, protocol, port) and value (container
+ * address, port) as the registers hold them. */
+struct pub_elem {
+	unsigned char key[12];
+	unsigned char data[PUB_DATA_LEN];
+};
+
+/* Elements per map, pub_maps[i] <-> e[i]. */
+struct pub_elems {
+	struct pub_elem *e[2];
+	size_t n[2];
+};
+
+static void
+pub_elems_free(struct pub_elems *pe)
+{
+	free(pe->e[0]);
+	free(pe->e[1]);
+	memset(pe, 0, sizeof(*pe));
+}
+
+static void
+add_map(struct fwb *b, const struct pub_map *pm)
+{
+	struct nftnl_set *s = nftnl_set_alloc();
+	struct nlmsghdr *nlh;
+
+	if (!s) {
+		b->failed = true;
+		return;
+	}
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, FIREWALL_TABLE);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, pm->name);
+	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, NFPROTO_INET);
+	nftnl_set_set_u32(s, NFTNL_SET_ID, pm->id);
+	nftnl_set_set_u32(s, NFTNL_SET_FLAGS, NFT_SET_MAP);
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, pm->key_type);
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, pm->key_len);
+	nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE, PUB_DATA_TYPE);
+	nftnl_set_set_u32(s, NFTNL_SET_DATA_LEN, PUB_DATA_LEN);
+	nlh = fwb_msg(b, NFT_MSG_NEWSET, NLM_F_CREATE, "add map %s", pm->name);
+	nftnl_set_nlmsg_build_payload(nlh, s);
+	nftnl_set_free(s);
+	fwb_next(b);
+}
+
+/*
+ * meta nfproto ipv4 fib daddr type local [ip daddr != 127.0.0.0/8]
+ *     dnat ip to [ip daddr .] meta l4proto . th dport map @MAP
+ * Only traffic to the host's own addresses: a packet routed through the
+ * host keeps its destination whatever its port. Loopback destinations are
+ * left alone, since a DNAT'ed packet from 127.0.0.1 could not leave lo.
+ */
+static void
+add_pub_rule(struct fwb *b, const char *chain, const struct pub_map *pm, bool local_out)
+{
+	uint32_t local = RTN_LOCAL, reg = NFT_REG32_00;
+	const unsigned char lo_net[4] = {127, 0, 0, 0}, lo_mask[4] = {255, 0, 0, 0};
+	struct nftnl_expr *e;
+	char what[80];
+	struct rb rb = rule_start(b, chain);
+
+	m_nfproto(&rb, NFPROTO_IPV4);
+	if ((e = ex(&rb, "fib"))) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_FLAGS, NFTA_FIB_F_DADDR);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_DREG, NFT_REG_1);
+	}
+	e_cmp(&rb, NFT_CMP_EQ, &local, sizeof(local));
+	if (local_out) {
+		e_payload(&rb, NFT_PAYLOAD_NETWORK_HEADER, 16, 4);
+		e_and(&rb, lo_mask, 4);
+		e_cmp(&rb, NFT_CMP_NEQ, lo_net, 4);
+	}
+	if (pm->by_ip)
+		e_payload_reg(&rb, NFT_PAYLOAD_NETWORK_HEADER, 16, 4, reg++);
+	e_meta_reg(&rb, NFT_META_L4PROTO, reg++);
+	e_payload_reg(&rb, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, reg);
+	if ((e = ex(&rb, "lookup"))) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG32_00);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_DREG, NFT_REG32_00);
+		nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, pm->name);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SET_ID, pm->id);
+	}
+	if ((e = ex(&rb, "nat"))) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_TYPE, NFT_NAT_DNAT);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FAMILY, NFPROTO_IPV4);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFT_REG32_00);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_PROTO_MIN, NFT_REG32_01);
+	}
+	snprintf(what, sizeof(what), "dnat to map %s", pm->name);
+	rule_end(&rb, what);
+}
+
+/* Adds (type NFT_MSG_NEWSETELEM) or deletes elements of map pm, with their
+ * values when with_data. */
+static void
+put_elems(struct fwb *b, int type, const struct pub_map *pm, const struct pub_elem *v, size_t n,
+	  bool with_data)
+{
+	size_t i = 0;
+
+	/* No elements: no add; for a delete, the kernel's flush of the map. */
+	if (n == 0 && type == NFT_MSG_NEWSETELEM)
+		return;
+	do {
+		struct nftnl_set *s = nftnl_set_alloc();
+		struct nlmsghdr *nlh;
+
+		if (!s) {
+			b->failed = true;
+			return;
+		}
+		nftnl_set_set_str(s, NFTNL_SET_TABLE, FIREWALL_TABLE);
+		nftnl_set_set_str(s, NFTNL_SET_NAME, pm->name);
+		for (size_t j = i; j < n && j < i + PUB_CHUNK; j++) {
+			struct nftnl_set_elem *e = nftnl_set_elem_alloc();
+
+			if (!e) {
+				b->failed = true;
+				break;
+			}
+			nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, v[j].key, pm->key_len);
+			if (with_data)
+				nftnl_set_elem_set(e, NFTNL_SET_ELEM_DATA, v[j].data, PUB_DATA_LEN);
+			nftnl_set_elem_add(s, e);
+		}
+		nlh = fwb_msg(b, type, type == NFT_MSG_NEWSETELEM ? NLM_F_CREATE | NLM_F_EXCL : 0,
+			      type == NFT_MSG_NEWSETELEM ? "add elements to map %s"
+							 : "delete elements from map %s",
+			      pm->name);
+		nftnl_set_elems_nlmsg_build_payload(nlh, s);
+		nftnl_set_free(s);
+		fwb_next(b);
+	} while ((i += PUB_CHUNK) < n);
+}
+
+/* The published-port maps and the nat chains that look them up; keep
+ * carries the elements of the table being replaced over into the new one. */
+static void
+add_publish(struct fwb *b, const struct firewall_config *cfg, const struct pub_elems *keep)
+{
+	if (!cfg->bridge)
+		return;
+	add_map(b, &pub_maps[0]);
+	add_map(b, &pub_maps[1]);
+	/* Before the kernel's conntrack-based NAT decides (dstnat, -100). */
+	add_chain(b, "prerouting", "nat", NF_INET_PRE_ROUTING, -100, NF_ACCEPT);
+	add_chain(b, "output", "nat", NF_INET_LOCAL_OUT, -100, NF_ACCEPT);
+	/* A host address first: it is the narrower mapping. */
+	add_pub_rule(b, "prerouting", &pub_maps[1], false);
+	add_pub_rule(b, "prerouting", &pub_maps[0], false);
+	add_pub_rule(b, "output", &pub_maps[1], true);
+	add_pub_rule(b, "output", &pub_maps[0], true);
+	for (size_t i = 0; keep && i < 2; i++)
+		put_elems(b, NFT_MSG_NEWSETELEM, &pub_maps[i], keep->e[i], keep->n[i], true);
+}
+
+/* Opens a batch of at most limit bytes (plus the message crossing it). */
 static int
-build(struct fwb *b, size_t limit, const struct firewall_config *cfg, const char *comment)
+fwb_start(struct fwb *b, size_t limit)
 {
 	memset(b, 0, sizeof(*b));
 	b->buf = calloc(1, limit + MSG_MAX);
@@ -567,6 +765,7 @@ build(struct fwb *b, size_t limit, const struct firewall_config *cfg, const char
 	b->batch = mnl_nlmsg_batch_start(b->buf, limit);
 	if (!b->batch) {
 		free(b->buf);
+		b->buf = NULL;
 		return -1;
 	}
 	/* Fixed sequence numbers keep the bytes, and so the fingerprint, the
@@ -575,18 +774,38 @@ build(struct fwb *b, size_t limit, const struct firewall_config *cfg, const char
 	fwb_name(b, "%s", "begin batch");
 	nftnl_batch_begin(mnl_nlmsg_batch_current(b->batch), b->seq++);
 	fwb_next(b);
-	add_table(b, NFT_MSG_NEWTABLE, NLM_F_CREATE, NULL);
-	add_table(b, NFT_MSG_DELTABLE, 0, NULL);
-	add_table(b, NFT_MSG_NEWTABLE, NLM_F_CREATE | NLM_F_EXCL, comment);
-	add_input(b, cfg);
-	add_forward(b, cfg);
-	add_nat(b, cfg);
+	return 0;
+}
+
+/* Asks for an ack of the last message (send_batch waits for it) and
+ * closes the batch. */
+static int
+fwb_finish(struct fwb *b)
+{
 	if (b->last)
 		b->last->nlmsg_flags |= NLM_F_ACK;
 	fwb_name(b, "%s", "end batch");
 	nftnl_batch_end(mnl_nlmsg_batch_current(b->batch), b->seq++);
 	fwb_next(b);
 	return b->failed ? -1 : 0;
+}
+
+/* Builds the whole batch: the table is added, deleted and added again, so
+ * that it is replaced whether or not it existed, in one transaction. */
+static int
+build(struct fwb *b, size_t limit, const struct firewall_config *cfg, const char *comment,
+      const struct pub_elems *keep)
+{
+	if (fwb_start(b, limit) < 0)
+		return -1;
+	add_table(b, NFT_MSG_NEWTABLE, NLM_F_CREATE, NULL);
+	add_table(b, NFT_MSG_DELTABLE, 0, NULL);
+	add_table(b, NFT_MSG_NEWTABLE, NLM_F_CREATE | NLM_F_EXCL, comment);
+	add_input(b, cfg);
+	add_forward(b, cfg);
+	add_nat(b, cfg);
+	add_publish(b, cfg, keep);
+	return fwb_finish(b);
 }
 
 static void
@@ -712,6 +931,102 @@ fail:
 	return -1;
 }
 
+struct dump_query {
+	const struct pub_map *pm;
+	struct pub_elems *pe;
+	size_t idx;
+	int err;
+};
+
+static int
+dump_elem_cb(struct nftnl_set_elem *e, void *data)
+{
+	struct dump_query *q = data;
+	const void *key, *val;
+	uint32_t klen = 0, vlen = 0;
+	struct pub_elem *v;
+
+	key = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &klen);
+	val = nftnl_set_elem_get(e, NFTNL_SET_ELEM_DATA, &vlen);
+	/* Only what has the shape of our own elements. */
+	if (!key || !val || klen != q->pm->key_len || vlen != PUB_DATA_LEN)
+		return 0;
+	v = reallocarray(q->pe->e[q->idx], q->pe->n[q->idx] + 1, sizeof(*v));
+	if (!v) {
+		q->err = -ENOMEM;
+		return -1;
+	}
+	q->pe->e[q->idx] = v;
+	v += q->pe->n[q->idx]++;
+	memset(v, 0, sizeof(*v));
+	memcpy(v->key, key, klen);
+	memcpy(v->data, val, vlen);
+	return 0;
+}
+
+static void
+dump_msg(const struct nlmsghdr *nlh, struct dump_query *q)
+{
+	struct nftnl_set *s = nftnl_set_alloc();
+
+	if (!s) {
+		q->err = -ENOMEM;
+		return;
+	}
+	if (nftnl_set_elems_nlmsg_parse(nlh, s) == 0)
+		nftnl_set_elem_foreach(s, dump_elem_cb, q);
+	nftnl_set_free(s);
+}
+
+/* Reads the elements of published-port map idx of the loaded table into
+ * pe; a missing table or map has none. Returns 0 or a negative errno. */
+static int
+pub_dump(struct mnl_socket *s, size_t idx, struct pub_elems *pe)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE * 2], extack[256];
+	struct dump_query q = {&pub_maps[idx], pe, idx, 0};
+	struct nftnl_set *set = nftnl_set_alloc();
+	uint32_t seq = 2, portid = mnl_socket_get_portid(s);
+	struct nlmsghdr *nlh;
+	bool done = false;
+	ssize_t n;
+
+	if (!set)
+		return -ENOMEM;
+	nftnl_set_set_str(set, NFTNL_SET_TABLE, FIREWALL_TABLE);
+	nftnl_set_set_str(set, NFTNL_SET_NAME, pub_maps[idx].name);
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETSETELEM, NFPROTO_INET, NLM_F_DUMP | NLM_F_ACK,
+				    seq);
+	nftnl_set_elems_nlmsg_build_payload(nlh, set);
+	nftnl_set_free(set);
+	if (mnl_socket_sendto(s, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	while (!done) {
+		n = mnl_socket_recvfrom(s, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, (int)n);
+		     nlh = mnl_nlmsg_next(nlh, (int *)&n)) {
+			if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != portid)
+				continue;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				int e = nl_ack_parse(nlh, extack, sizeof(extack));
+
+				if (e < 0 && q.err == 0)
+					q.err = e;
+				done = true;
+			} else if (nlh->nlmsg_type == NLMSG_DONE) {
+				done = true;
+			} else {
+				dump_msg(nlh, &q);
+			}
+		}
+	}
+	return q.err == -ENOENT ? 0 : q.err;
+}
+
 /* Sends the batch and reads every answer. nfnetlink handles a batch while
  * sendmsg runs, so by the time it returns every error is already queued;
  * the ack asked for on the last message shows that the batch went through. */
@@ -792,12 +1107,13 @@ firewall_apply(const struct firewall_config *cfg, bool dry_run, bool *changed, c
 {
 	/* Well under the socket's default send buffer; a rule is < 400 bytes. */
 	size_t limit = 65536 + cfg->n_allow * 512;
+	struct pub_elems keep = {0};
 	char comment[64], have[256];
 	struct mnl_socket *s = NULL;
 	struct fwb b;
-	int ret = -1;
+	int ret = -1, e;
 
-	if (build(&b, limit, cfg, "") < 0) {
+	if (build(&b, limit, cfg, "", NULL) < 0) {
 		snprintf(err, errlen, "firewall: build ruleset: %s",
 			 errno == ENOMEM ? strerror(ENOMEM) : "too large");
 		fwb_free(&b);
@@ -817,7 +1133,16 @@ firewall_apply(const struct firewall_config *cfg, bool dry_run, bool *changed, c
 		goto out;
 	}
 	if (!dry_run) {
-		if (build(&b, limit, cfg, comment) < 0) {
+		/* The supervisor's published ports survive the replacement. */
+		for (size_t i = 0; cfg->bridge && i < 2; i++) {
+			if ((e = pub_dump(s, i, &keep)) < 0) {
+				snprintf(err, errlen, "firewall: read map %s: %s", pub_maps[i].name,
+					 strerror(-e));
+				goto out;
+			}
+			limit += keep.n[i] * 64;
+		}
+		if (build(&b, limit, cfg, comment, &keep) < 0) {
 			snprintf(err, errlen, "firewall: build ruleset: out of memory");
 			fwb_free(&b);
 			goto out;
@@ -830,6 +1155,122 @@ firewall_apply(const struct firewall_config *cfg, bool dry_run, bool *changed, c
 	*changed = true;
 	ret = 0;
 out:
+	pub_elems_free(&keep);
 	mnl_socket_close(s);
 	return ret;
+}
+
+/* The elements for container address to of the mappings in ports:
+ * one per port of a range. */
+static int
+pub_elems_make(const struct port_map *ports, size_t n, const struct ip_addr *to,
+	       struct pub_elems *pe)
+{
+	size_t total[2] = {0, 0};
+
+	memset(pe, 0, sizeof(*pe));
+	for (size_t i = 0; i < n; i++)
+		if (firewall_port_publishable(&ports[i]))
+			total[ports[i].has_host_ip && !ip_addr_is_unspecified(&ports[i].host_ip)] +=
+			    ports[i].count;
+	if (total[0] + total[1] > FIREWALL_PORTS_MAX) {
+		errno = E2BIG;
+		return -1;
+	}
+	for (size_t m = 0; m < 2; m++)
+		if (total[m] && !(pe->e[m] = calloc(total[m], sizeof(struct pub_elem))))
+			goto fail;
+	for (size_t i = 0; i < n; i++) {
+		const struct port_map *p = &ports[i];
+		size_t m = p->has_host_ip && !ip_addr_is_unspecified(&p->host_ip);
+
+		if (!firewall_port_publishable(p))
+			continue;
+		for (unsigned k = 0; k < p->count; k++) {
+			struct pub_elem *v = &pe->e[m][pe->n[m]++];
+			uint16_t hp = htons((uint16_t)(p->host_port + k));
+			uint16_t cp = htons((uint16_t)(p->container_port + k));
+			unsigned char *key = v->key;
+
+			if (m) {
+				memcpy(key, p->host_ip.a, 4);
+				key += 4;
+			}
+			key[0] = (unsigned char)p->proto;
+			memcpy(key + 4, &hp, 2);
+			memcpy(v->data, to->a, 4);
+			memcpy(v->data + 4, &cp, 2);
+		}
+	}
+	return 0;
+fail:
+	pub_elems_free(pe);
+	errno = ENOMEM;
+	return -1;
+}
+
+bool
+firewall_port_publishable(const struct port_map *p)
+{
+	return !p->has_host_ip || p->host_ip.family == AF_INET ||
+	       ip_addr_is_unspecified(&p->host_ip);
+}
+
+/* One batch that adds (to != NULL) or deletes the elements of ports,
+ * emptying both maps first when flush. */
+static int
+ports_update(const struct port_map *ports, size_t n, const struct ip_addr *to, bool flush,
+	     char *err, size_t errlen)
+{
+	struct pub_elems pe;
+	struct mnl_socket *s;
+	struct fwb b;
+	int ret = -1;
+
+	if (pub_elems_make(ports, n, to ? to : &(struct ip_addr){0}, &pe) < 0) {
+		snprintf(err, errlen, "firewall: published ports: %s",
+			 errno == E2BIG ? "more than " FIREWALL_PORTS_MAX_STR " ports"
+					: strerror(errno));
+		return -1;
+	}
+	if (pe.n[0] + pe.n[1] == 0 && !flush) {
+		pub_elems_free(&pe);
+		return 0;
+	}
+	if (fwb_start(&b, 4096 + (pe.n[0] + pe.n[1]) * 64) < 0) {
+		snprintf(err, errlen, "firewall: published ports: %s", strerror(ENOMEM));
+		pub_elems_free(&pe);
+		return -1;
+	}
+	for (size_t i = 0; flush && i < 2; i++)
+		put_elems(&b, NFT_MSG_DELSETELEM, &pub_maps[i], NULL, 0, false);
+	for (size_t i = 0; i < 2; i++)
+		if (pe.n[i])
+			put_elems(&b, to ? NFT_MSG_NEWSETELEM : NFT_MSG_DELSETELEM, &pub_maps[i],
+				  pe.e[i], pe.n[i], to != NULL);
+	pub_elems_free(&pe);
+	if (fwb_finish(&b) < 0) {
+		snprintf(err, errlen, "firewall: published ports: %s", strerror(ENOMEM));
+		goto out_free;
+	}
+	if (!(s = nft_open(err, errlen)))
+		goto out_free;
+	ret = send_batch(s, &b, err, errlen);
+	mnl_socket_close(s);
+out_free:
+	fwb_free(&b);
+	return ret;
+}
+
+int
+firewall_ports_add(const struct port_map *ports, size_t n, const struct ip_addr *to, bool flush,
+		   char *err, size_t errlen)
+{
+	return ports_update(ports, n, to, flush, err, errlen);
+}
+
+int
+firewall_ports_del(const struct port_map *ports, size_t n, char *err, size_t errlen)
+{
+	return ports_update(ports, n, NULL, false, err, errlen);
 }

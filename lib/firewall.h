@@ -8,10 +8,19 @@
 #include <stddef.h>
 
 #include "netaddr.h"
+#include "portspec.h"
 
 #define FIREWALL_TABLE "berth"
 /* The prefix of the kernel log line of a dropped inbound packet. */
 #define FIREWALL_LOG_PREFIX "berth-drop: "
+/* The maps of published ports, there when cfg->bridge is: keyed by
+ * protocol and port (every host address), and by host address, protocol
+ * and port; the value is the container's address and port. */
+#define FIREWALL_MAP_PORTS "published"
+#define FIREWALL_MAP_PORTS_IP "published_ip"
+/* Ports (a range counts each) one container may publish: one batch. */
+#define FIREWALL_PORTS_MAX 1024
+#define FIREWALL_PORTS_MAX_STR "1024"
 
 /* Inbound traffic let in: proto IPPROTO_TCP or IPPROTO_UDP, destination
  * ports port_lo..port_hi (equal for one port), from src (src.addr.family 0: any). */
@@ -44,5 +53,21 @@ struct firewall_config {
  */
 int firewall_apply(const struct firewall_config *cfg, bool dry_run, bool *changed, char *err,
 		   size_t errlen);
+
+/*
+ * Published ports of a container at IPv4 address to: one batch that adds
+ * the map elements (each port of a range is one). flush first empties both
+ * maps in the same batch (the supervisor's first start: elements left by an
+ * earlier run would clash). A port already published by another element
+ * fails the whole batch (EEXIST). Mappings that are not publishable are
+ * skipped. Returns 0, or -1 with err saying what failed and why.
+ */
+int firewall_ports_add(const struct port_map *ports, size_t n, const struct ip_addr *to,
+		       bool flush, char *err, size_t errlen);
+/* Removes the elements of ports, in one batch. */
+int firewall_ports_del(const struct port_map *ports, size_t n, char *err, size_t errlen);
+/* Containers have IPv4 addresses only: a mapping for an IPv6 host address
+ * (other than "::") cannot be DNAT'ed to one. */
+bool firewall_port_publishable(const struct port_map *p);
 
 #endif

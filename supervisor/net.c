@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* net.c: a container's network: loopback up in the child (network_mode
- * none), the veth pair on berth0 from the supervisor (bridge). */
+ * none), the veth pair on berth0 and its published ports from the
+ * supervisor (bridge). */
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -10,7 +11,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "firewall.h"
 #include "supervisor.h"
+
+/* Elements of the published-port maps are the supervisor's alone: the first
+ * publish empties the maps of what an earlier run may have left. */
+static bool ports_flushed;
 
 /* In the child's new network namespace lo exists but is down; one ioctl
  * is all it takes (no netlink socket in the child). */
@@ -33,6 +39,50 @@ net_lo_up(void)
 out_close:
 	close(fd);
 	return rc;
+}
+
+/*
+ * Adds the DNAT elements of the container's ports (one nftables batch), so
+ * that a connection to a published port reaches it from its first packet.
+ * The maps are netsetup's (docs/network.md); a failure fails the start,
+ * which the restart policy retries.
+ */
+static int
+net_ports_publish(struct instance *c, char *err, size_t errlen)
+{
+	const struct container *m = c->spec.m;
+	char fwerr[512], what[80];
+
+	if (m->n_ports == 0)
+		return 0;
+	for (size_t i = 0; i < m->n_ports; i++) {
+		if (firewall_port_publishable(&m->ports[i]))
+			continue;
+		port_map_format(&m->ports[i], what, sizeof what);
+		sv_say("container %s: port %s not published: containers have IPv4 addresses only",
+		       c->spec.name, what);
+	}
+	if (firewall_ports_add(m->ports, m->n_ports, &c->addr.addr, !ports_flushed, fwerr,
+			       sizeof fwerr) < 0) {
+		snprintf(err, errlen, "container %s: publish ports: %s", c->spec.name, fwerr);
+		return -1;
+	}
+	ports_flushed = true;
+	return 0;
+}
+
+/* Removes what net_ports_publish added; a failure leaves elements that the
+ * supervisor's next start flushes, so it only warns. */
+static void
+net_ports_unpublish(struct instance *c)
+{
+	const struct container *m = c->spec.m;
+	char fwerr[512];
+
+	if (m->n_ports == 0)
+		return;
+	if (firewall_ports_del(m->ports, m->n_ports, fwerr, sizeof fwerr) < 0)
+		sv_say("container %s: unpublish ports: %s", c->spec.name, fwerr);
 }
 
 /*
@@ -68,6 +118,12 @@ net_attach(struct sv *sv, struct instance *c, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", sv->nl.err);
 		return -1;
 	}
+	if (net_ports_publish(c, err, errlen) < 0) {
+		bool changed;
+
+		bridge_detach(&sv->nl, c->spec.name, &changed);
+		return -1;
+	}
 	c->attached = true;
 	return 0;
 }
@@ -83,6 +139,7 @@ net_detach(struct sv *sv, struct instance *c)
 	if (!c->attached)
 		return;
 	c->attached = false;
+	net_ports_unpublish(c);
 	if (bridge_detach(&sv->nl, c->spec.name, &changed) < 0)
 		sv_say("container %s: detach from %s: %s", c->spec.name, sv->br.name, sv->nl.err);
 }
