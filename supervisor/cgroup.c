@@ -2,8 +2,10 @@
 /* cgroup.c: one cgroup v2 directory per container, its limits, and cgroup.kill. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/magic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -35,11 +37,133 @@ cg_has_file(int dirfd, const char *file)
 	return faccessat(dirfd, file, F_OK, 0) == 0;
 }
 
+/* The controllers berth sets limits with. */
+static const char *const cg_wanted[] = {"pids", "memory", "cpu"};
+#define CG_NWANTED (sizeof cg_wanted / sizeof cg_wanted[0])
+
+/* The supervisor's cgroup root, for messages about missing controllers. */
+static char cg_root_path[PATH_MAX];
+
+/* Reads a small control file of the cgroup at dirfd into buf; "" when it
+ * cannot be read. */
+static void
+cg_read(int dirfd, const char *file, char *buf, size_t len)
+{
+	ssize_t r = -1;
+	int fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		do
+			r = read(fd, buf, len - 1);
+		while (r < 0 && errno == EINTR);
+		close(fd);
+	}
+	buf[r > 0 ? r : 0] = '\0';
+}
+
+/* Whether the space-separated list holds the word. */
+static bool
+cg_list_has(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || !p[n]))
+			return true;
+	return false;
+}
+
+/*
+ * Enables the wanted controllers in cgroup.subtree_control of dir, one at a
+ * time (one write of several fails as a whole). A controller the level
+ * does not offer is skipped; why[i] keeps the first reason a controller
+ * stopped somewhere on the way down.
+ */
+static void
+cg_enable_level(const char *dir, char why[][PATH_MAX + 96])
+{
+	char avail[256], ctl[16];
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	cg_read(fd, "cgroup.controllers", avail, sizeof avail);
+	for (size_t i = 0; i < CG_NWANTED; i++) {
+		if (why[i][0])
+			continue;
+		if (!cg_list_has(avail, cg_wanted[i])) {
+			snprintf(why[i], sizeof why[0], "%s/cgroup.controllers does not offer it",
+				 dir);
+			continue;
+		}
+		snprintf(ctl, sizeof ctl, "+%s", cg_wanted[i]);
+		if (cg_write(fd, "cgroup.subtree_control", ctl) == 0)
+			continue;
+		if (errno == EBUSY)
+			snprintf(why[i], sizeof why[0],
+				 "%s has processes of its own (a non-root cgroup with processes "
+				 "cannot delegate controllers)",
+				 dir);
+		else
+			snprintf(why[i], sizeof why[0], "%s/cgroup.subtree_control: %s", dir,
+				 strerror(errno));
+	}
+	close(fd);
+}
+
+/*
+ * Controllers reach a cgroup only if every ancestor lists them in its
+ * cgroup.subtree_control, and nothing else in berth writes those files:
+ * enable them level by level, from the top of the cgroup2 mount (the root
+ * cgroup is exempt from the no-internal-processes rule; the supervisor
+ * and init live there) down to path itself, whose children are the
+ * containers. Says once which wanted controllers the containers lack, and
+ * why.
+ */
+static void
+cg_delegate(const char *path)
+{
+	char real[PATH_MAX], why[CG_NWANTED][PATH_MAX + 96] = {{0}};
+	struct stat top, st;
+
+	if (!realpath(path, real) || stat(real, &top) < 0)
+		return;
+	/* Each prefix on the same file system is a cgroup of this hierarchy;
+	 * the shortest one is the mount's root. */
+	for (char *p = real + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (stat(real, &st) == 0 && st.st_dev == top.st_dev)
+			cg_enable_level(real, why);
+		*p = c;
+		if (!c)
+			break;
+	}
+	/* One line per reason: on a hybrid host all three share one. */
+	for (size_t i = 0; i < CG_NWANTED; i++) {
+		char names[64] = "";
+		if (!why[i][0])
+			continue;
+		for (size_t j = i; j < CG_NWANTED; j++) {
+			if (strcmp(why[j], why[i]) != 0)
+				continue;
+			snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+				 names[0] ? " " : "", cg_wanted[j]);
+			if (j > i)
+				why[j][0] = '\0';
+		}
+		sv_say("warning: cgroup %s: the containers get no %s controller: %s", path, names,
+		       why[i]);
+	}
+}
+
 /*
  * Opens (creating it if needed) the directory all containers' cgroups go
  * under, and delegates the controllers berth limits to its children. A
- * controller the kernel or the parent does not offer is simply not enabled:
- * cg_create() then refuses limits that need it.
+ * controller that cannot be had is warned about, not fatal: cg_create()
+ * then refuses limits that need it.
  */
 int
 cg_root_open(const char *path, char *err, size_t errlen)
@@ -59,9 +183,8 @@ cg_root_open(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "cgroup %s: %s", path, strerror(errno));
 		return -1;
 	}
-	static const char *const ctl[] = {"+pids", "+memory", "+cpu"};
-	for (size_t i = 0; i < sizeof ctl / sizeof ctl[0]; i++)
-		(void)cg_write(fd, "cgroup.subtree_control", ctl[i]);
+	snprintf(cg_root_path, sizeof cg_root_path, "%s", path);
+	cg_delegate(path);
 	return fd;
 }
 
@@ -72,8 +195,10 @@ cg_limit(int fd, const char *file, const char *val, const char *name, char *err,
 	if (cg_write(fd, file, val) == 0)
 		return 0;
 	if (errno == ENOENT)
-		snprintf(err, errlen, "container %s: cgroup has no %s (controller not available)",
-			 name, file);
+		snprintf(err, errlen,
+			 "container %s: cgroup has no %s: its controller is not enabled in %s "
+			 "(see the warning at startup)",
+			 name, file, cg_root_path);
 	else
 		snprintf(err, errlen, "container %s: cgroup %s: %s", name, file, strerror(errno));
 	return -1;
@@ -119,22 +244,9 @@ bool
 cg_has_pids(int rootfd)
 {
 	char buf[256];
-	int fd = openat(rootfd, "cgroup.subtree_control", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	ssize_t r;
-	do
-		r = read(fd, buf, sizeof buf - 1);
-	while (r < 0 && errno == EINTR);
-	close(fd);
-	if (r <= 0)
-		return false;
-	buf[r] = '\0';
-	for (char *save = NULL, *t = strtok_r(buf, " \n", &save); t;
-	     t = strtok_r(NULL, " \n", &save))
-		if (strcmp(t, "pids") == 0)
-			return true;
-	return false;
+
+	cg_read(rootfd, "cgroup.subtree_control", buf, sizeof buf);
+	return cg_list_has(buf, "pids");
 }
 
 /*

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* mounts.c: in the container's child, its root (overlay or read-only image),
+/* mounts.c: in the container's child, its root (an overlay of the image),
  * pivot_root, a minimal /dev, and /proc and /sys with paths masked. */
 #include <errno.h>
 #include <fcntl.h>
@@ -46,15 +46,22 @@ static const struct {
     {"/dev/ptmx", "pts/ptmx"},
 };
 
-/* A mount point the image lacks is made when the root is writable. */
+/* A mount point the image lacks is made in the overlay's upper layer. */
 static int
 mkmnt(const char *path)
 {
-	if (mkdir(path, 0755) < 0 && errno != EEXIST && errno != EROFS)
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
 		return -1;
 	return 0;
 }
 
+/*
+ * The root is an overlay of the image (read-only lower) and a tmpfs upper,
+ * read_only or not: the mount points of /dev, /proc, volumes and
+ * resolv.conf that the image lacks must be made somewhere (as Docker
+ * does). A read_only root is made read-only once they are all in place
+ * (see mounts_setup).
+ */
 static int
 setup_root(const struct container_spec *s, const char *rundir, const char **what)
 {
@@ -73,18 +80,7 @@ setup_root(const struct container_spec *s, const char *rundir, const char **what
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	if (mkdir(root, 0755) < 0)
-		return -1;
-	if (s->m->read_only) {
-		*what = "bind image";
-		if (mount(s->image, root, NULL, MS_BIND | MS_REC, NULL) < 0)
-			return -1;
-		*what = "make root read-only";
-		if (mount(NULL, root, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
-			return -1;
-		return 0;
-	}
-	if (mkdir(upper, 0755) < 0 || mkdir(work, 0755) < 0)
+	if (mkdir(root, 0755) < 0 || mkdir(upper, 0755) < 0 || mkdir(work, 0755) < 0)
 		return -1;
 	*what = "mount overlay";
 	if (snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s", s->image, upper,
@@ -309,18 +305,18 @@ mount_volumes(const struct container *m, const int *fds, const char **what)
 }
 
 /* The host's resolver configuration, read-only over /etc/resolv.conf. An
- * image without the file gets an empty one to mount on, if its root is
- * writable; a read-only image without it keeps none. */
+ * image without the file gets an empty one to mount on (in the overlay's
+ * upper layer); an image without /etc keeps none. */
 static int
 mount_resolv(int fd, const char **what)
 {
 	*what = "mount /etc/resolv.conf";
 	/* An existing file is mounted on as it is: opening it for writing
-	 * would fail on a read-only root. */
+	 * would copy it up into the overlay for nothing. */
 	if (access("/etc/resolv.conf", F_OK) < 0) {
 		int f = open("/etc/resolv.conf", O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
 		if (f < 0)
-			return errno == EROFS || errno == ENOENT ? 0 : -1;
+			return errno == ENOENT ? 0 : -1;
 		close(f);
 	}
 	return move_mount(fd, "", AT_FDCWD, "/etc/resolv.conf", MOVE_MOUNT_F_EMPTY_PATH);
@@ -344,6 +340,13 @@ mounts_setup(const struct container_spec *s, const struct sv_paths *p, const cha
 	if (mount_volumes(m, fds, what) < 0)
 		return -1;
 	if (resolv >= 0 && mount_resolv(resolv, what) < 0)
+		return -1;
+	/* Last, once every mount point exists. A bind remount changes the
+	 * flags of the root's own mount only: the volumes and /dev, /proc and
+	 * /sys under it keep theirs. Without CAP_SYS_ADMIN the container
+	 * cannot undo it. */
+	*what = "make root read-only";
+	if (m->read_only && mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
 		return -1;
 	return 0;
 }

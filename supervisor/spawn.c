@@ -6,6 +6,7 @@
 #include <grp.h>
 #include <linux/close_range.h>
 #include <linux/sched.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -251,6 +252,15 @@ spawn_watch(struct sv *sv, struct instance *c, int p[3][2])
 	return 0;
 }
 
+/* Whether the child has exited already (its pidfd reads as ready). */
+static bool
+child_gone(struct instance *c)
+{
+	struct pollfd p = {.fd = c->pidfd, .events = POLLIN};
+
+	return poll(&p, 1, 0) == 1;
+}
+
 /* Bridge mode: eth0 is made while the child waits on its go pipe, so the
  * command never runs without its network. On failure the go pipe closes
  * empty and the child reports that it was not attached. */
@@ -262,13 +272,18 @@ spawn_network(struct sv *sv, struct instance *c, int go[2])
 
 	close(go[0]);
 	go[0] = -1;
+	/* A child that failed before it waits for go (a mount, say) is gone
+	 * or going: the attach or the write (EPIPE: the child held the only
+	 * read end) fails for that reason, and the child's own report on the
+	 * exec pipe is the one to tell. */
 	if (net_attach(sv, c, err, sizeof err) < 0) {
-		sv_say("%s", err);
+		if (!child_gone(c))
+			sv_say("%s", err);
 	} else {
 		do
 			w = write(go[1], "g", 1);
 		while (w < 0 && errno == EINTR);
-		if (w != 1)
+		if (w != 1 && errno != EPIPE)
 			sv_say("container %s: go pipe: %s", c->spec.name, strerror(errno));
 	}
 	close(go[1]);
@@ -377,10 +392,15 @@ probe_on_term(int sig)
  * supervisor's cgroup and pid namespace itself, so neither cgroup.kill
  * nor the container's end orphans the check: this process always reaps
  * it. Its exit status is the check's (128 + signal when killed).
+ *
+ * The cgroup namespace is joined by the check, once it is in the
+ * container's cgroup: on a hierarchy mounted with nsdelegate (berth's)
+ * CLONE_INTO_CGROUP fails with ENOENT when the source cgroup (the
+ * supervisor's) is outside the caller's cgroup namespace.
  */
 static void __attribute__((noreturn)) probe_run(struct sv *sv, struct instance *c, int out)
 {
-	int ns = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP | CLONE_NEWPID;
+	int ns = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID;
 	struct clone_args args = {
 	    .flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD, .cgroup = (uint64_t)c->cgfd};
 	sigset_t term;
@@ -404,6 +424,9 @@ static void __attribute__((noreturn)) probe_run(struct sv *sv, struct instance *
 	if (pid == 0) {
 		signal(SIGTERM, SIG_DFL);
 		sigprocmask(SIG_UNBLOCK, &term, NULL);
+		if (setns(c->pidfd, CLONE_NEWCGROUP) < 0)
+			child_fail(-1, "health check: join the container's cgroup namespace", NULL,
+				   EXIT_SETUP);
 		probe_exec(&c->spec);
 	}
 	probe_pid = pid;
