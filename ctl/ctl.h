@@ -3,6 +3,9 @@
 #ifndef BERTH_CTL_H
 #define BERTH_CTL_H
 
+#include <stdbool.h>
+
+#include "control.h"
 #include "diag.h"
 
 /* Exit codes, as in STYLE.md. */
@@ -14,6 +17,24 @@
  * command) and returns the exit code. */
 int cmd_validate(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+/* start, stop, restart NAME; reboot; poweroff (call.c) */
+int cmd_control(int argc, char **argv);
+
+/* call.c: options and one request for the commands that talk to the
+ * supervisor over its control socket. */
+struct ctl_opts {
+	const char *socket; /* --socket, default CONTROL_SOCKET */
+	bool json;	    /* --json */
+	const char *arg;    /* the container's name, or NULL */
+};
+/* [--socket PATH] [--json if allowed] and nargs (0 or 1) arguments; 0, or
+ * the usage error's exit code. */
+int ctl_parse_opts(int argc, char **argv, bool allow_json, int nargs, struct ctl_opts *o);
+/* Sends verb and o->arg; 0 with the reply in *r (free it), else the exit
+ * code after printing why: EXIT_INVALID (the supervisor's message),
+ * EXIT_SYSTEM (no reply: the socket path and errno). */
+int ctl_call(const struct ctl_opts *o, const char *verb, struct control_reply *r);
 
 /* Prints "berthctl: FILE:LINE:COL: message" lines to stderr. */
 void ctl_report(const struct diag *d);

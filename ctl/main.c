@@ -14,6 +14,12 @@ static const struct {
 } commands[] = {
     {"validate", cmd_validate, "validate FILE...", "check host manifests"},
     {"show", cmd_show, "show --json FILE", "print a manifest, defaults filled in, as JSON"},
+    {"status", cmd_status, "status [--json]", "every container's state, from the supervisor"},
+    {"start", cmd_control, "start NAME", "start a stopped or exited container"},
+    {"stop", cmd_control, "stop NAME", "stop a container; it stays stopped until start"},
+    {"restart", cmd_control, "restart NAME", "stop a container, then start it"},
+    {"reboot", cmd_control, "reboot", "stop every container, then reboot the host"},
+    {"poweroff", cmd_control, "poweroff", "stop every container, then power off"},
 };
 
 static void
@@ -23,6 +29,8 @@ usage(FILE *f)
 		   "       berthctl --help | --version\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-20s %s\n", commands[i].usage, commands[i].help);
+	fprintf(f, "\nThe commands from status on take --socket PATH (default %s).\n",
+		CONTROL_SOCKET);
 }
 
 int

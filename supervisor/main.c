@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* main.c: the supervisor's command line and its single-threaded epoll loop
- * over a signalfd, the containers' pidfds, timerfds and output pipes. */
+ * over a signalfd, the containers' pidfds, timerfds and output pipes, and
+ * the control socket. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -16,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "control.h"
 #include "paths.h"
 #include "supervisor.h"
 
@@ -177,6 +179,8 @@ on_signal(struct sv *sv)
 	ssize_t r = read(sv->sigfd, &si, sizeof si);
 	if (r != sizeof si)
 		return;
+	if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
+		sv->got_term = true;
 	if ((si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) && !sv->shutting_down) {
 		sv_say("SIG%s: stopping all containers", sigabbrev_np((int)si.ssi_signo));
 		sv_stop_all(sv);
@@ -184,7 +188,7 @@ on_signal(struct sv *sv)
 }
 
 static void
-dispatch(struct sv *sv, struct watch *w)
+dispatch(struct sv *sv, struct watch *w, uint32_t events)
 {
 	struct instance *c = w->c;
 	uint64_t ticks;
@@ -216,11 +220,17 @@ dispatch(struct sv *sv, struct watch *w)
 		if (c->h_pidfd >= 0)
 			health_on_exit(sv, c);
 		break;
+	case W_CONTROL:
+	case W_CONTROL_TIMER:
+	case W_CONTROL_CLIENT:
+		control_dispatch(sv, w, events);
+		break;
 	}
 }
 
 struct options {
-	const char *manifest, *images, *cgroot;
+	const char *manifest, *images, *cgroot, *control;
+	pid_t init_pid;
 	struct sv_paths paths;
 };
 
@@ -229,7 +239,8 @@ usage(void)
 {
 	fputs("usage: supervisor [--manifest FILE] [--images DIR] [--cgroup-root DIR] [--run-dir "
 	      "DIR]\n"
-	      "                  [--volumes DIR] [--data-dir DIR] [--resolv-conf FILE]\n",
+	      "                  [--volumes DIR] [--data-dir DIR] [--resolv-conf FILE]\n"
+	      "                  [--control SOCKET] [--init-pid PID]\n",
 	      stderr);
 	exit(2);
 }
@@ -245,13 +256,18 @@ parse_args(int argc, char **argv, struct options *o)
 	    {"volumes", required_argument, NULL, 'v'},
 	    {"data-dir", required_argument, NULL, 'd'},
 	    {"resolv-conf", required_argument, NULL, 'n'},
+	    {"control", required_argument, NULL, 's'},
+	    {"init-pid", required_argument, NULL, 'p'},
 	    {0},
 	};
 	int opt;
+	char *end;
 
 	*o = (struct options){
 	    .images = "/usr/share/berth/images",
 	    .cgroot = "/sys/fs/cgroup/berth",
+	    .control = CONTROL_SOCKET,
+	    .init_pid = 1,
 	    .paths = {VOLUME_DIR, BIND_DIR, "/run/berth/resolv.conf", "/run/berth/rootfs"},
 	};
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -276,6 +292,17 @@ parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'n':
 			o->paths.resolv_conf = optarg;
+			break;
+		case 's':
+			o->control = optarg;
+			break;
+		case 'p':
+			/* Tests only: their supervisor is PID 1 of a pid namespace. */
+			errno = 0;
+			long pid = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || pid < 1 || pid > INT32_MAX)
+				usage();
+			o->init_pid = (pid_t)pid;
 			break;
 		default:
 			usage();
@@ -352,6 +379,9 @@ setup(struct sv *sv, const struct options *o)
 	    sv_watch(sv, sv->sigfd, &sv->w_signal) < 0)
 		die(111, "setup: %s", strerror(errno));
 	setup_containers(sv);
+	sv->init_pid = o->init_pid;
+	if (control_open(sv, o->control, err, sizeof err) < 0)
+		die(111, "%s", err);
 }
 
 int
@@ -365,15 +395,19 @@ main(int argc, char **argv)
 	setup(&sv, &o);
 	sv_say("supervisor %s: %zu containers", BERTH_VERSION, sv.n);
 	sv_start_ready(&sv);
-	while (!(sv.shutting_down && sv_all_down(&sv))) {
+	/* After a reboot or poweroff request, all down is not the end: init's
+	 * SIGTERM is (see control_power). */
+	while (!(sv.shutting_down && sv_all_down(&sv) && (!sv.power_signal || sv.got_term))) {
 		int n = epoll_wait(sv.epfd, ev, 32, -1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			die(111, "epoll_wait: %s", strerror(errno));
 		for (int i = 0; i < n; i++)
-			dispatch(&sv, ev[i].data.ptr);
+			dispatch(&sv, ev[i].data.ptr, ev[i].events);
+		control_power(&sv);
 	}
+	control_close(&sv);
 	sv_say("all containers stopped");
 	return 0;
 }

@@ -62,8 +62,9 @@ finish(struct sv *sv, struct instance *c, enum cstate st)
 	}
 }
 
+/* Also kept in c->last_exit for status. */
 static void
-describe_exit(const struct instance *c, int status, char *buf, size_t len)
+describe_exit(struct instance *c, int status, char *buf, size_t len)
 {
 	if (c->exec_error[0])
 		snprintf(buf, len, "%s", c->exec_error);
@@ -73,6 +74,7 @@ describe_exit(const struct instance *c, int status, char *buf, size_t len)
 		snprintf(buf, len, "exited with status %d", WEXITSTATUS(status));
 	else
 		snprintf(buf, len, "killed by SIG%s", sigabbrev_np(WTERMSIG(status)) ?: "?");
+	snprintf(c->last_exit, sizeof c->last_exit, "%s", buf);
 }
 
 static bool
@@ -153,6 +155,20 @@ start(struct sv *sv, struct instance *c)
 	c->state = CS_STARTING;
 }
 
+/* An operator's start (or restart) begins afresh: no backoff carried over.
+ * It waits for its dependencies like a first start. */
+static void
+start_again(struct sv *sv, struct instance *c)
+{
+	if (c->restart_requested)
+		c->restarts++;
+	c->restart_requested = false;
+	c->quick_failures = 0;
+	c->backoff_ms = 0;
+	c->state = CS_WAITING;
+	sv_start_ready(sv);
+}
+
 static void
 send_stop(struct sv *sv, struct instance *c)
 {
@@ -206,6 +222,8 @@ sv_event(struct sv *sv, struct instance *c, enum cevent ev, int status)
 			describe_exit(c, status, why, sizeof why);
 			sv_say("container %s: stopped (%s)", c->spec.name, why);
 			finish(sv, c, CS_STOPPED);
+			if (c->restart_requested)
+				sv_event(sv, c, EV_START, 0);
 		}
 		break;
 	case CS_BACKOFF:
@@ -217,6 +235,9 @@ sv_event(struct sv *sv, struct instance *c, enum cevent ev, int status)
 		break;
 	case CS_EXITED:
 	case CS_STOPPED:
+		if (ev == EV_START)
+			start_again(sv, c);
+		break;
 	case CS_NSTATES:
 		break;
 	}

@@ -56,11 +56,24 @@ enum cevent {
 /* Health of a running container with a healthcheck (HS_NONE without). */
 enum health_state { HS_NONE, HS_STARTING, HS_HEALTHY, HS_UNHEALTHY };
 
-enum watch_kind { W_SIGNAL, W_PIDFD, W_TIMER, W_EXEC, W_OUT, W_HEALTH_TIMER, W_HEALTH_PIDFD };
+enum watch_kind {
+	W_SIGNAL,
+	W_PIDFD,
+	W_TIMER,
+	W_EXEC,
+	W_OUT,
+	W_HEALTH_TIMER,
+	W_HEALTH_PIDFD,
+	W_CONTROL,	  /* the control socket's listening fd */
+	W_CONTROL_TIMER,  /* deadline of the oldest control connection */
+	W_CONTROL_CLIENT, /* one control connection */
+};
 
 struct instance;
+struct ctl_client;
 
-/* What an epoll event points at. */
+/* What an epoll event points at; a W_CONTROL_CLIENT watch is the member w
+ * of its struct ctl_client (control.c). */
 struct watch {
 	enum watch_kind kind;
 	struct instance *c;
@@ -94,6 +107,8 @@ struct instance {
 	unsigned h_failures;	/* in a row */
 	char h_output[512];	/* the last check's output, one line */
 	int last_status;	/* of the last exit, as waitpid's; -1: failed to start */
+	char last_exit[320];	/* why it last ended, for status; "" before that */
+	bool restart_requested; /* by the control socket: start again once stopped */
 	bool attached;		/* has a veth pair on the bridge */
 	struct ip_prefix addr;	/* on the bridge, while attached */
 	struct instance **deps; /* deps[i] for spec.m->depends_on[i] */
@@ -113,6 +128,17 @@ struct sv {
 	struct bridge br; /* from the manifest's network.bridge */
 	struct nl nl;	  /* rtnetlink in the host's namespace, for the bridge */
 	bool shutting_down;
+	bool got_term; /* SIGTERM or SIGINT arrived */
+	/* control.c: the control socket and its connections. */
+	int ctl_fd, ctl_timerfd;
+	struct watch w_ctl, w_ctl_timer;
+	struct ctl_client *clients; /* MAX_CLIENTS (control.c) slots */
+	const char *ctl_path;
+	dev_t ctl_dev; /* the socket file's, to unlink only our own at exit */
+	ino_t ctl_ino;
+	pid_t init_pid;	  /* gets the power signal: 1, or --init-pid in tests */
+	int power_signal; /* SIGTERM (reboot) or SIGUSR2 (poweroff) once all are down */
+	bool power_sent;
 };
 
 /* spec.c: the manifest's containers as instances the supervisor runs. */
@@ -163,6 +189,17 @@ const char *cstate_str(enum cstate st);
 void sv_start_ready(struct sv *sv);
 void sv_stop_all(struct sv *sv);
 bool sv_all_down(const struct sv *sv);
+
+/* control.c: the control socket (docs/supervisor.md, Control). */
+int control_open(struct sv *sv, const char *path, char *err, size_t errlen);
+void control_close(struct sv *sv);
+void control_dispatch(struct sv *sv, struct watch *w, uint32_t events);
+/* Sends init the power signal once a reboot or poweroff has stopped all. */
+void control_power(struct sv *sv);
+
+/* status.c: every container's state as JSON, for `berthctl status`. */
+struct json;
+void status_to_json(const struct sv *sv, struct json *j);
 
 /* main.c: messages and the loop's bookkeeping. */
 void sv_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

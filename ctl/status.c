@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/* berthctl status [--json]: the supervisor's status document, as it comes
+ * or as a table of the fields an operator looks at first. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "ytree.h"
+
+enum col { C_NAME, C_STATE, C_PID, C_UPTIME, C_RESTARTS, C_HEALTH, C_PORTS, C_EXIT, C_N };
+
+static const char *const heads[C_N] = {"NAME",	   "STATE",  "PID",   "UPTIME",
+				       "RESTARTS", "HEALTH", "PORTS", "LAST EXIT"};
+
+static const struct ynode *
+get(const struct ynode *map, const char *key)
+{
+	if (!map || map->type != YNODE_MAP)
+		return NULL;
+	for (size_t i = 0; i + 1 < map->n; i += 2)
+		if (map->kids[i]->type == YNODE_SCALAR && strcmp(map->kids[i]->str, key) == 0)
+			return map->kids[i + 1];
+	return NULL;
+}
+
+/* A scalar's text; "-" for null, missing and anything else. */
+static const char *
+text(const struct ynode *n)
+{
+	if (!n || n->type != YNODE_SCALAR || ynode_is_null(n) || !n->len)
+		return "-";
+	return n->str;
+}
+
+static void
+uptime(const struct ynode *n, char *buf, size_t len)
+{
+	const char *t = text(n);
+	unsigned long s = strtoul(t, NULL, 10);
+
+	if (strcmp(t, "-") == 0)
+		snprintf(buf, len, "-");
+	else if (s >= 86400)
+		snprintf(buf, len, "%lud%02luh", s / 86400, s % 86400 / 3600);
+	else if (s >= 3600)
+		snprintf(buf, len, "%luh%02lum", s / 3600, s % 3600 / 60);
+	else if (s >= 60)
+		snprintf(buf, len, "%lum%02lus", s / 60, s % 60);
+	else
+		snprintf(buf, len, "%lus", s);
+}
+
+static void
+ports(const struct ynode *n, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	snprintf(buf, len, "-");
+	for (size_t i = 0; n && n->type == YNODE_SEQ && i < n->n && off < len; i++) {
+		int w = snprintf(buf + off, len - off, "%s%s", i ? "," : "", text(n->kids[i]));
+		if (w < 0)
+			break;
+		off += (size_t)w;
+	}
+}
+
+/* One row's cells, each in its own slice of row. */
+static void
+row_fill(const struct ynode *c, char row[C_N][128])
+{
+	snprintf(row[C_NAME], 128, "%s", text(get(c, "name")));
+	snprintf(row[C_STATE], 128, "%s", text(get(c, "state")));
+	snprintf(row[C_PID], 128, "%s", text(get(c, "pid")));
+	uptime(get(c, "uptime"), row[C_UPTIME], 128);
+	snprintf(row[C_RESTARTS], 128, "%s", text(get(c, "restarts")));
+	const char *h = text(get(get(c, "health"), "state"));
+	snprintf(row[C_HEALTH], 128, "%s", strcmp(h, "none") == 0 ? "-" : h);
+	ports(get(c, "ports"), row[C_PORTS], 128);
+	snprintf(row[C_EXIT], 128, "%s", text(get(c, "last_exit")));
+}
+
+static int
+print_table(const struct ynode *list)
+{
+	size_t n = list->n, width[C_N];
+	char(*rows)[C_N][128] = calloc(n + 1, sizeof *rows);
+
+	if (!rows) {
+		fprintf(stderr, "berthctl: status: out of memory\n");
+		return EXIT_SYSTEM;
+	}
+	for (int k = 0; k < C_N; k++)
+		snprintf(rows[0][k], 128, "%s", heads[k]);
+	for (size_t i = 0; i < n; i++)
+		row_fill(list->kids[i], rows[i + 1]);
+	for (int k = 0; k < C_N; k++) {
+		width[k] = 0;
+		for (size_t i = 0; i <= n; i++)
+			if (strlen(rows[i][k]) > width[k])
+				width[k] = strlen(rows[i][k]);
+	}
+	for (size_t i = 0; i <= n; i++) {
+		for (int k = 0; k < C_N - 1; k++)
+			printf("%-*s  ", (int)width[k], rows[i][k]);
+		printf("%s\n", rows[i][C_N - 1]);
+	}
+	free(rows);
+	return 0;
+}
+
+static int
+table(const struct control_reply *r)
+{
+	struct ynode *root = NULL;
+	struct diag d;
+	int rc;
+
+	diag_init(&d, "status reply");
+	const struct ynode *list = NULL;
+	if (ytree_parse(r->body, r->len, &d, &root) == 0)
+		list = get(root, "containers");
+	if (!list || list->type != YNODE_SEQ) {
+		fprintf(stderr,
+			"berthctl: status: the supervisor's reply is not a status document\n");
+		rc = EXIT_SYSTEM;
+	} else {
+		rc = print_table(list);
+	}
+	ytree_free(root);
+	diag_free(&d);
+	return rc;
+}
+
+int
+cmd_status(int argc, char **argv)
+{
+	struct control_reply r;
+	struct ctl_opts o;
+	int rc;
+
+	if ((rc = ctl_parse_opts(argc, argv, true, 0, &o)) != 0)
+		return rc;
+	if ((rc = ctl_call(&o, "status", &r)) != 0)
+		return rc;
+	if (o.json)
+		rc = fwrite(r.body, 1, r.len, stdout) == r.len ? 0 : EXIT_SYSTEM;
+	else
+		rc = table(&r);
+	control_reply_free(&r);
+	if (fflush(stdout) != 0) {
+		perror("berthctl: writing output");
+		return EXIT_SYSTEM;
+	}
+	return rc;
+}
