@@ -211,7 +211,7 @@ cg_set_limits(int fd, const struct container_spec *s, char *err, size_t errlen)
 	char val[64];
 
 	/* Without the pids controller (hybrid hierarchies) no pids limit can
-	 * apply; main.c warns about it once at startup. */
+	 * apply; cg_root_open() warned about it once at startup. */
 	if (cg_has_file(fd, "pids.max")) {
 		if (m->pids_limit)
 			snprintf(val, sizeof val, "%u", m->pids_limit);
@@ -237,16 +237,6 @@ cg_set_limits(int fd, const struct container_spec *s, char *err, size_t errlen)
 			return -1;
 	}
 	return 0;
-}
-
-/* Whether the containers' cgroups get a pids controller. */
-bool
-cg_has_pids(int rootfd)
-{
-	char buf[256];
-
-	cg_read(rootfd, "cgroup.subtree_control", buf, sizeof buf);
-	return cg_list_has(buf, "pids");
 }
 
 /*

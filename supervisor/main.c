@@ -358,9 +358,6 @@ setup(struct sv *sv, const struct options *o)
 		die(111, "%s", err);
 	if ((sv->cgroot_fd = cg_root_open(o->cgroot, err, sizeof err)) < 0)
 		die(111, "%s", err);
-	if (!cg_has_pids(sv->cgroot_fd))
-		sv_say("warning: %s has no pids controller: pids limits are not applied",
-		       o->cgroot);
 	if (mkdir(o->paths.rundir, 0700) < 0 && errno != EEXIST)
 		die(111, "%s: %s", o->paths.rundir, strerror(errno));
 	sv->cgroot = o->cgroot;

@@ -147,7 +147,6 @@ int spec_load(struct sv *sv, const char *file, const char *images);
 /* cgroup.c: cgroup v2 directories, limits and cgroup.kill. */
 int cg_root_open(const char *path, char *err, size_t errlen);
 int cg_create(int rootfd, const struct container_spec *s, char *err, size_t errlen);
-bool cg_has_pids(int rootfd);
 int cg_kill(int cgfd);
 int cg_remove(int rootfd, const char *name);
 
