@@ -36,9 +36,14 @@ all: $(BUILD)/init $(BUILD)/berthctl $(PROGS)
 deps:
 	@scripts/deps
 
+# The dependency file names the object both by absolute and by relative
+# path, so header changes rebuild it whether BUILD was given one way or the
+# other (tests call make with an absolute BUILD).
+DEPNAMES = -MT $(abspath $@) -MT $(patsubst $(CURDIR)/%,%,$(abspath $@))
+
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(HARDEN) -Ilib -c -o $@ $<
+	$(CC) $(CFLAGS) $(DEPNAMES) $(HARDEN) -Ilib -c -o $@ $<
 
 $(LIBBERTH): $(LIB_OBJ)
 	@rm -f $@
@@ -69,7 +74,7 @@ $(BUILD)/init: $(wildcard init/*.c init/*.h) $(KHEADERS)/.stamp
 
 $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/check.h $(LIBBERTH)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Ilib -Itests/unit -DSRCDIR='"$(CURDIR)"' -o $@ $< $(LIBBERTH) $(ALL_LIBS)
+	$(CC) $(CFLAGS) $(DEPNAMES) -Ilib -Itests/unit -DSRCDIR='"$(CURDIR)"' -o $@ $< $(LIBBERTH) $(ALL_LIBS)
 
 # The kernel is built from Debian's linux-source-6.1 and cached outside the
 # checkout (see docs/kernel.md).

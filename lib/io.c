@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Whole writes to file descriptors, across short writes and EINTR. */
+/* Small file helpers: whole writes across short writes and EINTR, mkdir -p. */
 #include <errno.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "io.h"
@@ -21,4 +22,21 @@ io_write_all(int fd, const void *s, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+int
+io_mkdir_p(char *path, mode_t mode)
+{
+	for (char *p = path + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		int rc = mkdir(path, mode);
+		*p = c;
+		if (rc < 0 && errno != EEXIST)
+			return -1;
+		if (!c)
+			return 0;
+	}
 }

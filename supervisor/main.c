@@ -3,6 +3,7 @@
  * over a signalfd, the containers' pidfds, timerfds and output pipes, and
  * the control socket. */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
@@ -18,6 +19,8 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "logfwd.h"
+#include "io.h"
 #include "paths.h"
 #include "supervisor.h"
 
@@ -26,7 +29,7 @@
 static void
 say_line(const char *prefix, const char *text, size_t len)
 {
-	char line[4096 + 128];
+	char line[LOG_LINE_MAX + 128];
 	int n = snprintf(line, sizeof line, "%s: %.*s\n", prefix, (int)len, text);
 	if (n < 0)
 		return;
@@ -91,27 +94,62 @@ sv_timer_arm(struct instance *c, uint64_t ms)
 	return timerfd_settime(c->timerfd, 0, &it, NULL);
 }
 
+/* One output line to the console, the log file and the forward targets;
+ * cont: it was cut at LOG_LINE_MAX and goes on in the next one. */
+static void
+out_line(struct sv *sv, struct instance *c, struct outbuf *o, const struct timespec *now,
+	 const char *text, size_t len, bool cont)
+{
+	say_line(c->spec.name, text, len);
+	c->log_seq++;
+	logfile_line(&c->log, now, o == &c->out ? "stdout" : "stderr", text, len, cont);
+	logfwd_line(sv, c, o == &c->err, now, text, len);
+}
+
 /* Prints each complete line; a line longer than the buffer is cut into
  * buffer-sized pieces rather than holding the container back. */
 static void
-out_flush(struct instance *c, struct outbuf *o, bool all)
+out_flush(struct sv *sv, struct instance *c, struct outbuf *o, bool all)
 {
+	struct timespec now;
 	size_t start = 0;
+
+	clock_gettime(CLOCK_REALTIME, &now);
 	for (size_t i = 0; i < o->len; i++) {
 		if (o->buf[i] == '\n') {
-			say_line(c->spec.name, o->buf + start, i - start);
+			out_line(sv, c, o, &now, o->buf + start, i - start, false);
 			start = i + 1;
 		}
 	}
 	if ((all || start == 0) && o->len == sizeof o->buf) {
-		say_line(c->spec.name, o->buf, o->len);
+		out_line(sv, c, o, &now, o->buf, o->len, !all);
 		start = o->len;
 	} else if (all && start < o->len) {
-		say_line(c->spec.name, o->buf + start, o->len - start);
+		out_line(sv, c, o, &now, o->buf + start, o->len - start, false);
 		start = o->len;
 	}
 	memmove(o->buf, o->buf + start, o->len - start);
 	o->len -= start;
+}
+
+/* Writes the lines read; a write error is told once, and how many lines it
+ * cost once writing works again. */
+static void
+log_flush(struct instance *c)
+{
+	struct logfile *lf = &c->log;
+
+	if (logfile_flush(lf) < 0) {
+		if (!lf->told)
+			sv_say("container %s: log file %s: %s (lost lines are counted)",
+			       c->spec.name, lf->path, strerror(lf->last_err));
+		lf->told = true;
+	} else if (lf->told) {
+		sv_say("container %s: log file %s: writing again, %lu lines lost", c->spec.name,
+		       lf->path, lf->lost);
+		lf->told = false;
+		lf->lost = 0;
+	}
 }
 
 /* Reads what the pipe holds now; at EOF, prints the rest and closes it. */
@@ -125,12 +163,16 @@ out_read(struct sv *sv, struct instance *c, struct outbuf *o)
 		if (r < 0 && errno == EAGAIN)
 			return;
 		if (r <= 0) {
-			out_flush(c, o, true);
+			out_flush(sv, c, o, true);
+			log_flush(c);
+			logfwd_kick(sv);
 			sv_unwatch(sv, &o->fd);
 			return;
 		}
 		o->len += (size_t)r;
-		out_flush(c, o, false);
+		out_flush(sv, c, o, false);
+		log_flush(c);
+		logfwd_kick(sv);
 	}
 }
 
@@ -225,6 +267,10 @@ dispatch(struct sv *sv, struct watch *w, uint32_t events)
 	case W_CONTROL_CLIENT:
 		control_dispatch(sv, w, events);
 		break;
+	case W_LOGFWD:
+	case W_LOGFWD_TIMER:
+		logfwd_dispatch(sv, w, events);
+		break;
 	}
 }
 
@@ -240,7 +286,7 @@ usage(void)
 	fputs("usage: supervisor [--manifest FILE] [--images DIR] [--cgroup-root DIR] [--run-dir "
 	      "DIR]\n"
 	      "                  [--volumes DIR] [--data-dir DIR] [--resolv-conf FILE]\n"
-	      "                  [--control SOCKET] [--init-pid PID]\n",
+	      "                  [--control SOCKET] [--init-pid PID] [--log-dir DIR]\n",
 	      stderr);
 	exit(2);
 }
@@ -258,6 +304,7 @@ parse_args(int argc, char **argv, struct options *o)
 	    {"resolv-conf", required_argument, NULL, 'n'},
 	    {"control", required_argument, NULL, 's'},
 	    {"init-pid", required_argument, NULL, 'p'},
+	    {"log-dir", required_argument, NULL, 'l'},
 	    {0},
 	};
 	int opt;
@@ -268,7 +315,8 @@ parse_args(int argc, char **argv, struct options *o)
 	    .cgroot = "/sys/fs/cgroup/berth",
 	    .control = CONTROL_SOCKET,
 	    .init_pid = 1,
-	    .paths = {VOLUME_DIR, BIND_DIR, "/run/berth/resolv.conf", "/run/berth/rootfs"},
+	    .paths = {VOLUME_DIR, BIND_DIR, "/run/berth/resolv.conf", "/run/berth/rootfs",
+		      "/var/log/berth"},
 	};
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -296,6 +344,9 @@ parse_args(int argc, char **argv, struct options *o)
 		case 's':
 			o->control = optarg;
 			break;
+		case 'l':
+			o->paths.logdir = optarg;
+			break;
 		case 'p':
 			/* Tests only: their supervisor is PID 1 of a pid namespace. */
 			errno = 0;
@@ -314,9 +365,32 @@ parse_args(int argc, char **argv, struct options *o)
 		o->manifest = manifest_default_path();
 }
 
+/* A log file that cannot be opened is told, never fatal: the console copy
+ * and the forward targets still get the lines. */
+static void
+setup_logs(struct sv *sv)
+{
+	const struct logging_cfg *lc = &sv->manifest.logging;
+
+	char dir[PATH_MAX];
+
+	/* On a first boot the data partition is empty: /var/log is not there. */
+	snprintf(dir, sizeof dir, "%s", sv->paths.logdir);
+	if (io_mkdir_p(dir, 0755) < 0)
+		sv_say("log dir %s: %s", sv->paths.logdir, strerror(errno));
+	for (size_t i = 0; i < sv->n; i++) {
+		struct instance *c = &sv->c[i];
+		if (logfile_open(&c->log, sv->paths.logdir, c->spec.name, lc->max_size,
+				 lc->max_files) < 0)
+			sv_say("container %s: log file in %s: %s", c->spec.name, sv->paths.logdir,
+			       strerror(errno));
+	}
+}
+
 static void
 setup_containers(struct sv *sv)
 {
+	setup_logs(sv);
 	for (size_t i = 0; i < sv->n; i++) {
 		struct instance *c = &sv->c[i];
 		c->state = CS_WAITING;
@@ -376,6 +450,7 @@ setup(struct sv *sv, const struct options *o)
 	    sv_watch(sv, sv->sigfd, &sv->w_signal) < 0)
 		die(111, "setup: %s", strerror(errno));
 	setup_containers(sv);
+	logfwd_open(sv);
 	sv->init_pid = o->init_pid;
 	if (control_open(sv, o->control, err, sizeof err) < 0)
 		die(111, "%s", err);
@@ -405,6 +480,7 @@ main(int argc, char **argv)
 		control_power(&sv);
 	}
 	control_close(&sv);
+	logfwd_close(&sv);
 	sv_say("all containers stopped");
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "io.h"
 #include "supervisor.h"
 
 #define NOSUID_NODEV_NOEXEC (MS_NOSUID | MS_NODEV | MS_NOEXEC)
@@ -178,25 +179,6 @@ setup_proc_sys(const char **what)
 	return 0;
 }
 
-/* mkdir -p inside the container (after pivot_root, so that the image's
- * symlinks resolve within its own root). */
-static int
-mkdir_p(char *path)
-{
-	for (char *p = path + 1;; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char c = *p;
-		*p = '\0';
-		int rc = mkdir(path, 0755);
-		*p = c;
-		if (rc < 0 && errno != EEXIST)
-			return -1;
-		if (!c)
-			return 0;
-	}
-}
-
 /* The host directory of a named volume or bind, made on first use. The
  * manifest gives binds under BIND_DIR; --data-dir moves that prefix. */
 static int
@@ -219,7 +201,7 @@ volume_source(const struct volume *v, const struct sv_paths *p, char *buf, size_
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	return mkdir_p(buf);
+	return io_mkdir_p(buf, 0755);
 }
 
 /* A detached copy of a host path's mount, taken before pivot_root and
@@ -288,7 +270,8 @@ mount_volumes(const struct container *m, const int *fds, const char **what)
 		const struct volume *v = &m->volumes[i];
 		snprintf(target, sizeof target, "%s", v->target);
 		*what = what_path("volume target", v->target);
-		if (mkdir_p(target) < 0)
+		/* After pivot_root, so the image's symlinks resolve within its root. */
+		if (io_mkdir_p(target, 0755) < 0)
 			return -1;
 		if (v->kind != VOLUME_TMPFS) {
 			if (move_mount(fds[i], "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "bridge.h"
+#include "logfile.h"
 #include "manifest.h"
 
 /* What to run: the manifest's container (lib/manifest.h) plus what the
@@ -29,6 +30,7 @@ struct sv_paths {
 	const char *data;	 /* replaces BIND_DIR in bind sources */
 	const char *resolv_conf; /* copied into bridge and host containers */
 	const char *rundir;	 /* scratch directory for the containers' roots */
+	const char *logdir;	 /* the containers' log files */
 };
 
 /* Lifecycle; restart.c is the only file that changes it. */
@@ -67,10 +69,13 @@ enum watch_kind {
 	W_CONTROL,	  /* the control socket's listening fd */
 	W_CONTROL_TIMER,  /* deadline of the oldest control connection */
 	W_CONTROL_CLIENT, /* one control connection */
+	W_LOGFWD,	  /* a log forward target's socket (logfwd.c) */
+	W_LOGFWD_TIMER,	  /* its reconnect timer */
 };
 
 struct instance;
 struct ctl_client;
+struct fwd_target;
 
 /* What an epoll event points at; a W_CONTROL_CLIENT watch is the member w
  * of its struct ctl_client (control.c). */
@@ -79,12 +84,13 @@ struct watch {
 	struct instance *c;
 };
 
-/* One output stream of a container, split into lines for the console. */
+/* One output stream of a container, split into lines for the console, the
+ * log file and the forward targets. */
 struct outbuf {
 	int fd;
 	struct watch w;
 	size_t len;
-	char buf[4096];
+	char buf[LOG_LINE_MAX];
 };
 
 struct instance {
@@ -94,6 +100,8 @@ struct instance {
 	int pidfd, execfd, timerfd, cgfd;
 	struct watch w_pidfd, w_exec, w_timer;
 	struct outbuf out, err;
+	struct logfile log;   /* <log dir>/<name>.log (logfile.c) */
+	uint64_t log_seq;     /* lines logged, both streams; syslog's seq */
 	char exec_error[256]; /* why the child failed before exec, or "" */
 	struct timespec started;
 	unsigned restarts;	 /* restarts since the supervisor started it */
@@ -139,6 +147,9 @@ struct sv {
 	pid_t init_pid;	  /* gets the power signal: 1, or --init-pid in tests */
 	int power_signal; /* SIGTERM (reboot) or SIGUSR2 (poweroff) once all are down */
 	bool power_sent;
+	/* logfwd.c: the forward targets of logging.forward. */
+	struct fwd_target *fwd;
+	size_t n_fwd;
 };
 
 /* spec.c: the manifest's containers as instances the supervisor runs. */

@@ -33,7 +33,7 @@ echo "nameserver 192.0.2.53" >"$WORK/resolv.conf"
 nsenter --net="/run/netns/$ns" unshare --mount --pid --fork --mount-proc --kill-child \
 	"$SUPERVISOR" --manifest "$WORK/m.yaml" --images "$IMAGES" \
 	--cgroup-root "$CG" --run-dir "$WORK/run" --volumes "$WORK/volumes" \
-	--data-dir "$WORK/data" --resolv-conf "$WORK/resolv.conf" >"$OUT" 2>&1 &
+	--data-dir "$WORK/data" --resolv-conf "$WORK/resolv.conf" --log-dir "$WORK/log" >"$OUT" 2>&1 &
 UNSHARE_PID=$!
 for _ in $(seq 50); do
 	SV_PID=$(awk '{print $1}' "/proc/$UNSHARE_PID/task/$UNSHARE_PID/children" 2>/dev/null)

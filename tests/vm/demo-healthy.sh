@@ -61,4 +61,14 @@ else
 	fail demo-writer-runs "writer running in its cgroup, never exited" \
 		"${writer:-no} processes, '${ended:-no exit line}'"
 fi
+
+# On a first boot /var is an empty file system: the supervisor must make
+# /var/log/berth itself, and the writer's lines must be in its file.
+log=$(vm_run 'cat /var/log/berth/writer.log' 30)
+if grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z stdout ' <<<"$log"; then
+	pass demo-log-file
+else
+	fail demo-log-file "timestamped stdout lines in /var/log/berth/writer.log" \
+		"'$(head -n 3 <<<"$log")'"
+fi
 vm_kill

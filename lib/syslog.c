@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: MIT */
+/* syslog.c: RFC 5424 formatting and RFC 6587 octet-counting framing. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "syslog.h"
+
+/* Appends to a fixed buffer; once something does not fit, all is lost. */
+struct out {
+	char *p;
+	size_t size, len;
+	bool full;
+};
+
+static void
+put(struct out *o, const char *s, size_t n)
+{
+	if (o->full || n > o->size - o->len) {
+		o->full = true;
+		return;
+	}
+	memcpy(o->p + o->len, s, n);
+	o->len += n;
+}
+
+static void
+puts_(struct out *o, const char *s)
+{
+	put(o, s, strlen(s));
+}
+
+/* A header field: "-" when empty, else printable US-ASCII, at most max. */
+static void
+put_field(struct out *o, const char *s, size_t max)
+{
+	size_t n = 0;
+
+	if (!s || !*s) {
+		put(o, "-", 1);
+		return;
+	}
+	for (; s[n] && n < max; n++) {
+		char c = (unsigned char)s[n] >= 33 && (unsigned char)s[n] <= 126 ? s[n] : '_';
+		put(o, &c, 1);
+	}
+}
+
+/* RFC 5424 6.3.3: '"', '\' and ']' in a PARAM-VALUE are escaped. */
+static void
+put_param(struct out *o, const char *name, const char *value)
+{
+	put(o, " ", 1);
+	puts_(o, name);
+	put(o, "=\"", 2);
+	for (const char *s = value; *s; s++) {
+		if (*s == '"' || *s == '\\' || *s == ']')
+			put(o, "\\", 1);
+		put(o, s, 1);
+	}
+	put(o, "\"", 1);
+}
+
+void
+syslog_rfc3339(const struct timespec *ts, char out[static 28])
+{
+	struct tm tm;
+	time_t t = ts->tv_sec;
+	long us = ts->tv_nsec / 1000;
+
+	gmtime_r(&t, &tm);
+	if (strftime(out, 20, "%Y-%m-%dT%H:%M:%S", &tm) != 19)
+		memcpy(out, "0000-00-00T00:00:00", 20);
+	out[19] = '.';
+	for (int i = 25; i >= 20; i--, us /= 10)
+		out[i] = (char)('0' + us % 10);
+	out[26] = 'Z';
+	out[27] = '\0';
+}
+
+static void
+put_message(struct out *o, const struct syslog_msg *m)
+{
+	char num[32], ts[28];
+
+	snprintf(num, sizeof num, "<%d>1 ", (m->facility & 0x1f) * 8 + (m->severity & 7));
+	puts_(o, num);
+	syslog_rfc3339(&m->time, ts);
+	puts_(o, ts);
+	put(o, " ", 1);
+	put_field(o, m->hostname, 255);
+	put(o, " ", 1);
+	put_field(o, m->app, 48);
+	put(o, " ", 1);
+	if (m->procid > 0) {
+		snprintf(num, sizeof num, "%ld", m->procid);
+		puts_(o, num);
+	} else {
+		put(o, "-", 1);
+	}
+	put(o, " ", 1);
+	put_field(o, m->msgid, 32);
+	put(o, " [" SYSLOG_SD_ID, 1 + 1 + strlen(SYSLOG_SD_ID));
+	snprintf(num, sizeof num, "%" PRIu64, m->seq);
+	put_param(o, "seq", num);
+	snprintf(num, sizeof num, "%u", m->restarts);
+	put_param(o, "restarts", num);
+	if (m->image)
+		put_param(o, "image", m->image);
+	put(o, "]", 1);
+	if (m->len) {
+		put(o, " ", 1);
+		put(o, m->text, m->len);
+	}
+}
+
+ssize_t
+syslog_format(char *buf, size_t size, const struct syslog_msg *m, bool framed)
+{
+	struct out o = {buf, size, 0, false};
+	char prefix[24];
+
+	put_message(&o, m);
+	if (o.full)
+		return -1;
+	if (!framed)
+		return (ssize_t)o.len;
+	int n = snprintf(prefix, sizeof prefix, "%zu ", o.len);
+	if (n < 0 || (size_t)n > size - o.len)
+		return -1;
+	memmove(buf + n, buf, o.len);
+	memcpy(buf, prefix, (size_t)n);
+	return (ssize_t)(o.len + (size_t)n);
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/* syslog.h: RFC 5424 syslog messages and RFC 6587 octet-counting framing,
+ * as pure functions over caller buffers. */
+#ifndef BERTH_SYSLOG_H
+#define BERTH_SYSLOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#define SYSLOG_FAC_USER 1
+#define SYSLOG_FAC_DAEMON 3
+#define SYSLOG_SEV_ERR 3
+#define SYSLOG_SEV_WARNING 4
+#define SYSLOG_SEV_INFO 6
+
+/* berth's private enterprise number for its SD-ID "berth@32473" (the
+ * example number RFC 5612 reserves for documentation). */
+#define SYSLOG_SD_ID "berth@32473"
+
+struct syslog_msg {
+	int facility, severity; /* 0-23, 0-7 */
+	struct timespec time;	/* realtime; sent as UTC with microseconds */
+	const char *hostname;	/* NULL or "": "-" */
+	const char *app;	/* app-name: the container's name */
+	long procid;		/* 0: "-" */
+	const char *msgid;	/* "stdout", "stderr" */
+	/* Structured data [berth@32473 seq="N" restarts="R" image="I"];
+	 * image is left out when NULL. */
+	uint64_t seq;
+	unsigned restarts;
+	const char *image;
+	const char *text; /* MSG: bytes as the container wrote them */
+	size_t len;
+};
+
+/* The header fields are cut to RFC 5424's lengths (hostname 255, app-name
+ * 48, procid 128, msgid 32) and any byte outside printable US-ASCII in
+ * them becomes '_'. The MSG is sent as it came, without a BOM.
+ *
+ * Formats m into buf, preceded by "LEN " when framed (RFC 6587 octet
+ * counting, for TCP). Returns the number of bytes written (no NUL), or -1
+ * when they do not fit in size. */
+ssize_t syslog_format(char *buf, size_t size, const struct syslog_msg *m, bool framed);
+
+/* "2026-11-22T20:00:00.123456Z\0" into out. */
+void syslog_rfc3339(const struct timespec *ts, char out[static 28]);
+
+#endif

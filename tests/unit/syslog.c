@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of lib/syslog.c: RFC 5424 messages and octet-counting frames,
+ * byte for byte. */
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+#include "syslog.h"
+
+/* 2026-11-22T20:00:00.123456789Z */
+#define S0 1795377600
+#define NS0 123456789
+
+static const struct {
+	const char *name;
+	struct syslog_msg m;
+	bool framed;
+	const char *want;
+} cases[] = {
+    {"stdout line",
+     {SYSLOG_FAC_USER,
+      SYSLOG_SEV_INFO,
+      {S0, NS0},
+      "berth",
+      "web",
+      42,
+      "stdout",
+      7,
+      0,
+      NULL,
+      "hello",
+      5},
+     false,
+     "<14>1 2026-11-22T20:00:00.123456Z berth web 42 stdout [berth@32473 seq=\"7\" restarts=\"0\"] "
+     "hello"},
+    {"escaped image",
+     {SYSLOG_FAC_USER,
+      SYSLOG_SEV_INFO,
+      {S0, NS0},
+      "berth",
+      "web",
+      42,
+      "stdout",
+      1,
+      3,
+      "a\"b\\c]d",
+      "x",
+      1},
+     false,
+     "<14>1 2026-11-22T20:00:00.123456Z berth web 42 stdout [berth@32473 seq=\"1\" restarts=\"3\" "
+     "image=\"a\\\"b\\\\c\\]d\"] x"},
+    {"framed, multi-byte UTF-8 counted in octets",
+     {SYSLOG_FAC_USER,
+      SYSLOG_SEV_ERR,
+      {S0, NS0},
+      "berth",
+      "web",
+      42,
+      "stderr",
+      1,
+      2,
+      NULL,
+      "h\xc3\xa9llo \xe2\x9c\x93",
+      10},
+     true,
+     "99 <11>1 2026-11-22T20:00:00.123456Z berth web 42 stderr [berth@32473 seq=\"1\" "
+     "restarts=\"2\"] "
+     "h\xc3\xa9llo \xe2\x9c\x93"},
+    {"nil hostname and procid, empty message",
+     {SYSLOG_FAC_DAEMON,
+      SYSLOG_SEV_WARNING,
+      {0, 0},
+      NULL,
+      "berth",
+      0,
+      "dropped",
+      18446744073709551615u,
+      0,
+      NULL,
+      "",
+      0},
+     false,
+     "<28>1 1970-01-01T00:00:00.000000Z - berth - dropped [berth@32473 "
+     "seq=\"18446744073709551615\" "
+     "restarts=\"0\"]"},
+    {"header bytes outside US-ASCII and long app-name",
+     {SYSLOG_FAC_USER,
+      SYSLOG_SEV_INFO,
+      {S0, NS0},
+      "h st",
+      "a123456789b123456789c123456789d123456789e1234567890",
+      1,
+      "std\xc3\xa9",
+      0,
+      0,
+      NULL,
+      "m",
+      1},
+     true,
+     "132 <14>1 2026-11-22T20:00:00.123456Z h_st a123456789b123456789c123456789d123456789e1234567 "
+     "1 "
+     "std__ [berth@32473 seq=\"0\" restarts=\"0\"] m"},
+};
+
+int
+main(void)
+{
+	char buf[512];
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		ssize_t n = syslog_format(buf, sizeof buf, &cases[i].m, cases[i].framed);
+		CHECK(n == (ssize_t)strlen(cases[i].want), "%s: length %zd, want %zu",
+		      cases[i].name, n, strlen(cases[i].want));
+		if (n >= 0)
+			buf[n] = '\0';
+		CHECK_STR(n >= 0 ? buf : NULL, cases[i].want, "%s: bytes", cases[i].name);
+	}
+
+	/* Exactly the room needed, then one byte less: framed and not. */
+	for (int framed = 0; framed <= 1; framed++) {
+		ssize_t need = syslog_format(buf, sizeof buf, &cases[2].m, framed);
+		CHECK(syslog_format(buf, (size_t)need, &cases[2].m, framed) == need,
+		      "fits in exactly %zd bytes (framed %d)", need, framed);
+		CHECK(syslog_format(buf, (size_t)need - 1, &cases[2].m, framed) == -1,
+		      "-1 in %zd bytes (framed %d)", need - 1, framed);
+	}
+
+	struct timespec ts = {1795377600, 999999999};
+	char out[28];
+	syslog_rfc3339(&ts, out);
+	CHECK_STR(out, "2026-11-22T20:00:00.999999Z", "rfc3339 truncates to microseconds");
+	CHECK_EXIT();
+}
