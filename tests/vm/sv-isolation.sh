@@ -1,0 +1,75 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# A container with the defaults is confined: the probe (tests/images/probe.c)
+# run in it sees CapEff equal to the default set, NoNewPrivs 1, Seccomp 2
+# (filter), and mount, unshare(CLONE_NEWUSER), ptrace of the container's
+# PID 1, keyctl, bpf, init_module, reboot and io_uring_setup are refused
+# with EPERM, the errno of the supervisor's seccomp profile
+# (docs/supervisor.md, Seccomp): ENOSYS for bpf or io_uring would mean the
+# kernel, not the filter, refused them.
+. "$(dirname "$0")/lib.sh"
+vm_require
+
+mkdir -p "$vm_dir"
+if ! "$TOP/tests/images/mkprobe" "$BUILD/images/probe" >"$vm_dir/mkprobe.log" 2>&1; then
+	skip "$vm_test" "no probe image: $(tail -n 1 "$vm_dir/mkprobe.log")"
+	exit 0
+fi
+
+# The expected mask, from the names cap_default_set() ORs in lib/cap.c and
+# their numbers in the kernel headers.
+want=0
+names=$(sed -n '/^cap_default_set(void)/,/^}/p' "$TOP/lib/cap.c" | grep -oE 'CAP_BIT\(CAP_[A-Z_]+\)' |
+	sed 's/CAP_BIT(\(.*\))/\1/')
+for n in $names; do
+	bit=$(sed -n "s/^#define $n[[:space:]]\+\([0-9]\+\).*/\1/p" /usr/include/linux/capability.h)
+	[ -n "$bit" ] || { fail sv-isolation-caps-known "a number for $n in linux/capability.h" "none"; exit 1; }
+	want=$((want | (1 << bit)))
+done
+want=$(printf '%016x' "$want")
+[ "$(wc -w <<<"$names")" -ge 5 ] ||
+	{ fail sv-isolation-caps-known "the default set's names in lib/cap.c" "'$names'"; exit 1; }
+
+# The manifest names its image dir:build/images/probe (see container-runs.sh).
+top=$vm_dir/top
+mkdir -p "$top"
+ln -sfn "$BUILD" "$top/build"
+(cd "$top" && vm_build_image "$TOP/tests/vm/manifests/sv-isolation.yaml" "$vm_dir") || exit 1
+
+vm_start "$vm_dir"
+if ! vm_wait_for '^berth-init: supervisor started' 120 >/dev/null; then
+	got=$(vm_console | grep -E '^berth-init: ' | tail -n 1)
+	fail sv-isolation-supervisor-started "the supervisor within 120 s" "${got:-no line from berth-init}"
+	exit 1
+fi
+if ! vm_wait_for 'probe: probe: done$' 60 >/dev/null; then
+	got=$(vm_console | grep -E 'supervisor: container probe|probe: ' | tail -n 2 | paste -sd '|')
+	fail sv-isolation-probe-ran "'probe: probe: done' within 60 s" "'${got:-nothing from the probe}'"
+	exit 1
+fi
+# Forwarded lines are "probe: probe: ..." (container name, then the probe's).
+out=$(vm_console | sed -n 's/.*probe: probe: //p')
+
+field() { sed -n "s/^$1=//p" <<<"$out" | head -n 1; }
+check_field() {
+	local got
+	got=$(field "$2")
+	if [ "$got" = "$3" ]; then
+		pass "$1"
+	else
+		fail "$1" "$2=$3" "$2=${got:-nothing}"
+	fi
+}
+check_field sv-isolation-capeff CapEff "$want"
+check_field sv-isolation-no-new-privs NoNewPrivs 1
+check_field sv-isolation-seccomp Seccomp 2
+
+for op in mount unshare-user ptrace-pid1 keyctl bpf init_module reboot io_uring_setup; do
+	got=$(grep -E "^$op (denied|ALLOWED)" <<<"$out" | head -n 1)
+	if [ "$got" = "$op denied (EPERM)" ]; then
+		pass "sv-isolation-$op"
+	else
+		fail "sv-isolation-$op" "'$op denied (EPERM)'" "'${got:-no line}'"
+	fi
+done
+vm_kill

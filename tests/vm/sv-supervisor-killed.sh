@@ -1,0 +1,108 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# The supervisor killed with SIGKILL leaves no orphan and no duplicate:
+# init restarts it, and afterwards each container runs exactly once, in its
+# own cgroup, with exactly its own processes; none of the processes of the
+# first run is left anywhere.
+. "$(dirname "$0")/lib.sh"
+vm_require
+
+mkdir -p "$vm_dir"
+if ! "$TOP/tests/images/mkbusybox" "$BUILD/images/busybox" >"$vm_dir/mkbusybox.log" 2>&1; then
+	skip "$vm_test" "no busybox image: $(tail -n 1 "$vm_dir/mkbusybox.log")"
+	exit 0
+fi
+# The manifest names its image dir:build/images/busybox (see container-runs.sh).
+top=$vm_dir/top
+mkdir -p "$top"
+ln -sfn "$BUILD" "$top/build"
+(cd "$top" && vm_build_image "$TOP/tests/vm/manifests/sv-supervisor-killed.yaml" "$vm_dir") || exit 1
+
+vm_start "$vm_dir"
+if ! vm_wait_for '^berth-init: supervisor started' 120 >/dev/null; then
+	got=$(vm_console | grep -E '^berth-init: ' | tail -n 1)
+	fail sv-killed-supervisor-started "the supervisor within 120 s" "${got:-no line from berth-init}"
+	exit 1
+fi
+
+# Every sleep of the containers (their arguments are 100001 to 100003):
+# "sleep PID ARG CGROUP", sorted; and the cgroups with their process counts.
+snapshot='for p in /proc/[0-9]*; do
+c=$(cat $p/cmdline 2>/dev/null | tr "\0" " ")
+case "$c" in "sleep 10000"*) set -- $c; echo "sleep ${p#/proc/} $2 $(sed -n "s/^0:://p" $p/cgroup)" ;; esac
+done | sort -k3
+for d in /sys/fs/cgroup/berth/*/; do [ -f $d/cgroup.procs ] && echo "cgroup $(basename $d) $(wc -l <$d/cgroup.procs)"; done
+true'
+
+# Waits until the containers' three sleeps run; prints the snapshot.
+settled() {
+	local end=$((SECONDS + 60)) out
+	while :; do
+		out=$(vm_run "$snapshot" 30)
+		[ "$(grep -c '^sleep ' <<<"$out")" -ge 3 ] && break
+		[ $SECONDS -lt $end ] && vm_running || break
+		sleep 1
+	done
+	grep -E '^(sleep|cgroup) ' <<<"$out"
+}
+# The processes expected, one of each: what a snapshot says without PIDs.
+want='sleep 100001 /berth/one
+sleep 100002 /berth/two
+sleep 100003 /berth/two
+cgroup one 1
+cgroup two 3'
+shape() { sed 's/^sleep [0-9]* /sleep /' <<<"$1"; }
+
+before=$(settled)
+if [ "$(shape "$before")" = "$want" ]; then
+	pass sv-killed-first-run
+else
+	fail sv-killed-first-run "'$(paste -sd ';' <<<"$want")'" "'$(shape "$before" | paste -sd ';')'"
+	exit 1
+fi
+
+vm_mark
+out=$(vm_run 'for p in /proc/[0-9]*; do [ "$(cat $p/comm 2>/dev/null)" = supervisor ] && echo "supervisor ${p#/proc/}"; done
+true' 30)
+old=$(sed -n 's/^supervisor //p' <<<"$out")
+if [ "$(wc -w <<<"$old")" != 1 ]; then
+	fail sv-killed-supervisor-found "one supervisor process" "'$old'"
+	exit 1
+fi
+vm_run "kill -9 $old" 30 >/dev/null
+# The debug shell's prompt may come first on a console line: no ^ here.
+if got=$(vm_wait_for 'berth-init: supervisor (exited|started|failed)' 30) &&
+	[[ $got == *"berth-init: supervisor exited (killed by signal 9"*"; restarting in "* ]] &&
+	vm_wait_for 'berth-init: supervisor started' 30 >/dev/null; then
+	pass sv-killed-init-restarts
+else
+	fail sv-killed-init-restarts "'berth-init: supervisor exited (killed by signal 9...); restarting', then 'supervisor started'" \
+		"'$(vm_console | grep -E 'berth-init: ' | paste -sd '|')'"
+	exit 1
+fi
+# The new supervisor starts both containers again (cgroup.kill empties the
+# cgroups the old one left); then the shape must be the first run's, with
+# none of the old PIDs.
+for c in one two; do
+	vm_wait_for "$c: $c: up\$" 60 >/dev/null
+done
+sleep 2
+after=$(settled)
+if [ "$(shape "$after")" = "$want" ]; then
+	pass sv-killed-runs-once
+else
+	fail sv-killed-runs-once "'$(paste -sd ';' <<<"$want")'" "'$(shape "$after" | paste -sd ';')'"
+fi
+oldpids=$(sed -n 's/^sleep \([0-9]*\) .*/\1/p' <<<"$before" | paste -sd ' ')
+out=$(vm_run "for p in $oldpids; do [ -e /proc/\$p ] && echo \"left \$p \$(tr '\\0' ' ' </proc/\$p/cmdline)\"; done
+true" 30)
+left=$(sed -n 's/^left //p' <<<"$out" | paste -sd ';')
+starts=$(vm_console | grep -cE 'supervisor: container (one|two): started')
+if [ -z "$left" ] && [ -n "$oldpids" ] && [ "$starts" = 2 ]; then
+	pass sv-killed-no-orphans
+else
+	fail sv-killed-no-orphans "none of PIDs '$oldpids' left, 2 container starts since the kill" \
+		"left '$left', $starts starts"
+fi
+echo "# figures: sleeps before: $(sed -n 's/^sleep \([0-9]*\) \([0-9]*\).*/\2=\1/p' <<<"$before" | paste -sd ' '), after: $(sed -n 's/^sleep \([0-9]*\) \([0-9]*\).*/\2=\1/p' <<<"$after" | paste -sd ' ')"
+vm_kill
