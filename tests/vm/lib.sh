@@ -70,6 +70,21 @@ vm_build_image() {
 	fi
 }
 
+# vm_build_container_image MANIFEST OUTDIR: vm_build_image for a manifest
+# whose containers use images under dir:build/images/. It makes the busybox
+# image from Debian's busybox-static, then runs mkimage from a directory
+# whose build/ is $BUILD, since mkimage resolves dir: paths against where it
+# runs.
+vm_build_container_image() {
+	mkdir -p "$2/top"
+	if ! "$TOP/tests/images/mkbusybox" "$BUILD/images/busybox" >"$2/mkbusybox.log" 2>&1; then
+		echo "fail: $vm_test: expected the busybox image, got: $(tail -n 1 "$2/mkbusybox.log")"
+		exit 1
+	fi
+	ln -sfn "$BUILD" "$2/top/build"
+	(cd "$2/top" && vm_build_image "$1" "$2") || exit 1
+}
+
 # vm_start OUTDIR [--uefi] [--net OPTS] [-- QEMU-ARGS...]: boots OUTDIR's
 # image in the background. By default the kernel is booted directly (fast:
 # no firmware) with the initramfs and the command line of slot a; --uefi

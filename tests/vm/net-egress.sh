@@ -9,17 +9,8 @@
 . "$(dirname "$0")/lib.sh"
 vm_require
 
-mkdir -p "$vm_dir"
-if ! "$TOP/tests/images/mkbusybox" "$BUILD/images/busybox" >"$vm_dir/mkbusybox.log" 2>&1; then
-	skip "$vm_test" "no busybox image: $(tail -n 1 "$vm_dir/mkbusybox.log")"
-	exit 0
-fi
 command -v jq >/dev/null || { skip "$vm_test" "jq is not installed"; exit 0; }
-# mkimage takes dir:build/images/busybox from the directory it runs in.
-top=$vm_dir/top
-mkdir -p "$top"
-ln -sfn "$BUILD" "$top/build"
-(cd "$top" && vm_build_image "$TOP/tests/vm/manifests/net-egress.yaml" "$vm_dir") || exit 1
+vm_build_container_image "$TOP/tests/vm/manifests/net-egress.yaml" "$vm_dir"
 
 token=berth-egress-$$-$RANDOM$RANDOM
 got=$vm_dir/received

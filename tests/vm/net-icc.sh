@@ -10,16 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 vm_require
 
-mkdir -p "$vm_dir"
-if ! "$TOP/tests/images/mkbusybox" "$BUILD/images/busybox" >"$vm_dir/mkbusybox.log" 2>&1; then
-	skip "$vm_test" "no busybox image: $(tail -n 1 "$vm_dir/mkbusybox.log")"
-	exit 0
-fi
 command -v jq >/dev/null || { skip "$vm_test" "jq is not installed"; exit 0; }
-# mkimage takes dir:build/images/busybox from the directory it runs in.
-top=$vm_dir/top
-mkdir -p "$top"
-ln -sfn "$BUILD" "$top/build"
 
 # in_ns PID CMD: CMD (busybox applets) in the network namespace of PID,
 # never longer than 10 s.
@@ -35,7 +26,7 @@ get() {
 # check MODE MANIFEST: boots MANIFEST and asserts the icc MODE (off or on).
 check() {
 	local mode=$1 out=$vm_dir/icc-$1 raw json srv_ip srv_pid cli_pid br page t0 who pid
-	(cd "$top" && vm_build_image "$TOP/tests/vm/manifests/$2" "$out") || exit 1
+	vm_build_container_image "$TOP/tests/vm/manifests/$2" "$out"
 	vm_start "$out"
 	if ! vm_wait_for 'srv: srv: serving' 120 >/dev/null ||
 		! vm_wait_for 'cli: cli: idle' 30 >/dev/null; then

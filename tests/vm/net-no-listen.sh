@@ -7,15 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 vm_require
 
-mkdir -p "$vm_dir"
-if ! "$TOP/tests/images/mkbusybox" "$BUILD/images/busybox" >"$vm_dir/mkbusybox.log" 2>&1; then
-	skip "$vm_test" "no busybox image: $(tail -n 1 "$vm_dir/mkbusybox.log")"
-	exit 0
-fi
-top=$vm_dir/top
-mkdir -p "$top"
-ln -sfn "$BUILD" "$top/build"
-(cd "$top" && vm_build_image "$TOP/tests/vm/manifests/net-no-listen.yaml" "$vm_dir") || exit 1
+vm_build_container_image "$TOP/tests/vm/manifests/net-no-listen.yaml" "$vm_dir"
 
 vm_start "$vm_dir"
 if ! vm_wait_for 'web: web: serving' 120 >/dev/null; then

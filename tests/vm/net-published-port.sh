@@ -7,16 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 vm_require
 
-mkdir -p "$vm_dir"
-if ! "$TOP/tests/images/mkbusybox" "$BUILD/images/busybox" >"$vm_dir/mkbusybox.log" 2>&1; then
-	skip "$vm_test" "no busybox image: $(tail -n 1 "$vm_dir/mkbusybox.log")"
-	exit 0
-fi
-# mkimage takes dir:build/images/busybox from the directory it runs in.
-top=$vm_dir/top
-mkdir -p "$top"
-ln -sfn "$BUILD" "$top/build"
-(cd "$top" && vm_build_image "$TOP/tests/vm/manifests/net-published.yaml" "$vm_dir") || exit 1
+vm_build_container_image "$TOP/tests/vm/manifests/net-published.yaml" "$vm_dir"
 
 # free_port: a TCP port of 127.0.0.1 nobody listens on right now.
 free_port() {
