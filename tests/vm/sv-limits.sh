@@ -70,17 +70,19 @@ fi
 echo "# figures: bomb pids.current $cur, forks refused $refused"
 
 # The heartbeat goes on while the bomb sits at its limit: at least 3 beats
-# in 5 s (one a second), and the bomb is still refused forks afterwards.
+# in 5 s (one a second), and the bomb still holds (nearly) all 32 pids
+# afterwards. (Whether it tried another fork in those 5 s depends on how
+# busy the TCG guest is: seen not to, once, under a loaded CI run.)
 b1=$(vm_console | grep -c 'beat: beat: [0-9]*$')
 sleep 5
 out=$(vm_run 'd=/sys/fs/cgroup/berth/bomb
 echo "pids $(cat $d/pids.current) $(sed -n "s/^max //p" $d/pids.events)"' 30)
 read -r _ cur2 refused2 <<<"$(grep '^pids ' <<<"$out")"
 b2=$(vm_console | grep -c 'beat: beat: [0-9]*$')
-if [ $((b2 - b1)) -ge 3 ] && [ "${refused2:-0}" -gt "${refused:-0}" ] 2>/dev/null && [ "$cur2" -le 32 ]; then
+if [ $((b2 - b1)) -ge 3 ] && [ "${cur2:-0}" -ge 30 ] 2>/dev/null && [ "$cur2" -le 32 ]; then
 	pass sv-limits-others-run
 else
-	fail sv-limits-others-run "3 or more heartbeats in 5 s while bomb keeps hitting its limit" \
+	fail sv-limits-others-run "3 or more heartbeats in 5 s while bomb holds 30 to 32 pids" \
 		"$((b2 - b1)) beats; bomb pids.current '${cur2:-none}', max events ${refused:-none} -> ${refused2:-none}"
 fi
 vm_kill
