@@ -5,16 +5,7 @@
 . "$(dirname "$0")/sv-common"
 . "$(dirname "$0")/sv-control-common"
 ctl_init control-errors
-cat >"$WORK/m.yaml" <<'YAML'
-version: 1
-containers:
-  web:
-    image: dir:busybox
-    command: ["/bin/sh", "-c", "trap 'exit 0' TERM; echo up; sleep 1000 & wait"]
-    network_mode: none
-YAML
-sv_start "$WORK/m.yaml"
-sv_wait_for '^web: up' 5 || fail "expected web to print up within 5 s, got nothing"
+ctl_start_web
 check() { # WANT-STATUS WANT-MESSAGE-RE ARGS...
 	local want=$1 re=$2 got msg
 	shift 2

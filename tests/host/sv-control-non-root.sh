@@ -7,16 +7,7 @@
 . "$(dirname "$0")/sv-control-common"
 ctl_init control-non-root
 command -v setpriv >/dev/null || skip "needs setpriv (util-linux)"
-cat >"$WORK/m.yaml" <<'YAML'
-version: 1
-containers:
-  web:
-    image: dir:busybox
-    command: ["/bin/sh", "-c", "trap 'exit 0' TERM; echo up; sleep 1000 & wait"]
-    network_mode: none
-YAML
-sv_start "$WORK/m.yaml"
-sv_wait_for '^web: up' 5 || fail "expected web to print up within 5 s, got nothing"
+ctl_start_web
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$BERTHCTL" "$@" --socket "$SOCK"; }
 # With the mode as made, the file system refuses first.
 msg=$(nobody status 2>&1)

@@ -4,16 +4,7 @@
 . "$(dirname "$0")/sv-common"
 . "$(dirname "$0")/sv-control-common"
 ctl_init control-poweroff fake-init
-cat >"$WORK/m.yaml" <<'YAML'
-version: 1
-containers:
-  web:
-    image: dir:busybox
-    command: ["/bin/sh", "-c", "trap 'exit 0' TERM; echo up; sleep 1000 & wait"]
-    network_mode: none
-YAML
-sv_start "$WORK/m.yaml"
-sv_wait_for '^web: up' 5 || fail "expected web to print up within 5 s, got nothing"
+ctl_start_web
 msg=$(bctl poweroff) || fail "expected poweroff to exit 0, got $?: $msg"
 for i in $(seq 50); do
 	[ -s "$INIT_LOG" ] && break

@@ -5,14 +5,7 @@
 . "$(dirname "$0")/sv-common"
 . "$(dirname "$0")/sv-control-common"
 ctl_init control-socket-mode
-cat >"$WORK/m.yaml" <<'YAML'
-version: 1
-containers:
-  web:
-    image: dir:busybox
-    command: ["/bin/sh", "-c", "trap 'exit 0' TERM; echo up; sleep 1000 & wait"]
-    network_mode: none
-YAML
+ctl_web_manifest
 # A regular file at the path stands for what a killed supervisor leaves.
 echo stale >"$SOCK"
 sv_start "$WORK/m.yaml"
