@@ -30,7 +30,7 @@ ALL_LIBS        := $(LIBS) -lmnl -lnftnl
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 
-.PHONY: all deps kernel image run test test-unit test-host test-vm fuzz clean
+.PHONY: all deps kernel image run test test-unit test-host test-vm bench fuzz clean
 all: $(BUILD)/init $(BUILD)/berthctl $(PROGS)
 
 deps:
@@ -104,6 +104,11 @@ test-host: deps all
 
 test-vm: deps all kernel
 	@tests/run vm
+
+# Benchmarks print figures beside their peers' (bench/run); they assert
+# nothing. BENCH=NAME runs one.
+bench: deps all kernel $(BUILD)/images/busybox
+	@bench/run $(BENCH)
 
 # libFuzzer with ASan and UBSan over the manifest parser. FUZZ_SECONDS bounds
 # the run; crashing inputs belong in tests/fuzz/regress/, which `make test`
