@@ -22,7 +22,7 @@ echo "# figures: stage 1 start $(vm_uptime 'stage 1 start')," \
 	"$wall s wall from QEMU start to stage 2"
 
 # Both slots hold the same version; the default entry must be slot a's.
-vm_wait_for '^berth-init: debug console' 60 >/dev/null
+vm_wait_for '^berth-init: debug console on ' 60 >/dev/null
 cmdline=$(vm_run 'cat /proc/cmdline')
 case " $cmdline " in
 *" berth.slot=a "*) pass boot-uefi-default-slot-a ;;

@@ -12,7 +12,7 @@ token="persist-$$-$RANDOM$RANDOM"
 file=/var/berth-persist-test
 
 vm_start "$vm_dir"
-if ! vm_wait_for '^berth-init: debug console' 120 >/dev/null; then
+if ! vm_wait_for '^berth-init: debug console on ' 120 >/dev/null; then
 	got=$(vm_console | grep -E '^berth-init: ' | tail -n 1)
 	fail var-persists-boot "the debug console within 120 s" "${got:-no line from berth-init}"
 	exit 1
@@ -38,7 +38,7 @@ for line in 'shutting down \(reboot\)' '/var remounted read-only'; do
 	fi
 done
 if vm_wait_for '^berth-init: stage 1 start' 120 >/dev/null &&
-	vm_wait_for '^berth-init: debug console' 120 >/dev/null; then
+	vm_wait_for '^berth-init: debug console on ' 120 >/dev/null; then
 	pass var-persists-reboot
 else
 	got=$(vm_console | grep -E '^berth-init: ' | tail -n 1)
