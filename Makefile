@@ -25,13 +25,13 @@ PROGS    := $(foreach d,supervisor netsetup,$(if $(wildcard $(d)/*.c),$(BUILD)/$
 SUPERVISOR_LIBS := -lcap -lseccomp -lmnl -lnftnl -lsodium
 NETSETUP_LIBS   := -lmnl -lnftnl
 # Unit tests and the fuzzer may touch any lib/ file, so they link every library.
-ALL_LIBS        := $(LIBS) -lmnl -lnftnl
+ALL_LIBS        := $(LIBS) -lmnl -lnftnl -lsodium
 
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 
-.PHONY: all deps kernel image run test test-unit test-host test-vm bench fuzz clean
-all: $(BUILD)/init $(BUILD)/berthctl $(PROGS)
+.PHONY: all deps kernel keys image bundle run test test-unit test-host test-vm bench fuzz clean
+all: $(BUILD)/init $(BUILD)/berthctl $(PROGS) $(BUILD)/mkbundle
 
 deps:
 	@scripts/deps
@@ -50,13 +50,18 @@ $(LIBBERTH): $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(BUILD)/berthctl: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard ctl/*.c)) $(LIBBERTH)
-	$(CC) $(LDHARDEN) -o $@ $^ $(LIBS)
+	$(CC) $(LDHARDEN) -o $@ $^ $(LIBS) -lsodium
 
 $(BUILD)/supervisor: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard supervisor/*.c)) $(LIBBERTH)
 	$(CC) $(LDHARDEN) -o $@ $^ $(LIBS) $(SUPERVISOR_LIBS)
 
 $(BUILD)/netsetup: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard netsetup/*.c)) $(LIBBERTH)
 	$(CC) $(LDHARDEN) -o $@ $^ $(LIBS) $(NETSETUP_LIBS)
+
+# The build side of updates: key generation and bundle signing. It runs on
+# the build host only; no image carries it.
+$(BUILD)/mkbundle: $(BUILD)/obj/image/mkbundle.o $(LIBBERTH)
+	$(CC) $(LDHARDEN) -o $@ $^ -lsodium
 
 # init is PID 1: static musl, no libraries. The kernel UAPI headers it needs
 # come from a private copy of Debian's linux-libc-dev headers so that no glibc
@@ -86,14 +91,26 @@ kernel: deps
 $(BUILD)/images/busybox: tests/images/mkbusybox
 	tests/images/mkbusybox $@
 
-image: deps all kernel $(BUILD)/images/busybox
-	image/mkimage $(MANIFEST) $(BUILD)
+# The update signing key pair. KEYS names another directory holding
+# update.key and update.pub (a real key); the public half is baked into
+# every image, the secret half never is.
+KEYS ?= $(BUILD)/keys
+keys: $(KEYS)/update.pub
+$(KEYS)/update.pub: | $(BUILD)/mkbundle
+	$(BUILD)/mkbundle keygen $(KEYS)
+
+image: deps all kernel keys $(BUILD)/images/busybox
+	BERTH_UPDATE_PUB=$(KEYS)/update.pub image/mkimage $(MANIFEST) $(BUILD)
+
+# build/update.bundle: the image's kernel, initramfs and root, signed.
+bundle: image
+	$(BUILD)/mkbundle create $(KEYS)/update.key $(BUILD) $(BUILD)/update.bundle
 
 run: image
 	image/qemu-run $(BUILD)
 
 test: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BIN) kernel
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) kernel keys
 	@tests/run unit host vm
 
 test-unit: all $(UNIT_BIN)
@@ -102,7 +119,7 @@ test-unit: all $(UNIT_BIN)
 test-host: deps all
 	@tests/run host
 
-test-vm: deps all kernel
+test-vm: deps all kernel keys
 	@tests/run vm
 
 # Benchmarks print figures beside their peers' (bench/run); they assert

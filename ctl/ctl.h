@@ -20,6 +20,8 @@ int cmd_show(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 /* start, stop, restart NAME; reboot; poweroff (call.c) */
 int cmd_control(int argc, char **argv);
+/* update apply, update status (update.c) */
+int cmd_update(int argc, char **argv);
 
 /* call.c: options and one request for the commands that talk to the
  * supervisor over its control socket. */

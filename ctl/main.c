@@ -20,6 +20,9 @@ static const struct {
     {"restart", cmd_control, "restart NAME", "stop a container, then start it"},
     {"reboot", cmd_control, "reboot", "stop every container, then reboot the host"},
     {"poweroff", cmd_control, "poweroff", "stop every container, then power off"},
+    {"update", cmd_update, "update apply [--allow-downgrade] [--reboot] FILE|-",
+     "install a signed update bundle into the other slot"},
+    {"update", cmd_update, "update status [--json]", "booted slot, versions, trial or rollback"},
 };
 
 static void

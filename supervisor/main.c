@@ -271,6 +271,9 @@ dispatch(struct sv *sv, struct watch *w, uint32_t events)
 	case W_LOGFWD_TIMER:
 		logfwd_dispatch(sv, w, events);
 		break;
+	case W_BLESS_TIMER:
+		bless_on_timer(sv);
+		break;
 	}
 }
 
@@ -452,6 +455,7 @@ setup(struct sv *sv, const struct options *o)
 	setup_containers(sv);
 	logfwd_open(sv);
 	sv->init_pid = o->init_pid;
+	bless_open(sv);
 	if (control_open(sv, o->control, err, sizeof err) < 0)
 		die(111, "%s", err);
 }

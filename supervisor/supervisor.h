@@ -11,8 +11,10 @@
 #include <time.h>
 
 #include "bridge.h"
+#include "esp.h"
 #include "logfile.h"
 #include "manifest.h"
+#include "slots.h"
 
 /* What to run: the manifest's container (lib/manifest.h) plus what the
  * supervisor derives from it at load (see spec.c); never changed after. */
@@ -71,6 +73,7 @@ enum watch_kind {
 	W_CONTROL_CLIENT, /* one control connection */
 	W_LOGFWD,	  /* a log forward target's socket (logfwd.c) */
 	W_LOGFWD_TIMER,	  /* its reconnect timer */
+	W_BLESS_TIMER,	  /* the trial boot's check (bless.c) */
 };
 
 struct instance;
@@ -123,6 +126,15 @@ struct instance {
 	size_t ndeps;
 };
 
+/* bless.c: a boot on trial after an update. */
+struct bless {
+	int fd; /* 1 s timer while on trial, else -1 */
+	struct watch w;
+	struct slots s;
+	struct esp_entry entry; /* the booted one, with its counter */
+	uint64_t healthy_since_ms; /* CLOCK_BOOTTIME; 0 while not all healthy */
+};
+
 struct sv {
 	int epfd, sigfd, devnull;
 	struct watch w_signal;
@@ -150,6 +162,7 @@ struct sv {
 	/* logfwd.c: the forward targets of logging.forward. */
 	struct fwd_target *fwd;
 	size_t n_fwd;
+	struct bless bless;
 };
 
 /* spec.c: the manifest's containers as instances the supervisor runs. */
@@ -192,6 +205,10 @@ void health_stop(struct sv *sv, struct instance *c);
 void health_on_timer(struct sv *sv, struct instance *c);
 void health_on_exit(struct sv *sv, struct instance *c);
 const char *health_str(enum health_state h);
+
+/* bless.c: confirms a trial boot, or reboots when it cannot get healthy. */
+void bless_open(struct sv *sv);
+void bless_on_timer(struct sv *sv);
 
 /* restart.c: the lifecycle state machine. */
 void sv_event(struct sv *sv, struct instance *c, enum cevent ev, int status);

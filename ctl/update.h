@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: MIT */
+/* update.h: berthctl update apply and status (docs/update.md). */
+#ifndef BERTH_CTL_UPDATE_H
+#define BERTH_CTL_UPDATE_H
+
+int update_apply(int argc, char **argv);
+int update_status(int argc, char **argv);
+
+#endif

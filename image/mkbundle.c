@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: MIT */
+/* mkbundle: the build side of A/B updates (docs/update.md).
+ *
+ *   mkbundle keygen DIR             writes DIR/update.key and DIR/update.pub
+ *   mkbundle create KEY IMGDIR OUT  signs IMGDIR's kernel, initramfs and root
+ *
+ * IMGDIR is what image/mkimage wrote: bzImage, initramfs.img, root.img,
+ * root.env (verity root hash, hash offset, salt), image.env (version) and
+ * cmdline-a (the kernel options, less the berth.* keys). The secret key
+ * never goes into an image; the public key does (image/stage-rootfs). */
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bundle.h"
+#include "io.h"
+
+static const char *prog = "mkbundle";
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+/* Writes hex of key to path, created with mode, never over an old file. */
+static void
+write_key(const char *path, const uint8_t *key, size_t n, mode_t mode)
+{
+	char hex[2 * BUNDLE_SECRET_SIZE + 2];
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+
+	if (fd < 0)
+		die("%s: %s", path, strerror(errno));
+	bundle_hex(key, n, hex);
+	strcat(hex, "\n");
+	if (io_write_all(fd, hex, strlen(hex)) < 0 || fsync(fd) < 0 || close(fd) < 0)
+		die("%s: %s", path, strerror(errno));
+}
+
+static int
+keygen(const char *dir)
+{
+	uint8_t pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+	char path[4096];
+
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		die("%s: %s", dir, strerror(errno));
+	crypto_sign_keypair(pk, sk);
+	snprintf(path, sizeof(path), "%s/update.key", dir);
+	write_key(path, sk, sizeof(sk), 0600);
+	snprintf(path, sizeof(path), "%s/update.pub", dir);
+	write_key(path, pk, sizeof(pk), 0644);
+	sodium_memzero(sk, sizeof(sk));
+	printf("%s: wrote %s/update.key (secret) and %s/update.pub\n", prog, dir, dir);
+	return 0;
+}
+
+/* The value of key in a KEY=VALUE file, or die. */
+static void
+env_get(const char *file, const char *key, char *out, size_t len)
+{
+	char line[1024];
+	size_t k = strlen(key);
+	FILE *f = fopen(file, "re");
+
+	if (!f)
+		die("%s: %s", file, strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, key, k) || line[k] != '=')
+			continue;
+		line[strcspn(line, "\n")] = 0;
+		snprintf(out, len, "%s", line + k + 1);
+		fclose(f);
+		return;
+	}
+	fclose(f);
+	die("%s: no %s=", file, key);
+}
+
+/* The kernel options of cmdline-a without berth.* keys. */
+static void
+options_of(const char *file, char *out, size_t len)
+{
+	char line[2048], *tok, *save = NULL;
+	FILE *f = fopen(file, "re");
+
+	if (!f || !fgets(line, sizeof(line), f))
+		die("%s: %s", file, f ? "empty" : strerror(errno));
+	fclose(f);
+	out[0] = 0;
+	for (tok = strtok_r(line, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save)) {
+		if (!strncmp(tok, "berth.", 6))
+			continue;
+		if (strlen(out) + strlen(tok) + 2 > len)
+			die("%s: kernel options longer than %zu bytes", file, len - 1);
+		if (out[0])
+			strcat(out, " ");
+		strcat(out, tok);
+	}
+}
+
+static void
+hex_field(const char *file, const char *key, uint8_t *out, size_t n, uint32_t *got)
+{
+	char hex[256];
+	size_t len;
+
+	env_get(file, key, hex, sizeof(hex));
+	if (got && !strcmp(hex, "-")) {
+		*got = 0;
+		return;
+	}
+	if (sodium_hex2bin(out, n, hex, strlen(hex), NULL, &len, NULL) != 0 ||
+	    (!got && len != n))
+		die("%s: %s= is not %zu bytes of hex", file, key, n);
+	if (got)
+		*got = (uint32_t)len;
+}
+
+/* Hashes a payload file; returns its size. */
+static uint64_t
+hash_file(const char *path, uint8_t out[32])
+{
+	crypto_hash_sha256_state st;
+	static uint8_t buf[1 << 20];
+	uint64_t size = 0;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		die("%s: %s", path, strerror(errno));
+	crypto_hash_sha256_init(&st);
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		crypto_hash_sha256_update(&st, buf, (size_t)n);
+		size += (uint64_t)n;
+	}
+	if (n < 0)
+		die("%s: %s", path, strerror(errno));
+	close(fd);
+	crypto_hash_sha256_final(&st, out);
+	return size;
+}
+
+static void
+append_file(int out, const char *path, const char *dest)
+{
+	static uint8_t buf[1 << 20];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		die("%s: %s", path, strerror(errno));
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (io_write_all(out, buf, (size_t)n) < 0)
+			die("%s: %s", dest, strerror(errno));
+	if (n < 0)
+		die("%s: %s", path, strerror(errno));
+	close(fd);
+}
+
+static const char *const payload_files[BP_NPARTS] = {"bzImage", "initramfs.img", "root.img"};
+
+static int
+create(const char *keyfile, const char *dir, const char *out)
+{
+	struct bundle_header h = {.format = BUNDLE_FORMAT};
+	uint8_t sk[BUNDLE_SECRET_SIZE], buf[BUNDLE_HEADER_SIZE];
+	char path[4096], tmp[4200], num[64], err[256];
+	int fd;
+
+	if (bundle_read_key(keyfile, sk, sizeof(sk), err, sizeof(err)) < 0)
+		die("%s", err);
+	snprintf(path, sizeof(path), "%s/image.env", dir);
+	env_get(path, "version", h.version, sizeof(h.version));
+	if (!bundle_version_ok(h.version))
+		die("%s: version %s: 1-31 characters of [0-9A-Za-z.~_-]", path, h.version);
+	snprintf(path, sizeof(path), "%s/root.env", dir);
+	hex_field(path, "roothash", h.roothash, 32, NULL);
+	hex_field(path, "salt", h.salt, BUNDLE_SALT_MAX, &h.salt_len);
+	env_get(path, "hashoffset", num, sizeof(num));
+	h.hashoffset = strtoull(num, NULL, 10);
+	snprintf(path, sizeof(path), "%s/cmdline-a", dir);
+	options_of(path, h.options, sizeof(h.options));
+	for (int i = 0; i < BP_NPARTS; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, payload_files[i]);
+		h.size[i] = hash_file(path, h.sha256[i]);
+	}
+	if (bundle_sign(&h, sk) < 0)
+		die("signing failed");
+	sodium_memzero(sk, sizeof(sk));
+	bundle_encode(&h, buf);
+	/* Check what we wrote as the host will, before anyone gets it. */
+	if (bundle_decode(buf, &h, err, sizeof(err)) < 0)
+		die("the bundle would not be accepted: %s", err);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", out);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || io_write_all(fd, buf, sizeof(buf)) < 0)
+		die("%s: %s", tmp, strerror(errno));
+	for (int i = 0; i < BP_NPARTS; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, payload_files[i]);
+		append_file(fd, path, tmp);
+	}
+	if (fsync(fd) < 0 || close(fd) < 0 || rename(tmp, out) < 0)
+		die("%s: %s", out, strerror(errno));
+	printf("%s: wrote %s: berth %s, %llu bytes (kernel %llu, initramfs %llu, root %llu)\n",
+	       prog, out, h.version, (unsigned long long)bundle_total(&h),
+	       (unsigned long long)h.size[BP_KERNEL], (unsigned long long)h.size[BP_INITRD],
+	       (unsigned long long)h.size[BP_ROOT]);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (sodium_init() < 0)
+		die("libsodium failed to initialise");
+	if (argc == 3 && !strcmp(argv[1], "keygen"))
+		return keygen(argv[2]);
+	if (argc == 5 && !strcmp(argv[1], "create"))
+		return create(argv[2], argv[3], argv[4]);
+	fprintf(stderr, "usage: %s keygen DIR\n       %s create KEY IMAGEDIR OUT\n", prog, prog);
+	return 2;
+}

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: MIT */
+/* slots.c: the booted slot, the slot devices, the ESP and the state dir. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "io.h"
+#include "partlabel.h"
+#include "slots.h"
+
+static int __attribute__((format(printf, 3, 4)))
+fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static ssize_t
+read_small(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n >= 0)
+		buf[n] = 0;
+	return n;
+}
+
+/* berth.slot= of the kernel command line. */
+static int
+read_slot(const char *cmdline, char *slot, char *err, size_t errlen)
+{
+	char buf[4096], *p;
+
+	if (read_small(cmdline, buf, sizeof(buf)) < 0)
+		return fail(err, errlen, "%s: %s", cmdline, strerror(errno));
+	for (p = buf; (p = strstr(p, "berth.slot=")); p++) {
+		if (p != buf && p[-1] != ' ')
+			continue;
+		if ((p[11] == 'a' || p[11] == 'b') && (!p[12] || p[12] == ' ' || p[12] == '\n')) {
+			*slot = p[11];
+			return 0;
+		}
+	}
+	fail(err, errlen, "%s has no berth.slot=a|b: not booted from a berth slot", cmdline);
+	return -2;
+}
+
+/* VERSION_ID= of os-release. */
+static void
+read_version(const char *osrel, char *out, size_t len)
+{
+	char buf[2048], *p, *end;
+
+	snprintf(out, len, "unknown");
+	if (read_small(osrel, buf, sizeof(buf)) < 0)
+		return;
+	for (p = buf; p; p = (p = strchr(p, '\n')) ? p + 1 : NULL) {
+		if (strncmp(p, "VERSION_ID=", 11))
+			continue;
+		p += 11;
+		if (*p == '"')
+			p++;
+		end = p + strcspn(p, "\"\n");
+		snprintf(out, len, "%.*s", (int)(end - p), p);
+		return;
+	}
+}
+
+/* Mounts the ESP on ESP_MOUNT unless something already is mounted there. */
+static int
+mount_esp(char *err, size_t errlen)
+{
+	struct stat run, esp;
+	char dev[PATH_MAX];
+
+	if (mkdir(ESP_MOUNT, 0700) < 0 && errno != EEXIST)
+		return fail(err, errlen, "mkdir %s: %s", ESP_MOUNT, strerror(errno));
+	if (stat("/run/berth", &run) < 0 || stat(ESP_MOUNT, &esp) < 0)
+		return fail(err, errlen, "%s: %s", ESP_MOUNT, strerror(errno));
+	if (run.st_dev != esp.st_dev)
+		return 0;
+	if (partlabel_find("berth-esp", dev, sizeof(dev)) < 0)
+		return fail(err, errlen, "partition berth-esp: %s",
+			    errno == EEXIST ? "more than one" : "not found");
+	if (mount(dev, ESP_MOUNT, "vfat", MS_NOSUID | MS_NODEV | MS_NOEXEC, "umask=0077") < 0)
+		return fail(err, errlen, "mount %s on %s: %s", dev, ESP_MOUNT, strerror(errno));
+	return 0;
+}
+
+static int
+find_devices(struct slots *s, char *err, size_t errlen)
+{
+	for (int i = 0; i < 2; i++) {
+		char label[32];
+
+		snprintf(label, sizeof(label), "berth-root-%c", 'a' + i);
+		if (partlabel_find(label, s->dev[i], sizeof(s->dev[i])) < 0)
+			return fail(err, errlen, "partition %s: %s", label,
+				    errno == EEXIST ? "more than one" : "not found");
+	}
+	return 0;
+}
+
+int
+slots_open(struct slots *s, char *err, size_t errlen)
+{
+	const char *t = getenv("BERTH_UPDATE_ROOT");
+	char path[PATH_MAX];
+
+	memset(s, 0, sizeof(*s));
+	if (t && *t) {
+		snprintf(path, sizeof(path), "%s/cmdline", t);
+		int r = read_slot(path, &s->booted, err, errlen);
+		if (r < 0)
+			return r;
+		snprintf(path, sizeof(path), "%s/os-release", t);
+		read_version(path, s->version, sizeof(s->version));
+		snprintf(s->esp, sizeof(s->esp), "%s/esp", t);
+		snprintf(s->dev[0], sizeof(s->dev[0]), "%s/root-a", t);
+		snprintf(s->dev[1], sizeof(s->dev[1]), "%s/root-b", t);
+		snprintf(s->pubkey, sizeof(s->pubkey), "%s/update.pub", t);
+		snprintf(s->state, sizeof(s->state), "%s/state", t);
+		return 0;
+	}
+	int r = read_slot("/proc/cmdline", &s->booted, err, errlen);
+	if (r < 0)
+		return r;
+	read_version("/etc/os-release", s->version, sizeof(s->version));
+	snprintf(s->esp, sizeof(s->esp), "%s", ESP_MOUNT);
+	snprintf(s->pubkey, sizeof(s->pubkey), "%s", UPDATE_KEY);
+	snprintf(s->state, sizeof(s->state), "%s", UPDATE_STATE);
+	if (find_devices(s, err, errlen) < 0)
+		return -1;
+	return mount_esp(err, errlen);
+}
+
+void
+slots_read_state(const struct slots *s, const char *name, char *out, size_t len)
+{
+	char path[PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/%s", s->state, name);
+	if (read_small(path, out, len) < 0)
+		out[0] = 0;
+	out[strcspn(out, "\n")] = 0;
+}
+
+int
+slots_write_state(const struct slots *s, const char *name, const char *text)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 64], tmp[PATH_MAX + 80];
+	int fd, r;
+
+	snprintf(dir, sizeof(dir), "%s", s->state);
+	if (io_mkdir_p(dir, 0700) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/%s", s->state, name);
+	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", s->state, name);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	r = io_write_all(fd, text, strlen(text));
+	if (r == 0)
+		r = io_write_all(fd, "\n", 1);
+	if (r == 0)
+		r = fsync(fd);
+	close(fd);
+	if (r == 0)
+		r = rename(tmp, path);
+	if (r < 0)
+		unlink(tmp);
+	return r;
+}
+
+void
+slots_clear_state(const struct slots *s, const char *name)
+{
+	char path[PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/%s", s->state, name);
+	unlink(path);
+}

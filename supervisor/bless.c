@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: MIT */
+/* bless.c: confirms a boot on trial, or gives up on it (docs/update.md).
+ *
+ * After an update, systemd-boot boots the new entry with a counter in its
+ * name (berth-<version>-<slot>+<left>-<done>.conf). Once every essential
+ * container has been healthy (or, without a health check, running) for
+ * update.confirm_after, the entry is renamed without the counter: the boot
+ * is good and stays the default. If that has not happened
+ * update.health_deadline after the kernel started, the supervisor notes why
+ * on the data partition and reboots, so that systemd-boot spends the next
+ * try and, once none is left, boots the previous entry. The check ticks
+ * once a second, only during a trial boot; a confirmed boot arms nothing. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "supervisor.h"
+
+static uint64_t
+boottime_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_BOOTTIME, &t);
+	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
+
+void
+bless_open(struct sv *sv)
+{
+	struct bless *b = &sv->bless;
+	struct esp_entry v[ESP_MAX_ENTRIES];
+	const struct esp_entry *e;
+	struct itimerspec it = {{1, 0}, {1, 0}};
+	char err[512];
+	int n;
+
+	b->fd = -1;
+	n = slots_open(&b->s, err, sizeof err);
+	if (n == -1)
+		sv_say("update: no boot confirmation: %s", err);
+	if (n < 0)
+		return; /* -2: not a berth boot (a test on the build host) */
+	n = esp_scan(b->s.esp, v, ESP_MAX_ENTRIES, err, sizeof err);
+	e = n > 0 ? esp_slot_entry(v, n, b->s.booted) : NULL;
+	if (!e) {
+		sv_say("update: no boot confirmation: no loader entry for slot %c%s%s",
+		       b->s.booted, n < 0 ? ": " : "", n < 0 ? err : "");
+		return;
+	}
+	if (!e->counted)
+		return;
+	b->entry = *e;
+	b->fd = timerfd_create(CLOCK_BOOTTIME, TFD_CLOEXEC | TFD_NONBLOCK);
+	b->w = (struct watch){W_BLESS_TIMER, NULL};
+	if (b->fd < 0 || timerfd_settime(b->fd, 0, &it, NULL) < 0 || sv_watch(sv, b->fd, &b->w) < 0) {
+		sv_say("update: cannot watch this trial boot: %s", strerror(errno));
+		return;
+	}
+	sv_say("update: berth %s (slot %c) is on trial, %u tries left: confirming it once "
+	       "the essential containers are healthy for %llu ms",
+	       e->version, e->slot, e->left,
+	       (unsigned long long)sv->manifest.update.confirm_after_ms);
+}
+
+/* The first essential container that is not up and healthy, or NULL. */
+static const struct instance *
+not_healthy(const struct sv *sv)
+{
+	for (size_t i = 0; i < sv->n; i++) {
+		const struct instance *c = &sv->c[i];
+		if (!c->spec.m->essential)
+			continue;
+		if (c->state != CS_RUNNING || (c->health != HS_HEALTHY && c->health != HS_NONE))
+			return c;
+	}
+	return NULL;
+}
+
+static void
+stop_watching(struct sv *sv)
+{
+	sv_unwatch(sv, &sv->bless.fd);
+}
+
+static void
+confirm(struct sv *sv)
+{
+	struct bless *b = &sv->bless;
+	char err[512];
+
+	if (esp_bless(b->s.esp, &b->entry, err, sizeof err) < 0) {
+		sv_say("update: confirming this boot failed (tried again in a second): %s", err);
+		return;
+	}
+	sv_say("update: berth %s (slot %c) confirmed: every essential container healthy for "
+	       "%llu ms",
+	       b->entry.version, b->entry.slot,
+	       (unsigned long long)sv->manifest.update.confirm_after_ms);
+	stop_watching(sv);
+}
+
+/* Past the deadline: note why, then reboot so the next try (or the
+ * previous entry) boots. */
+static void
+give_up(struct sv *sv, const struct instance *c)
+{
+	struct bless *b = &sv->bless;
+	char note[700];
+
+	snprintf(note, sizeof note,
+		 "%s %c essential container %s not healthy within %llu s of boot (state %s, "
+		 "health %s%s%s)",
+		 b->entry.version, b->entry.slot, c->spec.name,
+		 (unsigned long long)sv->manifest.update.health_deadline_ms / 1000,
+		 cstate_str(c->state), health_str(c->health), c->h_output[0] ? ": " : "",
+		 c->h_output);
+	if (slots_write_state(&b->s, "trial-failure", note) < 0)
+		sv_say("update: recording the failure: %s", strerror(errno));
+	sv_say("update: giving up on this boot: %s; rebooting", note + strlen(b->entry.version) + 3);
+	stop_watching(sv);
+	if (!sv->shutting_down) {
+		sv->power_signal = SIGTERM;
+		sv_stop_all(sv);
+	}
+}
+
+void
+bless_on_timer(struct sv *sv)
+{
+	struct bless *b = &sv->bless;
+	const struct instance *c;
+	uint64_t ticks, now = boottime_ms();
+
+	if (read(b->fd, &ticks, sizeof ticks) != sizeof ticks || sv->shutting_down)
+		return;
+	c = not_healthy(sv);
+	if (c) {
+		b->healthy_since_ms = 0;
+		if (now >= sv->manifest.update.health_deadline_ms)
+			give_up(sv, c);
+		return;
+	}
+	if (!b->healthy_since_ms)
+		b->healthy_since_ms = now;
+	if (now - b->healthy_since_ms >= sv->manifest.update.confirm_after_ms)
+		confirm(sv);
+}
