@@ -83,9 +83,10 @@ spec_image_config(const struct container *m, const char *images, struct image_co
 		fprintf(stderr, "supervisor: %s:%u: container %s: %s\n", path, line, m->name, why);
 	else if (rc < 0)
 		fprintf(stderr,
-			"supervisor: container %s: image %s:%s: reading %s: %s (was the image "
-			"baked by image/stage-images?)\n",
-			m->name, image_kind_str(m->image.kind), m->image.path, path, why);
+			"supervisor: container %s: image %s:%s%s%s: reading %s: %s (was the "
+			"image baked by image/stage-images?)\n",
+			m->name, image_kind_str(m->image.kind), m->image.path,
+			m->image.tag ? ":" : "", m->image.tag ? m->image.tag : "", path, why);
 	free(path);
 	return rc;
 }
