@@ -54,19 +54,6 @@ unescape(char *s, const char **why)
 	return 0;
 }
 
-static int
-check_digest(const char *v, const char **why)
-{
-	static const char expect[] = "expected sha256: and 64 lowercase hex digits";
-
-	if (strncmp(v, "sha256:", 7) != 0 || strlen(v + 7) != IMAGE_DIGEST_LEN)
-		return fail(why, expect);
-	for (const char *p = v + 7; *p; p++)
-		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
-			return fail(why, expect);
-	return 0;
-}
-
 /* One "KEY VALUE" line, VALUE already unescaped; -1 with errno ENOMEM
  * (and *why set) when out of memory. */
 static int
@@ -93,7 +80,8 @@ config_line(struct image_config *c, const char *key, const char *v, const char *
 	if (strcmp(key, "digest") == 0) {
 		if (c->digest[0])
 			return fail(why, "digest given twice");
-		if (check_digest(v, why) < 0)
+		char hex[IMAGE_DIGEST_LEN + 1];
+		if (image_digest_parse(v, hex, why) < 0)
 			return -1;
 		strcpy(c->digest, v);
 		return 0;
@@ -298,8 +286,8 @@ fail:
 }
 
 int
-image_run_merge(const struct container *m, const struct image_config *img,
-		struct image_run *out, const char **why)
+image_run_merge(const struct container *m, const struct image_config *img, struct image_run *out,
+		const char **why)
 {
 	static const struct image_config none;
 	char *const *ep, *const *cmd;
@@ -323,8 +311,8 @@ image_run_merge(const struct container *m, const struct image_config *img,
 	if (out->has_user)
 		out->user = m->has_user ? m->user : img->user;
 	if (!(out->workdir = strdup(m->working_dir ? m->working_dir
-				    : img->workdir  ? img->workdir
-						    : "/")))
+				    : img->workdir ? img->workdir
+						   : "/")))
 		goto nomem;
 	return 0;
 nomem:

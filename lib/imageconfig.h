@@ -35,8 +35,7 @@ struct image_config {
 int image_config_parse(const char *text, size_t len, struct image_config *out, unsigned *line,
 		       const char **why);
 /* Reads and parses file; on a read error *line is 0 and errno is set. */
-int image_config_read(const char *file, struct image_config *out, unsigned *line,
-		      const char **why);
+int image_config_read(const char *file, struct image_config *out, unsigned *line, const char **why);
 void image_config_free(struct image_config *c);
 
 /* What a container runs: the merge of its manifest entry and its image's

@@ -29,9 +29,8 @@ image_kind_str(enum image_kind k)
 	return (unsigned)k < sizeof(kind_names) / sizeof(kind_names[0]) ? kind_names[k] : "?";
 }
 
-/* "sha256:" and 64 lowercase hex digits. */
-static int
-digest_parse(const char *s, char *out, const char **why)
+int
+image_digest_parse(const char *s, char out[IMAGE_DIGEST_LEN + 1], const char **why)
 {
 	static const char expect[] = "a digest is sha256: and 64 lowercase hex digits";
 
@@ -90,7 +89,7 @@ ref_split(char *rest, struct image_ref *out, const char **why)
 		*at = '\0';
 		if (out->kind == IMAGE_DIR)
 			return fail(why, "a dir: image has no digest");
-		if (digest_parse(at + 1, out->digest, why) < 0)
+		if (image_digest_parse(at + 1, out->digest, why) < 0)
 			return -1;
 	}
 	colon = strchr(rest, ':');

@@ -22,6 +22,8 @@ struct image_ref {
 int image_ref_parse(const char *s, struct image_ref *out, const char **why);
 void image_ref_free(struct image_ref *r);
 const char *image_kind_str(enum image_kind k); /* "oci", "docker-archive", "dir" */
+/* "sha256:" and 64 lowercase hex digits; the digits go to out. */
+int image_digest_parse(const char *s, char out[IMAGE_DIGEST_LEN + 1], const char **why);
 
 /*
  * Where an image is baked, the one rule the image builder (through

@@ -45,7 +45,8 @@ test_parse(void)
 	CHECK(rc == 0, "config parses (%s)", rc ? why : "ok");
 	if (rc)
 		return;
-	CHECK_STR(c.digest, "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+	CHECK_STR(c.digest,
+		  "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
 		  "config digest");
 	CHECK(c.n_entrypoint == 2 && c.n_cmd == 2 && c.n_env == 3, "config list lengths");
 	CHECK_STR(c.cmd[1], "", "config empty cmd element");
@@ -73,7 +74,7 @@ test_parse_errors(void)
 	    {"relative workdir", "workdir srv\n", 1, "workdir must be an absolute path"},
 	    {"workdir twice", "workdir /a\nworkdir /b\n", 2, "workdir given twice"},
 	    {"bad user", "user a:b:c\n", 1, "expected USER or USER:GROUP"},
-	    {"bad digest", "digest sha256:abc\n", 1, "expected sha256:"},
+	    {"bad digest", "digest sha256:abc\n", 1, "a digest is sha256:"},
 	    {"NUL byte", "cmd a\ncmd b\0c\n", 2, "a NUL byte"},
 	};
 
@@ -113,10 +114,10 @@ static const struct merge_case merges[] = {
      "/bin/echo|a|b", NULL, NULL, NULL},
     {"empty entrypoint runs the command", "    entrypoint: []\n    command: [/bin/true]\n", IMG,
      "/bin/true", NULL, NULL, NULL},
-    {"env: the manifest wins, new names follow", "    environment: {A: mine, B: two}\n", IMG,
-     NULL, "A=mine|PATH=/image/bin|B=two", NULL, NULL},
-    {"user and working_dir from the manifest", "    user: \"1000\"\n    working_dir: /tmp\n",
-     IMG, NULL, NULL, "1000", "/tmp"},
+    {"env: the manifest wins, new names follow", "    environment: {A: mine, B: two}\n", IMG, NULL,
+     "A=mine|PATH=/image/bin|B=two", NULL, NULL},
+    {"user and working_dir from the manifest", "    user: \"1000\"\n    working_dir: /tmp\n", IMG,
+     NULL, NULL, "1000", "/tmp"},
     {"no image config: PATH, root, /", "    command: [/bin/true]\n", NULL, "/bin/true",
      "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "", "/"},
     {"image without PATH gets the default", "", "cmd /bin/true\nenv X=1\n", "/bin/true",
