@@ -156,8 +156,10 @@ path_key(const char *path, char out[NAME_MAX + 1])
 		bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 			    (c >= '0' && c <= '9') || c == '_' || c == '-' || (c == '.' && p != norm);
 
-		if (keep || c == '/')
-			esc[0] = c == '/' ? '+' : (char)c, esc[1] = '\0';
+		if (c == '/')
+			strcpy(esc, "+");
+		else if (keep)
+			snprintf(esc, sizeof esc, "%c", c);
 		else
 			snprintf(esc, sizeof esc, "%%%02X", c);
 		size_t n = strlen(esc);
