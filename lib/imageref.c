@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Parses image references of the three kinds the image builder imports. */
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,9 +29,8 @@ image_kind_str(enum image_kind k)
 	return (unsigned)k < sizeof(kind_names) / sizeof(kind_names[0]) ? kind_names[k] : "?";
 }
 
-/* "sha256:" and 64 lowercase hex digits. */
-static int
-digest_parse(const char *s, char *out, const char **why)
+int
+image_digest_parse(const char *s, char out[IMAGE_DIGEST_LEN + 1], const char **why)
 {
 	static const char expect[] = "a digest is sha256: and 64 lowercase hex digits";
 
@@ -86,7 +89,7 @@ ref_split(char *rest, struct image_ref *out, const char **why)
 		*at = '\0';
 		if (out->kind == IMAGE_DIR)
 			return fail(why, "a dir: image has no digest");
-		if (digest_parse(at + 1, out->digest, why) < 0)
+		if (image_digest_parse(at + 1, out->digest, why) < 0)
 			return -1;
 	}
 	colon = strchr(rest, ':');
@@ -108,6 +111,141 @@ ref_split(char *rest, struct image_ref *out, const char **why)
 	return 0;
 }
 
+/* The lexical normal form of path into out (room for strlen(path) + 2):
+ * no empty or "." components, no trailing '/'; ".." stays, since only the
+ * file system knows where it leads. Nothing left is ".". */
+static void
+path_normal(const char *path, char *out)
+{
+	const char *p = path;
+	char *o = out;
+
+	if (*p == '/')
+		*o++ = '/';
+	for (;;) {
+		while (*p == '/')
+			p++;
+		size_t n = strcspn(p, "/");
+		if (n == 0)
+			break;
+		if (n != 1 || p[0] != '.') {
+			if (o > out && o[-1] != '/')
+				*o++ = '/';
+			memcpy(o, p, n);
+			o += n;
+		}
+		p += n;
+	}
+	if (o == out)
+		*o++ = '.';
+	*o = '\0';
+}
+
+/* The normal form of path as one file name (see imageref.h); -1 with
+ * ENAMETOOLONG when it is longer than a file name may be. */
+static int
+path_key(const char *path, char out[NAME_MAX + 1])
+{
+	char norm[strlen(path) + 2];
+	size_t o = 0;
+
+	path_normal(path, norm);
+	for (const char *p = norm; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		char esc[4];
+		bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			    (c >= '0' && c <= '9') || c == '_' || c == '-' || (c == '.' && p != norm);
+
+		if (c == '/')
+			strcpy(esc, "+");
+		else if (keep)
+			snprintf(esc, sizeof esc, "%c", c);
+		else
+			snprintf(esc, sizeof esc, "%%%02X", c);
+		size_t n = strlen(esc);
+		if (o + n > NAME_MAX)
+			return errno = ENAMETOOLONG, -1;
+		memcpy(out + o, esc, n);
+		o += n;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+/* The image's directory (dir:) or the directory of its rootfs and config. */
+static int
+store_dir(const struct image_ref *r, char *buf, size_t len)
+{
+	char key[NAME_MAX + 1];
+	int n;
+
+	if (r->kind == IMAGE_DIR) {
+		if (strlen(r->path) + 2 > len)
+			return errno = ENAMETOOLONG, -1;
+		path_normal(r->path, buf);
+		return 0;
+	}
+	if (path_key(r->path, key) < 0)
+		return -1;
+	n = snprintf(buf, len, "%s/%s%s%s", image_kind_str(r->kind), key, r->tag ? "@" : "",
+		     r->tag ? r->tag : "");
+	if (n < 0 || (size_t)n >= len)
+		return errno = ENAMETOOLONG, -1;
+	return 0;
+}
+
+static int
+store_file(const struct image_ref *r, const char *name, char *buf, size_t len)
+{
+	size_t n;
+
+	if (store_dir(r, buf, len) < 0)
+		return -1;
+	n = strlen(buf);
+	if (n + 1 + strlen(name) + 1 > len)
+		return errno = ENAMETOOLONG, -1;
+	buf[n] = '/';
+	strcpy(buf + n + 1, name);
+	return 0;
+}
+
+int
+image_ref_rootfs(const struct image_ref *r, char *buf, size_t len)
+{
+	return r->kind == IMAGE_DIR ? store_dir(r, buf, len) : store_file(r, "rootfs", buf, len);
+}
+
+int
+image_ref_config(const struct image_ref *r, char *buf, size_t len)
+{
+	if (r->kind == IMAGE_DIR)
+		return errno = ENOENT, -1;
+	return store_file(r, "config", buf, len);
+}
+
+/* What a parsed reference must also be to have a place to be baked. */
+static int
+store_check(const struct image_ref *r, const char **why)
+{
+	char buf[IMAGE_STORE_MAX];
+
+	if (image_ref_rootfs(r, buf, sizeof buf) < 0)
+		return fail(why, "the path, escaped as one file name, is longer than 255 bytes");
+	if (r->kind != IMAGE_DIR || buf[0] == '/')
+		return 0;
+	/* oci/ and docker-archive/ of the images directory hold imports. */
+	for (unsigned k = 0; k < sizeof(kind_names) / sizeof(kind_names[0]); k++) {
+		size_t n = strlen(kind_names[k]);
+
+		if (k != IMAGE_DIR && strncmp(buf, kind_names[k], n) == 0 &&
+		    (buf[n] == '/' || buf[n] == '\0'))
+			return fail(why, "a dir: PATH cannot start with oci/ or docker-archive/: "
+					 "those directories of the images directory hold imported "
+					 "images");
+	}
+	return 0;
+}
+
 int
 image_ref_parse(const char *s, struct image_ref *out, const char **why)
 {
@@ -126,6 +264,8 @@ image_ref_parse(const char *s, struct image_ref *out, const char **why)
 		return fail(why, "out of memory");
 	r = ref_split(buf, out, why);
 	free(buf);
+	if (r == 0)
+		r = store_check(out, why);
 	if (r < 0)
 		image_ref_free(out);
 	return r;

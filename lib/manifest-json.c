@@ -251,6 +251,12 @@ write_image(struct json *j, const struct image_ref *r)
 	key_string(j, "path", r->path);
 	key_string(j, "tag", r->tag);
 	key_string(j, "digest", r->digest[0] ? r->digest : NULL);
+	/* Where the image builder bakes it: the supervisor's own rule. */
+	char rootfs[IMAGE_STORE_MAX], config[IMAGE_STORE_MAX];
+	bool has_rootfs = image_ref_rootfs(r, rootfs, sizeof rootfs) == 0;
+	bool has_config = image_ref_config(r, config, sizeof config) == 0;
+	key_string(j, "rootfs", has_rootfs ? rootfs : NULL);
+	key_string(j, "config", has_config ? config : NULL);
 	json_object_end(j);
 }
 

@@ -91,19 +91,20 @@ lookup_id(const char *file, const char *name, unsigned field, unsigned long *out
 	return numeric ? 0 : -1;
 }
 
-/* The manifest's user: names and numbers as written; a numeric user that
- * the image's passwd lacks gets group 0. No user: root. */
+/* The user (the manifest's, else the image config's): names and numbers as
+ * written; a numeric user that the image's passwd lacks gets group 0. No
+ * user: root. */
 static int
-child_user(const struct container *m, uid_t *uid, gid_t *gid)
+child_user(const struct container_spec *s, uid_t *uid, gid_t *gid)
 {
 	unsigned long u = 0, g = 0;
 
 	*uid = 0;
 	*gid = 0;
-	if (!m->has_user)
+	if (!s->has_user)
 		return 0;
-	if (lookup_id("/etc/passwd", m->user.user, 3, &u, &g) < 0 ||
-	    (m->user.group[0] && lookup_id("/etc/group", m->user.group, 0, &g, NULL) < 0))
+	if (lookup_id("/etc/passwd", s->user.user, 3, &u, &g) < 0 ||
+	    (s->user.group[0] && lookup_id("/etc/group", s->user.group, 0, &g, NULL) < 0))
 		return -1;
 	*uid = (uid_t)u;
 	*gid = (gid_t)g;
@@ -128,12 +129,12 @@ child_wait_go(int go, int rep)
 	child_fail(rep, "network: the supervisor did not attach eth0", NULL, EXIT_SETUP);
 }
 
-static void __attribute__((noreturn)) child_user_fail(const struct container *m, int rep)
+static void __attribute__((noreturn)) child_user_fail(const struct container_spec *s, int rep)
 {
 	char who[2 * USER_NAME_MAX + 2];
 
-	snprintf(who, sizeof who, "%s%s%s", m->user.user, m->user.group[0] ? ":" : "",
-		 m->user.group);
+	snprintf(who, sizeof who, "%s%s%s", s->user.user, s->user.group[0] ? ":" : "",
+		 s->user.group);
 	errno = 0;
 	child_fail(rep, "user or group not in the image's /etc/passwd, /etc/group:", who,
 		   EXIT_SETUP);
@@ -142,8 +143,9 @@ static void __attribute__((noreturn)) child_user_fail(const struct container *m,
 /* The container's identity, last before exec: bounding set, user and
  * groups, capabilities, working directory, no_new_privs, seccomp. */
 static void
-child_identity(const struct container *m, int rep)
+child_identity(const struct container_spec *s, int rep)
 {
+	const struct container *m = s->m;
 	bool seccomp = m->seccomp == SECCOMP_PROFILE_DEFAULT;
 	uid_t uid;
 	gid_t gid;
@@ -155,15 +157,14 @@ child_identity(const struct container *m, int rep)
 	 * with CAP_SYS_ADMIN: install it while still root. */
 	if (seccomp && !m->no_new_privs && sc_install() < 0)
 		child_fail(rep, "install seccomp profile", NULL, EXIT_SETUP);
-	if (child_user(m, &uid, &gid) < 0)
-		child_user_fail(m, rep);
+	if (child_user(s, &uid, &gid) < 0)
+		child_user_fail(s, rep);
 	if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
-		child_fail(rep, "set user", m->user.user, EXIT_SETUP);
+		child_fail(rep, "set user", s->user.user, EXIT_SETUP);
 	if (caps_set(uid == 0 ? caps : 0) < 0)
 		child_fail(rep, "set capabilities", NULL, EXIT_SETUP);
-	const char *dir = m->working_dir ? m->working_dir : "/";
-	if (chdir(dir) < 0)
-		child_fail(rep, "chdir", dir, EXIT_SETUP);
+	if (chdir(s->workdir) < 0)
+		child_fail(rep, "chdir", s->workdir, EXIT_SETUP);
 	umask(022);
 	if (m->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		child_fail(rep, "set no_new_privs", NULL, EXIT_SETUP);
@@ -208,7 +209,7 @@ child_run(struct sv *sv, struct instance *c, int out, int err, int rep, int go)
 		child_fail(rep, "set hostname", host, EXIT_SETUP);
 	if (go >= 0)
 		child_wait_go(go, rep);
-	child_identity(m, rep);
+	child_identity(s, rep);
 	/* execvp searches the PATH of environ, so environ is the container's. */
 	environ = s->env;
 	execvp(s->argv[0], s->argv);
@@ -359,7 +360,7 @@ static void __attribute__((noreturn)) probe_exec(const struct container_spec *s)
 	const struct healthcheck *h = &s->m->health;
 	char *argv[h->n_test + 3];
 
-	child_identity(s->m, -1);
+	child_identity(s, -1);
 	if (h->kind == HEALTH_SHELL) {
 		argv[0] = "/bin/sh";
 		argv[1] = "-c";

@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* spec.c: turns the manifest's containers (lib/manifest) into the instances
- * the supervisor runs: image path, argv, environment, dependencies. */
+ * the supervisor runs: image path, argv, environment, user, working
+ * directory, dependencies. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "imageconfig.h"
 #include "supervisor.h"
-
-#define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 static void *
 xcalloc(size_t n, size_t size)
@@ -34,72 +35,87 @@ spec_error(const char *file, const struct srcpos *pos, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-/* dir:PATH, relative to the images directory unless absolute. */
+/* The image's root: where image_ref_rootfs says the build baked it, under
+ * the images directory unless it is an absolute dir: PATH. */
 static int
 spec_image(const char *file, const struct container *m, const char *images, char **out)
 {
-	const char *path = m->image.path;
+	char rootfs[IMAGE_STORE_MAX];
 
-	if (m->image.kind != IMAGE_DIR) {
-		spec_error(file, &m->pos,
-			   "container %s: %s images are not runnable yet (the supervisor "
-			   "runs dir:PATH images; OCI import comes later)",
-			   m->name, image_kind_str(m->image.kind));
+	if (image_ref_rootfs(&m->image, rootfs, sizeof rootfs) < 0) {
+		spec_error(file, &m->pos, "container %s: image path: %s", m->name,
+			   strerror(errno));
 		return -1;
 	}
 	/* overlayfs takes its layers in a comma and colon separated option. */
-	if (!*path || strpbrk(path, ",:")) {
-		spec_error(file, &m->pos,
-			   "container %s: image path \"%s\" must be non-empty, "
-			   "without ',' or ':'",
-			   m->name, path);
+	if (strpbrk(rootfs, ",:")) {
+		spec_error(file, &m->pos, "container %s: image path \"%s\" must be without ',' or ':'",
+			   m->name, rootfs);
 		return -1;
 	}
-	if (path[0] == '/' ? asprintf(out, "%s", path) < 0
-			   : asprintf(out, "%s/%s", images, path) < 0) {
+	if (rootfs[0] == '/' ? asprintf(out, "%s", rootfs) < 0
+			     : asprintf(out, "%s/%s", images, rootfs) < 0) {
 		perror("supervisor: asprintf");
 		exit(111);
 	}
 	return 0;
 }
 
-/* Compose's rule: the entrypoint, then the command as its arguments. */
+/* Reads the config the build baked beside an imported image's rootfs;
+ * *img is left empty for a dir: image. */
 static int
-spec_argv(const char *file, const struct container *m, struct container_spec *s)
+spec_image_config(const struct container *m, const char *images, struct image_config *img)
 {
-	size_t ne = m->has_entrypoint ? m->n_entrypoint : 0;
-	size_t nc = m->has_command ? m->n_command : 0;
+	char rel[IMAGE_STORE_MAX], *path;
+	const char *why;
+	unsigned line;
+	int rc;
 
-	if (ne + nc == 0) {
-		spec_error(file, &m->pos,
-			   "container %s: no command or entrypoint (image defaults come with "
-			   "OCI import)",
-			   m->name);
-		return -1;
+	memset(img, 0, sizeof *img);
+	if (image_ref_config(&m->image, rel, sizeof rel) < 0)
+		return 0;
+	if (asprintf(&path, "%s/%s", images, rel) < 0) {
+		perror("supervisor: asprintf");
+		exit(111);
 	}
-	s->argv = xcalloc(ne + nc + 1, sizeof *s->argv);
-	if (ne)
-		memcpy(s->argv, m->entrypoint, ne * sizeof *s->argv);
-	if (nc)
-		memcpy(s->argv + ne, m->command, nc * sizeof *s->argv);
-	return 0;
+	rc = image_config_read(path, img, &line, &why);
+	if (rc < 0 && line)
+		fprintf(stderr, "supervisor: %s:%u: container %s: %s\n", path, line, m->name, why);
+	else if (rc < 0)
+		fprintf(stderr,
+			"supervisor: container %s: image %s:%s%s%s: reading %s: %s (was the "
+			"image baked by image/stage-images?)\n",
+			m->name, image_kind_str(m->image.kind), m->image.path,
+			m->image.tag ? ":" : "", m->image.tag ? m->image.tag : "", path, why);
+	free(path);
+	return rc;
 }
 
-static void
-spec_env(const struct container *m, struct container_spec *s)
+/* argv, environment, user and working directory: the manifest's over the
+ * image config's, by Compose's rules (lib/imageconfig.h). */
+static int
+spec_run(const char *file, const struct container *m, const char *images,
+	 struct container_spec *s)
 {
-	bool has_path = false;
+	struct image_config img;
+	struct image_run run;
+	const char *why;
+	int rc;
 
-	s->env = xcalloc(m->n_env + 2, sizeof *s->env);
-	for (size_t i = 0; i < m->n_env; i++) {
-		if (asprintf(&s->env[i], "%s=%s", m->env[i].name, m->env[i].value) < 0) {
-			perror("supervisor: asprintf");
-			exit(111);
-		}
-		has_path |= strcmp(m->env[i].name, "PATH") == 0;
+	if (spec_image_config(m, images, &img) < 0)
+		return -1;
+	rc = image_run_merge(m, m->image.kind == IMAGE_DIR ? NULL : &img, &run, &why);
+	image_config_free(&img);
+	if (rc < 0) {
+		spec_error(file, &m->pos, "container %s: %s", m->name, why);
+		return -1;
 	}
-	if (!has_path)
-		s->env[m->n_env] = DEFAULT_PATH;
+	s->argv = run.argv;
+	s->env = run.env;
+	s->has_user = run.has_user;
+	s->user = run.user;
+	s->workdir = run.workdir;
+	return 0;
 }
 
 /* The manifest already refused unknown names and cycles; the indices are
@@ -147,10 +163,9 @@ spec_load(struct sv *sv, const char *file, const char *images)
 		struct container_spec *s = &sv->c[i].spec;
 		s->m = m;
 		s->name = m->name;
-		if (spec_image(file, m, images, &s->image) < 0 || spec_argv(file, m, s) < 0)
+		if (spec_image(file, m, images, &s->image) < 0 ||
+		    spec_run(file, m, images, s) < 0)
 			rc = -1;
-		else
-			spec_env(m, s);
 		sv->has_bridge |= m->network_mode == NET_BRIDGE;
 	}
 	if (rc == 0)

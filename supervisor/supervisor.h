@@ -22,8 +22,12 @@ struct container_spec {
 	const struct container *m; /* owned by struct sv's manifest */
 	const char *name;	   /* m->name */
 	char *image;		   /* absolute path of the image's root directory */
+	/* The manifest merged into the image's config (lib/imageconfig.h). */
 	char **argv;		   /* entrypoint + command, NULL-terminated */
 	char **env;		   /* "KEY=VALUE", PATH added when missing */
+	bool has_user;		   /* false: root */
+	struct user_spec user;
+	char *workdir;
 };
 
 /* Where the host side of volumes and files lives; options of the program. */
