@@ -86,9 +86,9 @@ static int
 mount_esp(char *err, size_t errlen)
 {
 	struct stat run, esp;
-	char dev[PATH_MAX];
+	char dev[PATH_MAX], dir[] = ESP_MOUNT;
 
-	if (mkdir(ESP_MOUNT, 0700) < 0 && errno != EEXIST)
+	if (io_mkdir_p(dir, 0700) < 0)
 		return fail(err, errlen, "mkdir %s: %s", ESP_MOUNT, strerror(errno));
 	if (stat("/run/berth", &run) < 0 || stat(ESP_MOUNT, &esp) < 0)
 		return fail(err, errlen, "%s: %s", ESP_MOUNT, strerror(errno));
