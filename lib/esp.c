@@ -83,16 +83,9 @@ static unsigned long
 read_gen(int dirfd, const char *file)
 {
 	char buf[2048], *p;
-	ssize_t n;
-	int fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
+	if (io_read_small(dirfd, file, buf, sizeof(buf)) <= 0)
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
 	for (p = buf; p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
 		if (!strncmp(p, "version ", 8))
 			return strtoul(p + 8, NULL, 10);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Small file helpers: whole writes across short writes and EINTR, mkdir -p. */
+/* Small file helpers: whole writes across short writes and EINTR, small
+ * reads, mkdir -p. */
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,6 +24,23 @@ io_write_all(int fd, const void *s, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+ssize_t
+io_read_small(int dirfd, const char *path, char *buf, size_t len)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	do
+		n = read(fd, buf, len - 1);
+	while (n < 0 && errno == EINTR);
+	close(fd);
+	if (n >= 0)
+		buf[n] = 0;
+	return n;
 }
 
 int

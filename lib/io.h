@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Small file helpers: whole writes across short writes and EINTR, mkdir -p. */
+/* Small file helpers: whole writes across short writes and EINTR, small
+ * reads, mkdir -p. */
 #ifndef BERTH_IO_H
 #define BERTH_IO_H
 
@@ -8,6 +9,10 @@
 
 /* Writes all n bytes of s to fd; -1 with errno set on failure. */
 int io_write_all(int fd, const void *s, size_t n);
+
+/* Reads a small file (path relative to dirfd, or AT_FDCWD) into buf, at
+ * most len - 1 bytes, NUL-terminated. Returns the length, or -1. */
+ssize_t io_read_small(int dirfd, const char *path, char *buf, size_t len);
 
 /* mkdir -p: makes path and its missing parents with mode; an existing
  * directory is fine. path is modified during the call and restored. */

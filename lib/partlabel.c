@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "io.h"
 #include "partlabel.h"
 
 /* Whether sysfs block device name has PARTNAME=label; fills devname. */
@@ -14,18 +15,11 @@ static int
 matches(const char *name, const char *label, char *devname, size_t len)
 {
 	char path[320], buf[1024], *line, *save = NULL;
-	ssize_t n;
-	int fd, named = 0;
+	int named = 0;
 
 	snprintf(path, sizeof(path), "/sys/class/block/%s/uevent", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (io_read_small(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
 	devname[0] = 0;
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (!strncmp(line, "DEVNAME=", 8))

@@ -25,28 +25,13 @@ fail(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
-static ssize_t
-read_small(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n >= 0)
-		buf[n] = 0;
-	return n;
-}
-
 /* berth.slot= of the kernel command line. */
 static int
 read_slot(const char *cmdline, char *slot, char *err, size_t errlen)
 {
 	char buf[4096], *p;
 
-	if (read_small(cmdline, buf, sizeof(buf)) < 0)
+	if (io_read_small(AT_FDCWD, cmdline, buf, sizeof(buf)) < 0)
 		return fail(err, errlen, "%s: %s", cmdline, strerror(errno));
 	for (p = buf; (p = strstr(p, "berth.slot=")); p++) {
 		if (p != buf && p[-1] != ' ')
@@ -67,7 +52,7 @@ read_version(const char *osrel, char *out, size_t len)
 	char buf[2048], *p, *end;
 
 	snprintf(out, len, "unknown");
-	if (read_small(osrel, buf, sizeof(buf)) < 0)
+	if (io_read_small(AT_FDCWD, osrel, buf, sizeof(buf)) < 0)
 		return;
 	for (p = buf; p; p = (p = strchr(p, '\n')) ? p + 1 : NULL) {
 		if (strncmp(p, "VERSION_ID=", 11))
@@ -155,7 +140,7 @@ slots_read_state(const struct slots *s, const char *name, char *out, size_t len)
 	char path[PATH_MAX + 64];
 
 	snprintf(path, sizeof(path), "%s/%s", s->state, name);
-	if (read_small(path, out, len) < 0)
+	if (io_read_small(AT_FDCWD, path, out, len) < 0)
 		out[0] = 0;
 	out[strcspn(out, "\n")] = 0;
 }
