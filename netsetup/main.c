@@ -82,11 +82,13 @@ uses_bridge(const struct manifest *m)
 	return false;
 }
 
-/* The links of the manifest's interfaces, found by name or MAC; NULL
- * index 0 for those not found (reported). */
+/* The links of the manifest's interfaces, found by name or MAC; index 0
+ * for those not found (reported). A MAC that matches nothing is most
+ * likely a typo or a changed NIC: the message points at the manifest. */
 static void
-find_links(struct nl *nl, const struct manifest *m, struct nl_link *links)
+find_links(struct nl *nl, const char *path, const struct manifest *m, struct nl_link *links)
 {
+	char mac[MAC_STRLEN];
 	size_t i;
 
 	for (i = 0; i < m->network.n_interfaces; i++) {
@@ -94,8 +96,15 @@ find_links(struct nl *nl, const struct manifest *m, struct nl_link *links)
 		int r = in->match_mac ? nl_link_by_mac(nl, in->mac.b, &links[i])
 				      : nl_link_by_name(nl, in->name, &links[i]);
 
-		if (r < 0) {
-			links[i].index = 0;
+		if (r == 0)
+			continue;
+		links[i].index = 0;
+		if (in->match_mac && errno == ENODEV) {
+			mac_format(&in->mac, mac, sizeof(mac));
+			ns_failed("%s:%u:%u: match mac %s: no interface has this MAC address; "
+				  "its addresses and routes are not applied",
+				  path, in->pos.line, in->pos.col, mac);
+		} else {
 			ns_failed("%s", nl->err);
 		}
 	}
@@ -298,7 +307,7 @@ apply(const char *path)
 	}
 	/* Hardened sysctls and the firewall go first, so that no interface
 	 * is up before they are in force. */
-	find_links(&nl, &m, links);
+	find_links(&nl, path, &m, links);
 	apply_sysctls(&m, links);
 	apply_firewall(&m);
 	apply_links(&nl, &m, links);
