@@ -55,6 +55,38 @@ bridge_gateway(const struct bridge *br, struct ip_prefix *out)
 	out->len = br->subnet.len;
 }
 
+/* subnet6's network with off in its low 32 bits; off fits in its host
+ * bits, which are zero, so setting them is adding. */
+static void
+v6_at(const struct ip_prefix *subnet6, uint32_t off, struct ip_prefix *out)
+{
+	*out = *subnet6;
+	ip_prefix_network(out);
+	out->addr.a[12] |= (uint8_t)(off >> 24);
+	out->addr.a[13] |= (uint8_t)(off >> 16);
+	out->addr.a[14] |= (uint8_t)(off >> 8);
+	out->addr.a[15] |= (uint8_t)off;
+}
+
+int
+bridge_gateway6(const struct bridge *br, struct ip_prefix *out)
+{
+	if (br->subnet6.addr.family != AF_INET6 || br->subnet6.len > 127)
+		return -1;
+	v6_at(&br->subnet6, 1, out);
+	return 0;
+}
+
+int
+bridge_addr6(const struct bridge *br, const struct ip_prefix *addr, struct ip_prefix *out)
+{
+	if (br->subnet6.addr.family != AF_INET6 || addr->addr.family != AF_INET ||
+	    128 - br->subnet6.len < 32 - br->subnet.len)
+		return -1;
+	v6_at(&br->subnet6, v4_get(&addr->addr) - network_of(&br->subnet), out);
+	return 0;
+}
+
 void
 bridge_host_ifname(const char *name, char out[IF_NAMESIZE])
 {
@@ -138,6 +170,11 @@ bridge_ensure(struct nl *nl, const struct bridge *br, bool *changed)
 	bridge_gateway(br, &gw);
 	if (nl_link_by_name(nl, br->name, &link) < 0 || nl_addr_add(nl, &link, &gw, changed) < 0 ||
 	    nl_link_set_up(nl, &link, changed) < 0)
+		return -1;
+	/* No duplicate address detection: the address is ours by
+	 * construction, and a bridge without ports has no carrier, so DAD
+	 * would leave it tentative (unusable) until the first container. */
+	if (bridge_gateway6(br, &gw) == 0 && nl_addr_add_nodad(nl, &link, &gw, changed) < 0)
 		return -1;
 	return 0;
 }
@@ -223,7 +260,32 @@ err_prefix(struct nl *nl, const char *prefix, const char *from)
 		nl->err[sizeof(nl->err) - 1] = '\0';
 }
 
-/* Inside the container: lo and eth0 up, the address, the default route. */
+/* Inside the container, with subnet6: the IPv6 address, without DAD (the
+ * address is unique by construction, and DAD would keep the container from
+ * using it for its first second), and the default route via the bridge. */
+static int
+inner_setup6(struct nl *in, const struct bridge *br, const struct nl_link *eth,
+	     const struct ip_prefix *addr)
+{
+	struct nl_route def = {.dst = {.addr = {.family = AF_INET6}}};
+	struct ip_prefix a6, gw6;
+	bool changed = false, replaced = false;
+
+	if (bridge_gateway6(br, &gw6) < 0)
+		return 0;
+	if (bridge_addr6(br, addr, &a6) < 0) {
+		nl_fail(in, eth->name, EINVAL, "IPv6 address: subnet6 smaller than subnet");
+		return -1;
+	}
+	def.gw = gw6.addr;
+	if (nl_addr_add_nodad(in, eth, &a6, &changed) < 0 ||
+	    nl_route_add(in, eth, &def, &changed, &replaced) < 0)
+		return -1;
+	return 0;
+}
+
+/* Inside the container: lo and eth0 up, the address, the default route;
+ * the same for IPv6 with subnet6. */
 static int
 inner_setup(struct nl *nl, const struct bridge *br, int netns_fd, const struct ip_prefix *addr)
 {
@@ -241,7 +303,8 @@ inner_setup(struct nl *nl, const struct bridge *br, int netns_fd, const struct i
 	if (nl_link_by_name(&in, "lo", &lo) < 0 || nl_link_set_up(&in, &lo, &changed) < 0 ||
 	    nl_link_by_name(&in, BRIDGE_INNER_NAME, &eth) < 0 ||
 	    nl_addr_add(&in, &eth, addr, &changed) < 0 || nl_link_set_up(&in, &eth, &changed) < 0 ||
-	    nl_route_add(&in, &eth, &def, &changed, &replaced) < 0)
+	    nl_route_add(&in, &eth, &def, &changed, &replaced) < 0 ||
+	    inner_setup6(&in, br, &eth, addr) < 0)
 		goto out;
 	r = 0;
 out:

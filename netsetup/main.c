@@ -82,6 +82,12 @@ uses_bridge(const struct manifest *m)
 	return false;
 }
 
+static bool
+forwards_ipv6(const struct manifest *m)
+{
+	return uses_bridge(m) && m->network.bridge.has_subnet6;
+}
+
 /* The links of the manifest's interfaces, found by name or MAC; index 0
  * for those not found (reported). A MAC that matches nothing is most
  * likely a typo or a changed NIC: the message points at the manifest. */
@@ -122,7 +128,11 @@ apply_sysctls(const struct manifest *m, const struct nl_link *links)
 		ns_failed("%s", err);
 		goto out;
 	}
-	/* A router ignores advertisements unless accept_ra is 2. */
+	/* IPv6 is routed only for containers with IPv6 addresses. Written
+	 * before accept_ra: forwarding changes what accept_ra 1 means. */
+	if (sysctl_list_set(&l, "net.ipv6.conf.all.forwarding", forwards_ipv6(m) ? "1" : "0") < 0)
+		ns_failed("sysctl net.ipv6.conf.all.forwarding: cannot add: %s", strerror(errno));
+	/* An IPv6 router ignores advertisements unless accept_ra is 2. */
 	for (i = 0; i < m->network.n_interfaces; i++) {
 		if (!m->network.interfaces[i].accept_ra || !links[i].index)
 			continue;
@@ -134,7 +144,7 @@ apply_sysctls(const struct manifest *m, const struct nl_link *links)
 			if (*p == '.')
 				*p = '/';
 		snprintf(name, sizeof(name), "net.ipv6.conf.%s.accept_ra", ifname);
-		if (sysctl_list_set(&l, name, forwarding ? "2" : "1") < 0)
+		if (sysctl_list_set(&l, name, forwards_ipv6(m) ? "2" : "1") < 0)
 			ns_failed("sysctl %s: cannot add: %s", name, strerror(errno));
 	}
 	for (i = 0; i < m->host.n_sysctls; i++)
@@ -186,6 +196,8 @@ apply_firewall(const struct manifest *m)
 	if (uses_bridge(m)) {
 		cfg.bridge = BRIDGE_NAME;
 		cfg.bridge_subnet = net->bridge.subnet;
+		if (net->bridge.has_subnet6)
+			cfg.bridge_subnet6 = net->bridge.subnet6;
 		cfg.icc = net->bridge.icc;
 	}
 	if (firewall_apply(&cfg, ns_dry_run, &changed, err, sizeof(err)) < 0)

@@ -59,7 +59,7 @@ net_ports_publish(struct instance *c, char *err, size_t errlen)
 		if (firewall_port_publishable(&m->ports[i]))
 			continue;
 		port_map_format(&m->ports[i], what, sizeof what);
-		sv_say("container %s: port %s not published: containers have IPv4 addresses only",
+		sv_say("container %s: port %s not published: ports are published on IPv4 only",
 		       c->spec.name, what);
 	}
 	if (firewall_ports_add(m->ports, m->n_ports, &c->addr.addr, !ports_flushed, fwerr,
