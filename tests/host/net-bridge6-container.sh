@@ -27,19 +27,7 @@ net_run --manifest "$WORK/m.yaml"
 ip netns exec "$ns" timeout 20 busybox nc -l -p 9999 >"$WORK/heard" 2>&1 &
 listener=$!
 
-mkdir -p "$WORK/data"
-echo "nameserver 192.0.2.53" >"$WORK/resolv.conf"
-nsenter --net="/run/netns/$ns" unshare --mount --pid --fork --mount-proc --kill-child \
-	"$SUPERVISOR" --manifest "$WORK/m.yaml" --images "$IMAGES" \
-	--cgroup-root "$CG" --run-dir "$WORK/run" --volumes "$WORK/volumes" \
-	--data-dir "$WORK/data" --resolv-conf "$WORK/resolv.conf" --log-dir "$WORK/log" >"$OUT" 2>&1 &
-UNSHARE_PID=$!
-for _ in $(seq 50); do
-	SV_PID=$(awk '{print $1}' "/proc/$UNSHARE_PID/task/$UNSHARE_PID/children" 2>/dev/null)
-	[ -n "$SV_PID" ] && break
-	sleep 0.1
-done
-[ -n "$SV_PID" ] || fail "the supervisor did not start"
+net_sv_start "$WORK/m.yaml" || fail "the supervisor did not start"
 sv_wait_for '^supervisor: container web: exited' 10 || fail "expected web to run and exit within 10 s"
 
 # /proc/net/if_inet6: address (32 hex digits), ifindex, prefix length,
