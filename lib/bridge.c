@@ -3,14 +3,18 @@
 #include "bridge.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 /* FNV-1a: small, and the same on every build, which stability needs. */
 static uint32_t
@@ -260,6 +264,49 @@ err_prefix(struct nl *nl, const char *prefix, const char *from)
 		nl->err[sizeof(nl->err) - 1] = '\0';
 }
 
+/*
+ * In the container's namespace: no IPv6 router advertisements, on eth0 and
+ * on links made later. A container could otherwise advertise itself to its
+ * neighbours (icc: true) as their router, with a prefix of its choice; the
+ * host sends none. /proc/sys/net is that of the thread that opens a file,
+ * so the thread enters the container's namespace for it. A kernel without
+ * IPv6 has nothing to turn off.
+ */
+static int
+inner_no_ra(struct nl *nl, int netns_fd)
+{
+	static const char *const paths[] = {
+	    "/proc/sys/net/ipv6/conf/default/accept_ra",
+	    "/proc/sys/net/ipv6/conf/" BRIDGE_INNER_NAME "/accept_ra",
+	};
+	int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC), err = 0;
+
+	if (self < 0 || setns(netns_fd, CLONE_NEWNET) < 0) {
+		err = errno;
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]) && !err; i++) {
+		int fd = open(paths[i], O_WRONLY | O_CLOEXEC);
+
+		if (fd < 0 && errno != ENOENT)
+			err = errno;
+		if (fd >= 0 && write(fd, "0", 1) != 1)
+			err = errno;
+		if (fd >= 0)
+			close(fd);
+	}
+	if (setns(self, CLONE_NEWNET) < 0)
+		abort(); /* running on in the container's namespace would be worse */
+out:
+	if (self >= 0)
+		close(self);
+	if (err) {
+		nl_fail(nl, BRIDGE_INNER_NAME, err, "turn router advertisements off");
+		return -1;
+	}
+	return 0;
+}
+
 /* Inside the container, with subnet6: the IPv6 address, without DAD (the
  * address is unique by construction, and DAD would keep the container from
  * using it for its first second), and the default route via the bridge. */
@@ -330,7 +377,8 @@ bridge_attach(struct nl *nl, const struct bridge *br, const char *name, int netn
 	if (nl_link_del(nl, host_if, &changed) < 0 ||
 	    veth_create(nl, host_if, bridge.index, netns_fd) < 0 ||
 	    nl_link_by_name(nl, host_if, &port) < 0 || port_set_isolated(nl, &port, !br->icc) < 0 ||
-	    nl_link_set_up(nl, &port, &changed) < 0 || inner_setup(nl, br, netns_fd, addr) < 0)
+	    inner_no_ra(nl, netns_fd) < 0 || nl_link_set_up(nl, &port, &changed) < 0 ||
+	    inner_setup(nl, br, netns_fd, addr) < 0)
 		goto fail;
 	return 0;
 fail:

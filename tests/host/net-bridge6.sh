@@ -3,7 +3,7 @@
 # IPv6 on the container bridge (bridge.subnet6): berth0 gets subnet6's
 # first address, each container's eth0 subnet6's network plus the host part
 # of its IPv4 address (usable at once, no DAD) and a default route via the
-# bridge; with icc: false two containers cannot reach each other over IPv6;
+# bridge, and no router advertisements; with icc: false two containers cannot reach each other over IPv6;
 # a container reaches a peer that has no route back to subnet6, through
 # the host's IPv6 forwarding and masquerade; a rerun changes nothing.
 . "$TOP/tests/host/lib/net.sh"
@@ -48,6 +48,9 @@ expect "web's IPv6 address mirrors its IPv4 host part ($a4)" "$want" \
 	"$(jq -r '.[0].addr_info[0] | "\(.local)/\(.prefixlen)"' <<<"$a6")"
 expect "not tentative" false "$(jq '.[0].addr_info[0].tentative // false' <<<"$a6")"
 b6=$(ip -n "$cb" -j -6 addr show dev eth0 scope global | jq -r '.[0].addr_info[0].local')
+# A container must not take another's router advertisements (icc: true).
+expect "no router advertisements in the container" "0 0" \
+	"$(ip netns exec "$ca" cat /proc/sys/net/ipv6/conf/eth0/accept_ra /proc/sys/net/ipv6/conf/default/accept_ra | paste -sd ' ')"
 expect "IPv6 default route via the bridge" "2001:db8:ff::1 eth0" \
 	"$(ip -n "$ca" -6 -j route show default | jq -r '.[0] | "\(.gateway) \(.dev)"')"
 
