@@ -545,8 +545,7 @@ addr_add(struct nl *nl, const struct nl_link *link, const struct ip_prefix *addr
 		return -1;
 	if (present)
 		return 0;
-	if (addr_change(nl, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, link, addr, 0, ifa_flags) <
-	    0) {
+	if (addr_change(nl, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, link, addr, 0, ifa_flags) < 0) {
 		if (errno == EEXIST)
 			return 0;
 		nl_fail(nl, link->name, errno, "add address %s", prefix_str(addr, s));
@@ -581,7 +580,8 @@ nl_addr_put_lease(struct nl *nl, const struct nl_link *link, const struct ip_pre
 		return -1;
 	/* NLM_F_REPLACE on an existing address only updates its lifetime,
 	 * which is what a renewed lease needs. */
-	if (addr_change(nl, RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, link, addr, seconds, 0) < 0) {
+	if (addr_change(nl, RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, link, addr, seconds, 0) <
+	    0) {
 		nl_fail(nl, link->name, errno, "add address %s for %u s", prefix_str(addr, s),
 			seconds);
 		return -1;
