@@ -3,14 +3,18 @@
 #include "bridge.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 /* FNV-1a: small, and the same on every build, which stability needs. */
 static uint32_t
@@ -53,6 +57,38 @@ bridge_gateway(const struct bridge *br, struct ip_prefix *out)
 {
 	v4_set(&out->addr, network_of(&br->subnet) + 1);
 	out->len = br->subnet.len;
+}
+
+/* subnet6's network with off in its low 32 bits; off fits in its host
+ * bits, which are zero, so setting them is adding. */
+static void
+v6_at(const struct ip_prefix *subnet6, uint32_t off, struct ip_prefix *out)
+{
+	*out = *subnet6;
+	ip_prefix_network(out);
+	out->addr.a[12] |= (uint8_t)(off >> 24);
+	out->addr.a[13] |= (uint8_t)(off >> 16);
+	out->addr.a[14] |= (uint8_t)(off >> 8);
+	out->addr.a[15] |= (uint8_t)off;
+}
+
+int
+bridge_gateway6(const struct bridge *br, struct ip_prefix *out)
+{
+	if (br->subnet6.addr.family != AF_INET6 || br->subnet6.len > 127)
+		return -1;
+	v6_at(&br->subnet6, 1, out);
+	return 0;
+}
+
+int
+bridge_addr6(const struct bridge *br, const struct ip_prefix *addr, struct ip_prefix *out)
+{
+	if (br->subnet6.addr.family != AF_INET6 || addr->addr.family != AF_INET ||
+	    128 - br->subnet6.len < 32 - br->subnet.len)
+		return -1;
+	v6_at(&br->subnet6, v4_get(&addr->addr) - network_of(&br->subnet), out);
+	return 0;
 }
 
 void
@@ -139,6 +175,11 @@ bridge_ensure(struct nl *nl, const struct bridge *br, bool *changed)
 	if (nl_link_by_name(nl, br->name, &link) < 0 || nl_addr_add(nl, &link, &gw, changed) < 0 ||
 	    nl_link_set_up(nl, &link, changed) < 0)
 		return -1;
+	/* No duplicate address detection: the address is ours by
+	 * construction, and a bridge without ports has no carrier, so DAD
+	 * would leave it tentative (unusable) until the first container. */
+	if (bridge_gateway6(br, &gw) == 0 && nl_addr_add_nodad(nl, &link, &gw, changed) < 0)
+		return -1;
 	return 0;
 }
 
@@ -223,7 +264,75 @@ err_prefix(struct nl *nl, const char *prefix, const char *from)
 		nl->err[sizeof(nl->err) - 1] = '\0';
 }
 
-/* Inside the container: lo and eth0 up, the address, the default route. */
+/*
+ * In the container's namespace: no IPv6 router advertisements, on eth0 and
+ * on links made later. A container could otherwise advertise itself to its
+ * neighbours (icc: true) as their router, with a prefix of its choice; the
+ * host sends none. /proc/sys/net is that of the thread that opens a file,
+ * so the thread enters the container's namespace for it. A kernel without
+ * IPv6 has nothing to turn off.
+ */
+static int
+inner_no_ra(struct nl *nl, int netns_fd)
+{
+	static const char *const paths[] = {
+	    "/proc/sys/net/ipv6/conf/default/accept_ra",
+	    "/proc/sys/net/ipv6/conf/" BRIDGE_INNER_NAME "/accept_ra",
+	};
+	int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC), err = 0;
+
+	if (self < 0 || setns(netns_fd, CLONE_NEWNET) < 0) {
+		err = errno;
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]) && !err; i++) {
+		int fd = open(paths[i], O_WRONLY | O_CLOEXEC);
+
+		if (fd < 0 && errno != ENOENT)
+			err = errno;
+		if (fd >= 0 && write(fd, "0", 1) != 1)
+			err = errno;
+		if (fd >= 0)
+			close(fd);
+	}
+	if (setns(self, CLONE_NEWNET) < 0)
+		abort(); /* running on in the container's namespace would be worse */
+out:
+	if (self >= 0)
+		close(self);
+	if (err) {
+		nl_fail(nl, BRIDGE_INNER_NAME, err, "turn router advertisements off");
+		return -1;
+	}
+	return 0;
+}
+
+/* Inside the container, with subnet6: the IPv6 address, without DAD (the
+ * address is unique by construction, and DAD would keep the container from
+ * using it for its first second), and the default route via the bridge. */
+static int
+inner_setup6(struct nl *in, const struct bridge *br, const struct nl_link *eth,
+	     const struct ip_prefix *addr)
+{
+	struct nl_route def = {.dst = {.addr = {.family = AF_INET6}}};
+	struct ip_prefix a6, gw6;
+	bool changed = false, replaced = false;
+
+	if (bridge_gateway6(br, &gw6) < 0)
+		return 0;
+	if (bridge_addr6(br, addr, &a6) < 0) {
+		nl_fail(in, eth->name, EINVAL, "IPv6 address: subnet6 smaller than subnet");
+		return -1;
+	}
+	def.gw = gw6.addr;
+	if (nl_addr_add_nodad(in, eth, &a6, &changed) < 0 ||
+	    nl_route_add(in, eth, &def, &changed, &replaced) < 0)
+		return -1;
+	return 0;
+}
+
+/* Inside the container: lo and eth0 up, the address, the default route;
+ * the same for IPv6 with subnet6. */
 static int
 inner_setup(struct nl *nl, const struct bridge *br, int netns_fd, const struct ip_prefix *addr)
 {
@@ -241,7 +350,8 @@ inner_setup(struct nl *nl, const struct bridge *br, int netns_fd, const struct i
 	if (nl_link_by_name(&in, "lo", &lo) < 0 || nl_link_set_up(&in, &lo, &changed) < 0 ||
 	    nl_link_by_name(&in, BRIDGE_INNER_NAME, &eth) < 0 ||
 	    nl_addr_add(&in, &eth, addr, &changed) < 0 || nl_link_set_up(&in, &eth, &changed) < 0 ||
-	    nl_route_add(&in, &eth, &def, &changed, &replaced) < 0)
+	    nl_route_add(&in, &eth, &def, &changed, &replaced) < 0 ||
+	    inner_setup6(&in, br, &eth, addr) < 0)
 		goto out;
 	r = 0;
 out:
@@ -267,7 +377,8 @@ bridge_attach(struct nl *nl, const struct bridge *br, const char *name, int netn
 	if (nl_link_del(nl, host_if, &changed) < 0 ||
 	    veth_create(nl, host_if, bridge.index, netns_fd) < 0 ||
 	    nl_link_by_name(nl, host_if, &port) < 0 || port_set_isolated(nl, &port, !br->icc) < 0 ||
-	    nl_link_set_up(nl, &port, &changed) < 0 || inner_setup(nl, br, netns_fd, addr) < 0)
+	    inner_no_ra(nl, netns_fd) < 0 || nl_link_set_up(nl, &port, &changed) < 0 ||
+	    inner_setup(nl, br, netns_fd, addr) < 0)
 		goto fail;
 	return 0;
 fail:

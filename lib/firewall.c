@@ -567,6 +567,15 @@ add_nat(struct fwb *b, const struct firewall_config *cfg)
 	m_ifname(&rb, NFT_META_OIFNAME, NFT_CMP_NEQ, cfg->bridge);
 	ex(&rb, "masq");
 	rule_end(&rb, "masquerade containers");
+	/* IPv6 too: the containers' subnet6 is usually not routed to the host
+	 * (a documentation or ULA prefix), so they leave with its address. */
+	if (cfg->bridge_subnet6.addr.family != AF_INET6)
+		return;
+	rb = rule_start(b, "postrouting");
+	m_saddr(&rb, &cfg->bridge_subnet6);
+	m_ifname(&rb, NFT_META_OIFNAME, NFT_CMP_NEQ, cfg->bridge);
+	ex(&rb, "masq");
+	rule_end(&rb, "masquerade containers (IPv6)");
 }
 
 /* ---- published ports: two maps the supervisor fills ---- */

@@ -36,10 +36,11 @@ struct firewall_config {
 	bool inbound_accept; /* the manifest's "inbound: accept": no input filter */
 	bool dhcp;	/* some interface runs a DHCP client: let its replies in */
 	bool accept_ra; /* some interface takes IPv6 router advertisements */
-	/* Container bridge: name NULL for none; IPv4 subnet; inter-container
-	 * traffic allowed? */
+	/* Container bridge: name NULL for none; IPv4 subnet; IPv6 subnet
+	 * (family 0: none); inter-container traffic allowed? */
 	const char *bridge;
 	struct ip_prefix bridge_subnet;
+	struct ip_prefix bridge_subnet6;
 	bool icc;
 };
 
@@ -66,8 +67,8 @@ int firewall_ports_add(const struct port_map *ports, size_t n, const struct ip_a
 		       bool flush, char *err, size_t errlen);
 /* Removes the elements of ports, in one batch. */
 int firewall_ports_del(const struct port_map *ports, size_t n, char *err, size_t errlen);
-/* Containers have IPv4 addresses only: a mapping for an IPv6 host address
- * (other than "::") cannot be DNAT'ed to one. */
+/* The maps DNAT to a container's IPv4 address: a mapping for an IPv6 host
+ * address (other than "::") cannot be published. */
 bool firewall_port_publishable(const struct port_map *p);
 
 #endif

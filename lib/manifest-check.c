@@ -457,6 +457,24 @@ check_bridge_room(struct mparse *p)
 	}
 }
 
+/* A container's IPv6 address is subnet6's network plus the host part of
+ * its IPv4 address (lib/bridge.c), so subnet6 needs as many host bits. */
+static void
+check_bridge_subnet6(struct mparse *p)
+{
+	const struct bridge_cfg *b = &p->m->network.bridge;
+	char s4[IP_PREFIX_STRLEN], s6[IP_PREFIX_STRLEN];
+
+	if (!b->has_subnet6 || 128 - b->subnet6.len >= 32 - b->subnet.len)
+		return;
+	ip_prefix_format(&b->subnet, s4, sizeof(s4));
+	ip_prefix_format(&b->subnet6, s6, sizeof(s6));
+	error_at(p, b->subnet6_pos,
+		 "subnet6: %s is smaller than subnet %s: a container's IPv6 address takes the "
+		 "host part of its IPv4 one, so use a prefix length of at most /%u",
+		 s6, s4, 96 + b->subnet.len);
+}
+
 void
 manifest_check(struct mparse *p)
 {
@@ -469,5 +487,6 @@ manifest_check(struct mparse *p)
 	check_bridge_net(p, &b->subnet, b->subnet_pos, "subnet");
 	if (b->has_subnet6)
 		check_bridge_net(p, &b->subnet6, b->subnet6_pos, "subnet6");
+	check_bridge_subnet6(p);
 	check_bridge_room(p);
 }

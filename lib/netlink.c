@@ -506,10 +506,10 @@ addr_present(struct nl *nl, const struct nl_link *link, const struct ip_prefix *
 	return 0;
 }
 
-/* lifetime 0: permanent. */
+/* lifetime 0: permanent; ifa_flags: IFA_F_* (IFA_F_NODAD). */
 static int
 addr_change(struct nl *nl, int type, int flags, const struct nl_link *link,
-	    const struct ip_prefix *addr, unsigned int lifetime)
+	    const struct ip_prefix *addr, unsigned int lifetime, uint32_t ifa_flags)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = nl_msg(buf, type, NLM_F_ACK | flags);
@@ -522,6 +522,10 @@ addr_change(struct nl *nl, int type, int flags, const struct nl_link *link,
 	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
 	mnl_attr_put(nlh, IFA_LOCAL, size, addr->addr.a);
 	mnl_attr_put(nlh, IFA_ADDRESS, size, addr->addr.a);
+	if (ifa_flags) {
+		ifa->ifa_flags = (unsigned char)ifa_flags;
+		mnl_attr_put_u32(nlh, IFA_FLAGS, ifa_flags);
+	}
 	if (lifetime) {
 		struct ifa_cacheinfo ci = {.ifa_prefered = lifetime, .ifa_valid = lifetime};
 
@@ -530,9 +534,9 @@ addr_change(struct nl *nl, int type, int flags, const struct nl_link *link,
 	return nl->dry_run ? 0 : nl_talk(nl, nlh, NULL, NULL);
 }
 
-int
-nl_addr_add(struct nl *nl, const struct nl_link *link, const struct ip_prefix *addr,
-	    bool *changed)
+static int
+addr_add(struct nl *nl, const struct nl_link *link, const struct ip_prefix *addr,
+	 uint32_t ifa_flags, bool *changed)
 {
 	char s[IP_PREFIX_STRLEN];
 	int present = addr_present(nl, link, addr);
@@ -541,7 +545,7 @@ nl_addr_add(struct nl *nl, const struct nl_link *link, const struct ip_prefix *a
 		return -1;
 	if (present)
 		return 0;
-	if (addr_change(nl, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, link, addr, 0) < 0) {
+	if (addr_change(nl, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, link, addr, 0, ifa_flags) < 0) {
 		if (errno == EEXIST)
 			return 0;
 		nl_fail(nl, link->name, errno, "add address %s", prefix_str(addr, s));
@@ -549,6 +553,20 @@ nl_addr_add(struct nl *nl, const struct nl_link *link, const struct ip_prefix *a
 	}
 	*changed = true;
 	return 0;
+}
+
+int
+nl_addr_add(struct nl *nl, const struct nl_link *link, const struct ip_prefix *addr,
+	    bool *changed)
+{
+	return addr_add(nl, link, addr, 0, changed);
+}
+
+int
+nl_addr_add_nodad(struct nl *nl, const struct nl_link *link, const struct ip_prefix *addr,
+		  bool *changed)
+{
+	return addr_add(nl, link, addr, IFA_F_NODAD, changed);
 }
 
 int
@@ -562,7 +580,8 @@ nl_addr_put_lease(struct nl *nl, const struct nl_link *link, const struct ip_pre
 		return -1;
 	/* NLM_F_REPLACE on an existing address only updates its lifetime,
 	 * which is what a renewed lease needs. */
-	if (addr_change(nl, RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, link, addr, seconds) < 0) {
+	if (addr_change(nl, RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, link, addr, seconds, 0) <
+	    0) {
 		nl_fail(nl, link->name, errno, "add address %s for %u s", prefix_str(addr, s),
 			seconds);
 		return -1;
@@ -578,7 +597,7 @@ nl_addr_del(struct nl *nl, const struct nl_link *link, const struct ip_prefix *a
 {
 	char s[IP_PREFIX_STRLEN];
 
-	if (addr_change(nl, RTM_DELADDR, 0, link, addr, 0) < 0) {
+	if (addr_change(nl, RTM_DELADDR, 0, link, addr, 0, 0) < 0) {
 		if (errno == EADDRNOTAVAIL)
 			return 0;
 		nl_fail(nl, link->name, errno, "remove address %s", prefix_str(addr, s));

@@ -62,6 +62,10 @@ int nl_addr_list(struct nl *nl, const struct nl_link *link, int family, struct i
 		 size_t max, size_t *n);
 int nl_addr_add(struct nl *nl, const struct nl_link *link, const struct ip_prefix *addr,
 		bool *changed);
+/* nl_addr_add for an IPv6 address unique by construction: no duplicate
+ * address detection, so it is usable at once (not "tentative"). */
+int nl_addr_add_nodad(struct nl *nl, const struct nl_link *link, const struct ip_prefix *addr,
+		      bool *changed);
 /* nl_addr_add with a lifetime in seconds (a DHCP lease): the kernel removes
  * the address when it runs out. An address already there gets the new
  * lifetime; *changed only when it was not there. */

@@ -17,6 +17,9 @@ bridge_from_manifest(const struct manifest *m, struct bridge *br)
 	br->name = BRIDGE_NAME;
 	br->subnet = m->network.bridge.subnet;
 	br->icc = m->network.bridge.icc;
+	br->subnet6 = m->network.bridge.subnet6;
+	if (!m->network.bridge.has_subnet6)
+		br->subnet6.addr.family = 0;
 }
 
 void
@@ -24,7 +27,7 @@ ns_apply_bridge(struct nl *nl, const struct manifest *m)
 {
 	struct bridge br;
 	struct ip_prefix gw;
-	char s[IP_PREFIX_STRLEN];
+	char s[2 * IP_PREFIX_STRLEN + 8];
 	bool changed = false;
 
 	bridge_from_manifest(m, &br);
@@ -35,6 +38,13 @@ ns_apply_bridge(struct nl *nl, const struct manifest *m)
 	if (changed) {
 		bridge_gateway(&br, &gw);
 		ip_prefix_format(&gw, s, sizeof(s));
+		if (bridge_gateway6(&br, &gw) == 0) {
+			size_t n = strlen(s);
+
+			snprintf(s + n, sizeof(s) - n, " and ");
+			n = strlen(s);
+			ip_prefix_format(&gw, s + n, sizeof(s) - n);
+		}
 		ns_changed("%s: %s with %s", br.name, ns_verb("set up", "would set up"), s);
 	}
 }
@@ -45,9 +55,9 @@ int
 ns_cmd_bridge_attach(struct nl *nl, const struct manifest *m, int argc, char **argv)
 {
 	struct ip_addr used[USED_MAX];
-	struct ip_prefix addr;
+	struct ip_prefix addr, addr6;
 	struct bridge br;
-	char s[IP_PREFIX_STRLEN], host_if[IF_NAMESIZE];
+	char s[IP_PREFIX_STRLEN], s6[IP_PREFIX_STRLEN] = "", host_if[IF_NAMESIZE];
 	const char *why;
 	int i, fd, r;
 
@@ -78,8 +88,10 @@ ns_cmd_bridge_attach(struct nl *nl, const struct manifest *m, int argc, char **a
 	}
 	bridge_host_ifname(argv[0], host_if);
 	ip_prefix_format(&addr, s, sizeof(s));
-	ns_changed("container %s: attached %s %s to %s by %s%s", argv[0], BRIDGE_INNER_NAME, s,
-		   br.name, host_if, br.icc ? "" : " (isolated)");
+	if (bridge_addr6(&br, &addr, &addr6) == 0)
+		ip_prefix_format(&addr6, s6, sizeof(s6));
+	ns_changed("container %s: attached %s %s%s%s to %s by %s%s", argv[0], BRIDGE_INNER_NAME, s,
+		   s6[0] ? " and " : "", s6, br.name, host_if, br.icc ? "" : " (isolated)");
 	return 0;
 }
 

@@ -82,11 +82,19 @@ uses_bridge(const struct manifest *m)
 	return false;
 }
 
-/* The links of the manifest's interfaces, found by name or MAC; NULL
- * index 0 for those not found (reported). */
-static void
-find_links(struct nl *nl, const struct manifest *m, struct nl_link *links)
+static bool
+forwards_ipv6(const struct manifest *m)
 {
+	return uses_bridge(m) && m->network.bridge.has_subnet6;
+}
+
+/* The links of the manifest's interfaces, found by name or MAC; index 0
+ * for those not found (reported). A MAC that matches nothing is most
+ * likely a typo or a changed NIC: the message points at the manifest. */
+static void
+find_links(struct nl *nl, const char *path, const struct manifest *m, struct nl_link *links)
+{
+	char mac[MAC_STRLEN];
 	size_t i;
 
 	for (i = 0; i < m->network.n_interfaces; i++) {
@@ -94,8 +102,15 @@ find_links(struct nl *nl, const struct manifest *m, struct nl_link *links)
 		int r = in->match_mac ? nl_link_by_mac(nl, in->mac.b, &links[i])
 				      : nl_link_by_name(nl, in->name, &links[i]);
 
-		if (r < 0) {
-			links[i].index = 0;
+		if (r == 0)
+			continue;
+		links[i].index = 0;
+		if (in->match_mac && errno == ENODEV) {
+			mac_format(&in->mac, mac, sizeof(mac));
+			ns_failed("%s:%u:%u: match mac %s: no interface has this MAC address; "
+				  "its addresses and routes are not applied",
+				  path, in->pos.line, in->pos.col, mac);
+		} else {
 			ns_failed("%s", nl->err);
 		}
 	}
@@ -113,7 +128,11 @@ apply_sysctls(const struct manifest *m, const struct nl_link *links)
 		ns_failed("%s", err);
 		goto out;
 	}
-	/* A router ignores advertisements unless accept_ra is 2. */
+	/* IPv6 is routed only for containers with IPv6 addresses. Written
+	 * before accept_ra: forwarding changes what accept_ra 1 means. */
+	if (sysctl_list_set(&l, "net.ipv6.conf.all.forwarding", forwards_ipv6(m) ? "1" : "0") < 0)
+		ns_failed("sysctl net.ipv6.conf.all.forwarding: cannot add: %s", strerror(errno));
+	/* An IPv6 router ignores advertisements unless accept_ra is 2. */
 	for (i = 0; i < m->network.n_interfaces; i++) {
 		if (!m->network.interfaces[i].accept_ra || !links[i].index)
 			continue;
@@ -125,7 +144,7 @@ apply_sysctls(const struct manifest *m, const struct nl_link *links)
 			if (*p == '.')
 				*p = '/';
 		snprintf(name, sizeof(name), "net.ipv6.conf.%s.accept_ra", ifname);
-		if (sysctl_list_set(&l, name, forwarding ? "2" : "1") < 0)
+		if (sysctl_list_set(&l, name, forwards_ipv6(m) ? "2" : "1") < 0)
 			ns_failed("sysctl %s: cannot add: %s", name, strerror(errno));
 	}
 	for (i = 0; i < m->host.n_sysctls; i++)
@@ -177,6 +196,8 @@ apply_firewall(const struct manifest *m)
 	if (uses_bridge(m)) {
 		cfg.bridge = BRIDGE_NAME;
 		cfg.bridge_subnet = net->bridge.subnet;
+		if (net->bridge.has_subnet6)
+			cfg.bridge_subnet6 = net->bridge.subnet6;
 		cfg.icc = net->bridge.icc;
 	}
 	if (firewall_apply(&cfg, ns_dry_run, &changed, err, sizeof(err)) < 0)
@@ -298,7 +319,7 @@ apply(const char *path)
 	}
 	/* Hardened sysctls and the firewall go first, so that no interface
 	 * is up before they are in force. */
-	find_links(&nl, &m, links);
+	find_links(&nl, path, &m, links);
 	apply_sysctls(&m, links);
 	apply_firewall(&m);
 	apply_links(&nl, &m, links);

@@ -440,8 +440,11 @@ setup(struct sv *sv, const struct options *o)
 	sv->cgroot = o->cgroot;
 	sv->paths = o->paths;
 	if (sv->has_bridge) {
-		sv->br = (struct bridge){BRIDGE_NAME, sv->manifest.network.bridge.subnet,
-					 sv->manifest.network.bridge.icc};
+		sv->br = (struct bridge){.name = BRIDGE_NAME,
+					 .subnet = sv->manifest.network.bridge.subnet,
+					 .icc = sv->manifest.network.bridge.icc};
+		if (sv->manifest.network.bridge.has_subnet6)
+			sv->br.subnet6 = sv->manifest.network.bridge.subnet6;
 		if (nl_open(&sv->nl) < 0)
 			die(111, "rtnetlink: %s", sv->nl.err);
 	}

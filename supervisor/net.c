@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "firewall.h"
@@ -59,7 +60,7 @@ net_ports_publish(struct instance *c, char *err, size_t errlen)
 		if (firewall_port_publishable(&m->ports[i]))
 			continue;
 		port_map_format(&m->ports[i], what, sizeof what);
-		sv_say("container %s: port %s not published: containers have IPv4 addresses only",
+		sv_say("container %s: port %s not published: ports are published on IPv4 only",
 		       c->spec.name, what);
 	}
 	if (firewall_ports_add(m->ports, m->n_ports, &c->addr.addr, !ports_flushed, fwerr,
@@ -85,6 +86,32 @@ net_ports_unpublish(struct instance *c)
 		sv_say("container %s: unpublish ports: %s", c->spec.name, fwerr);
 }
 
+static double
+now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+/* One line per start: the container's addresses, for the operator, and the
+ * time its network took, part of its start latency (bench/net.sh reads it). */
+static void
+net_say_attached(struct sv *sv, struct instance *c, double ms)
+{
+	char a[IP_PREFIX_STRLEN], a6[IP_PREFIX_STRLEN + 5] = "";
+	struct ip_prefix p6;
+
+	ip_prefix_format(&c->addr, a, sizeof a);
+	if (bridge_addr6(&sv->br, &c->addr, &p6) == 0) {
+		memcpy(a6, " and ", 5);
+		ip_prefix_format(&p6, a6 + 5, sizeof a6 - 5);
+	}
+	sv_say("container %s: eth0 %s%s on %s, network set up in %.2f ms", c->spec.name, a, a6,
+	       sv->br.name, ms);
+}
+
 /*
  * Gives the container (cloned, waiting on its go pipe) its eth0 on the
  * bridge. Its pid cannot be reused meanwhile: it is our child and not
@@ -96,6 +123,7 @@ net_attach(struct sv *sv, struct instance *c, char *err, size_t errlen)
 	struct ip_addr used[MANIFEST_MAX_CONTAINERS];
 	size_t n_used = 0;
 	char path[64];
+	double t0 = now_ms();
 
 	for (size_t i = 0; i < sv->n && n_used < MANIFEST_MAX_CONTAINERS; i++)
 		if (&sv->c[i] != c && sv->c[i].attached)
@@ -125,6 +153,7 @@ net_attach(struct sv *sv, struct instance *c, char *err, size_t errlen)
 		return -1;
 	}
 	c->attached = true;
+	net_say_attached(sv, c, now_ms() - t0);
 	return 0;
 }
 

@@ -7,16 +7,7 @@
 . "$TOP/tests/host/lib/net.sh"
 net_init bridge
 ca=$ns-a cb=$ns-b
-bridge_cleanup() {
-	ip netns del "$ca" 2>/dev/null
-	ip netns del "$cb" 2>/dev/null
-	net_cleanup
-}
-trap bridge_cleanup EXIT
-ip netns add "$ca" && ip netns add "$cb" || {
-	echo "fail: $name: could not create the container namespaces"
-	exit 1
-}
+net_containers "$ca" "$cb"
 manifest() {
 	cat >"$tmp/m.yaml" <<YAML
 version: 1

@@ -26,21 +26,8 @@ YAML
 net_run --manifest "$WORK/m.yaml"
 [ "$rc" = 0 ] || fail "expected netsetup to load the firewall, got status $rc: $out"
 
-# The supervisor in the host namespace, in its own mount and pid namespaces
-# (nsenter, not ip netns exec, which would mount a /sys without cgroups).
-mkdir -p "$WORK/data"
-echo "nameserver 192.0.2.53" >"$WORK/resolv.conf"
-nsenter --net="/run/netns/$ns" unshare --mount --pid --fork --mount-proc --kill-child \
-	"$SUPERVISOR" --manifest "$WORK/m.yaml" --images "$IMAGES" \
-	--cgroup-root "$CG" --run-dir "$WORK/run" --volumes "$WORK/volumes" \
-	--data-dir "$WORK/data" --resolv-conf "$WORK/resolv.conf" --log-dir "$WORK/log" >"$OUT" 2>&1 &
-UNSHARE_PID=$!
-for _ in $(seq 50); do
-	SV_PID=$(awk '{print $1}' "/proc/$UNSHARE_PID/task/$UNSHARE_PID/children" 2>/dev/null)
-	[ -n "$SV_PID" ] && break
-	sleep 0.1
-done
-[ -n "$SV_PID" ] || fail "the supervisor did not start"
+# The supervisor in the host namespace.
+net_sv_start "$WORK/m.yaml" || fail "the supervisor did not start"
 sv_wait_for '^web: listening' 8 || fail "expected web to start within 8 s, got no output"
 
 # Elements as "proto . port : address . port" lines.

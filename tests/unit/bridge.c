@@ -33,6 +33,7 @@ main(void)
 	struct ip_prefix a, b, gw;
 	struct ip_addr used[253];
 	char first[IP_PREFIX_STRLEN], n1[IF_NAMESIZE], n2[IF_NAMESIZE];
+	const char *why;
 	size_t i;
 	int ok;
 
@@ -73,6 +74,24 @@ main(void)
 	CHECK(bridge_addr_alloc(&tiny, "x", NULL, 0, &b) < 0, "a /31 has none");
 	tiny = bridge_of("2001:db8::/64");
 	CHECK(bridge_addr_alloc(&tiny, "x", NULL, 0, &b) < 0, "an IPv6 subnet is refused");
+
+	/* IPv6: subnet6's network plus the IPv4 host part. */
+	br = bridge_of("172.31.0.0/24");
+	CHECK(bridge_gateway6(&br, &gw) < 0, "no subnet6: no IPv6 gateway");
+	ip_prefix_parse("172.31.0.57/24", 0, &a, &why);
+	CHECK(bridge_addr6(&br, &a, &b) < 0, "no subnet6: no IPv6 address");
+	ip_prefix_parse("2001:db8:ff::/64", IP_PREFIX_SUBNET, &br.subnet6, &why);
+	CHECK(bridge_gateway6(&br, &gw) == 0, "subnet6: an IPv6 gateway");
+	CHECK_STR(fmt(&gw), "2001:db8:ff::1/64", "the bridge has subnet6's first address");
+	CHECK(bridge_addr6(&br, &a, &b) == 0, "subnet6: an IPv6 address");
+	CHECK_STR(fmt(&b), "2001:db8:ff::39/64", "172.31.0.57 -> 2001:db8:ff::39");
+	br = bridge_of("10.20.0.0/16");
+	ip_prefix_parse("fd00:b::/112", IP_PREFIX_SUBNET, &br.subnet6, &why);
+	ip_prefix_parse("10.20.3.4/16", 0, &a, &why);
+	CHECK(bridge_addr6(&br, &a, &b) == 0, "a /112 holds a /16's host part");
+	CHECK_STR(fmt(&b), "fd00:b::304/112", "10.20.3.4/16 -> fd00:b::304/112");
+	ip_prefix_parse("fd00:b::/120", IP_PREFIX_SUBNET, &br.subnet6, &why);
+	CHECK(bridge_addr6(&br, &a, &b) < 0, "a /120 cannot hold a /16's host part");
 
 	bridge_host_ifname("web", n1);
 	bridge_host_ifname("db", n2);

@@ -7,6 +7,8 @@
 #   . "$TOP/tests/host/lib/net.sh"; net_init NAME
 #   net_run ARGS...     netsetup ARGS in the host namespace; output in $out, status in $rc
 #   net_in CMD...       any command there
+#   net_containers A..  more namespaces (containers), removed on exit
+#   net_sv_start FILE   the supervisor there (after sv-common's sv_init)
 #   pass/fail/skip      result lines
 set -u
 
@@ -70,4 +72,37 @@ net_run() {
 # expect WHAT EXPECTED GOT
 expect() {
 	if [ "$2" = "$3" ]; then pass "$name: $1"; else fail "$name: $1: expected $2, got $3"; fi
+}
+
+# net_containers NAME...: namespaces for containers, removed with the rest.
+net_containers() {
+	containers=("$@")
+	trap 'for c in "${containers[@]}"; do ip netns del "$c" 2>/dev/null; done; net_cleanup' EXIT
+	for c in "$@"; do
+		ip netns add "$c" || {
+			echo "fail: $name: could not create the container namespaces"
+			exit 1
+		}
+	done
+}
+
+# net_sv_start MANIFEST: the supervisor of tests/host/sv-common (sourced,
+# sv_init done) in the host namespace, in its own mount and pid namespaces
+# (nsenter, not ip netns exec, which would mount a /sys without cgroups).
+# Sets UNSHARE_PID and SV_PID; its output goes to $OUT. Status 1 when it
+# did not start.
+net_sv_start() {
+	mkdir -p "$WORK/data"
+	echo "nameserver 192.0.2.53" >"$WORK/resolv.conf"
+	nsenter --net="/run/netns/$ns" unshare --mount --pid --fork --mount-proc --kill-child \
+		"$SUPERVISOR" --manifest "$1" --images "$IMAGES" \
+		--cgroup-root "$CG" --run-dir "$WORK/run" --volumes "$WORK/volumes" \
+		--data-dir "$WORK/data" --resolv-conf "$WORK/resolv.conf" --log-dir "$WORK/log" >"$OUT" 2>&1 &
+	UNSHARE_PID=$!
+	for _ in $(seq 50); do
+		SV_PID=$(awk '{print $1}' "/proc/$UNSHARE_PID/task/$UNSHARE_PID/children" 2>/dev/null)
+		[ -n "$SV_PID" ] && return 0
+		sleep 0.1
+	done
+	return 1
 }
