@@ -336,7 +336,7 @@ write_boot_file(struct apply *a, int i, const char *dir, const char *name)
 	r = copy_part(a, i, part_offset(a, i), fd, tmp);
 	if (close(fd) < 0 && !r)
 		r = sys_failed(tmp);
-	if (!r && rename(tmp, path) < 0)
+	if (!r && esp_rename_synced(tmp, path) < 0)
 		r = sys_failed(path);
 	if (r)
 		unlink(tmp);

@@ -137,6 +137,34 @@ esp_sync_dir(const char *dir)
 	return r;
 }
 
+/* rename on vfat writes the new directory entry with size 0; the size
+ * follows when the inode is written back, up to half a minute later. A power
+ * cut in between leaves an empty file under the new name, which systemd-boot
+ * ignores. So the file itself is fsynced under its new name, then the
+ * directory. */
+int
+esp_rename_synced(const char *from, const char *to)
+{
+	char dir[4200];
+	char *slash;
+	int fd, r;
+
+	if (rename(from, to) < 0)
+		return -1;
+	fd = open(to, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	r = fsync(fd);
+	close(fd);
+	if (r < 0)
+		return -1;
+	snprintf(dir, sizeof(dir), "%s", to);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = 0;
+	return esp_sync_dir(slash ? dir : ".");
+}
+
 int
 esp_write_entry(const char *esp, const struct esp_entry *e, const char *options, char *err,
 		size_t errlen)
@@ -164,13 +192,11 @@ esp_write_entry(const char *esp, const struct esp_entry *e, const char *options,
 		return -1;
 	}
 	close(fd);
-	if (rename(tmp, path) < 0) {
+	if (esp_rename_synced(tmp, path) < 0) {
 		fail(err, errlen, "rename %s: %s", tmp, strerror(errno));
 		unlink(tmp);
 		return -1;
 	}
-	if (esp_sync_dir(dir) < 0)
-		return fail(err, errlen, "fsync %s: %s", dir, strerror(errno));
 	return 0;
 }
 
@@ -182,10 +208,8 @@ esp_bless(const char *esp, const struct esp_entry *e, char *err, size_t errlen)
 	snprintf(dir, sizeof(dir), "%s/" ENTRIES, esp);
 	snprintf(from, sizeof(from), "%s/%s", dir, e->file);
 	snprintf(to, sizeof(to), "%s/berth-%s-%c.conf", dir, e->version, e->slot);
-	if (rename(from, to) < 0)
+	if (esp_rename_synced(from, to) < 0)
 		return fail(err, errlen, "rename %s: %s", from, strerror(errno));
-	if (esp_sync_dir(dir) < 0)
-		return fail(err, errlen, "fsync %s: %s", dir, strerror(errno));
 	return 0;
 }
 

@@ -47,6 +47,11 @@ int esp_bless(const char *esp, const struct esp_entry *e, char *err, size_t errl
  * points at missing files. */
 int esp_remove_slot(const char *esp, char slot, char *err, size_t errlen);
 
+/* rename, then fsync of the file under its new name and of its directory:
+ * on vfat the new name's size is written only with the file's inode. 0, or
+ * -1 with errno. */
+int esp_rename_synced(const char *from, const char *to);
+
 /* fsync of a directory by path; 0 or -1. */
 int esp_sync_dir(const char *dir);
 
