@@ -103,8 +103,10 @@ put_message(struct out *o, const struct syslog_msg *m)
 	put(o, " [" SYSLOG_SD_ID, 1 + 1 + strlen(SYSLOG_SD_ID));
 	snprintf(num, sizeof num, "%" PRIu64, m->seq);
 	put_param(o, "seq", num);
-	snprintf(num, sizeof num, "%u", m->restarts);
-	put_param(o, "restarts", num);
+	if (!m->host) {
+		snprintf(num, sizeof num, "%u", m->restarts);
+		put_param(o, "restarts", num);
+	}
 	if (m->image)
 		put_param(o, "image", m->image);
 	put(o, "]", 1);
@@ -131,4 +133,21 @@ syslog_format(char *buf, size_t size, const struct syslog_msg *m, bool framed)
 	memmove(buf + n, buf, o.len);
 	memcpy(buf, prefix, (size_t)n);
 	return (ssize_t)(o.len + (size_t)n);
+}
+
+ssize_t
+syslog_frame_len(const char *p, size_t n)
+{
+	size_t i, len = 0;
+
+	for (i = 0; i < n && p[i] >= '0' && p[i] <= '9'; i++) {
+		if (i == 9 || (i == 0 && p[i] == '0'))
+			return -1;
+		len = len * 10 + (size_t)(p[i] - '0');
+	}
+	if (i == n)
+		return 0;
+	if (i == 0 || p[i] != ' ')
+		return -1;
+	return i + 1 + len <= n ? (ssize_t)(i + 1 + len) : 0;
 }

@@ -286,7 +286,8 @@ usage(void)
 	fputs("usage: supervisor [--manifest FILE] [--images DIR] [--cgroup-root DIR] [--run-dir "
 	      "DIR]\n"
 	      "                  [--volumes DIR] [--data-dir DIR] [--resolv-conf FILE]\n"
-	      "                  [--control SOCKET] [--init-pid PID] [--log-dir DIR]\n",
+	      "                  [--control SOCKET] [--init-pid PID] [--log-dir DIR]\n"
+	      "                  [--spool-dir DIR]\n",
 	      stderr);
 	exit(2);
 }
@@ -305,6 +306,7 @@ parse_args(int argc, char **argv, struct options *o)
 	    {"control", required_argument, NULL, 's'},
 	    {"init-pid", required_argument, NULL, 'p'},
 	    {"log-dir", required_argument, NULL, 'l'},
+	    {"spool-dir", required_argument, NULL, 'S'},
 	    {0},
 	};
 	int opt;
@@ -316,7 +318,7 @@ parse_args(int argc, char **argv, struct options *o)
 	    .control = CONTROL_SOCKET,
 	    .init_pid = 1,
 	    .paths = {VOLUME_DIR, BIND_DIR, "/run/berth/resolv.conf", "/run/berth/rootfs",
-		      "/var/log/berth"},
+		      "/var/log/berth", "/var/lib/berth/spool"},
 	};
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -346,6 +348,9 @@ parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'l':
 			o->paths.logdir = optarg;
+			break;
+		case 'S':
+			o->paths.spooldir = optarg;
 			break;
 		case 'p':
 			/* Tests only: their supervisor is PID 1 of a pid namespace. */

@@ -31,6 +31,7 @@ struct sv_paths {
 	const char *resolv_conf; /* copied into bridge and host containers */
 	const char *rundir;	 /* scratch directory for the containers' roots */
 	const char *logdir;	 /* the containers' log files */
+	const char *spooldir;	 /* log forward spools: <spooldir>/<target> */
 };
 
 /* Lifecycle; restart.c is the only file that changes it. */

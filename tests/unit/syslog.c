@@ -29,7 +29,8 @@ static const struct {
       0,
       NULL,
       "hello",
-      5},
+      5,
+      false},
      false,
      "<14>1 2026-11-22T20:00:00.123456Z berth web 42 stdout [berth@32473 seq=\"7\" restarts=\"0\"] "
      "hello"},
@@ -45,7 +46,8 @@ static const struct {
       3,
       "a\"b\\c]d",
       "x",
-      1},
+      1,
+      false},
      false,
      "<14>1 2026-11-22T20:00:00.123456Z berth web 42 stdout [berth@32473 seq=\"1\" restarts=\"3\" "
      "image=\"a\\\"b\\\\c\\]d\"] x"},
@@ -61,7 +63,8 @@ static const struct {
       2,
       NULL,
       "h\xc3\xa9llo \xe2\x9c\x93",
-      10},
+      10,
+      false},
      true,
      "99 <11>1 2026-11-22T20:00:00.123456Z berth web 42 stderr [berth@32473 seq=\"1\" "
      "restarts=\"2\"] "
@@ -78,7 +81,8 @@ static const struct {
       0,
       NULL,
       "",
-      0},
+      0,
+      false},
      false,
      "<28>1 1970-01-01T00:00:00.000000Z - berth - dropped [berth@32473 "
      "seq=\"18446744073709551615\" "
@@ -95,11 +99,39 @@ static const struct {
       0,
       NULL,
       "m",
-      1},
+      1,
+      false},
      true,
      "132 <14>1 2026-11-22T20:00:00.123456Z h_st a123456789b123456789c123456789d123456789e1234567 "
      "1 "
      "std__ [berth@32473 seq=\"0\" restarts=\"0\"] m"},
+    {"host message: no restarts",
+     {SYSLOG_FAC_KERN,
+      SYSLOG_SEV_WARNING,
+      {S0, NS0},
+      "berth",
+      "kernel",
+      0,
+      "-",
+      12,
+      5,
+      NULL,
+      "berth-drop IN=eth0",
+      18,
+      true},
+     false,
+     "<4>1 2026-11-22T20:00:00.123456Z berth kernel - - [berth@32473 seq=\"12\"] berth-drop "
+     "IN=eth0"},
+};
+
+/* Octet-counted frames as a spool or a queue holds them. */
+static const struct {
+	const char *in;
+	ssize_t want;
+} frames[] = {
+    {"3 abc", 5},      {"3 abcdef", 5}, {"3 ab", 0},	  {"12", 0},	     {"", 0},
+    {"0 ", -1},	       {"03 abc", -1},	{"x abc", -1},	  {"3abc", -1},	     {" 3 abc", -1},
+    {"1234567890", -1}, {"10 0123456789", 13},
 };
 
 int
@@ -124,6 +156,10 @@ main(void)
 		CHECK(syslog_format(buf, (size_t)need - 1, &cases[2].m, framed) == -1,
 		      "-1 in %zd bytes (framed %d)", need - 1, framed);
 	}
+
+	for (size_t i = 0; i < sizeof frames / sizeof frames[0]; i++)
+		CHECK(syslog_frame_len(frames[i].in, strlen(frames[i].in)) == frames[i].want,
+		      "frame \"%s\": %zd", frames[i].in, frames[i].want);
 
 	struct timespec ts = {1795377600, 999999999};
 	char out[28];
