@@ -206,7 +206,7 @@ report_dropped(struct sv *sv, struct fwd_target *t)
 	m.text = text;
 	m.len = n > 0 ? (size_t)n : 0;
 	ssize_t len = syslog_format(msg, sizeof msg, &m, true);
-	if (len < 0 || !fq_put(t, msg, (size_t)len, NOTICE_MAX))
+	if (len < 0 || !fq_put(t, msg, (size_t)len, LOGFWD_SLACK + NOTICE_MAX))
 		return false;
 	t->dropped = 0;
 	sv_say("log forward %s: %s", t->cfg->url, text);
@@ -247,6 +247,7 @@ on_connected(struct sv *sv, struct fwd_target *t)
 	else if (t->told_down)
 		sv_say("log forward %s: connected", t->cfg->url);
 	t->told_down = false;
+	t->resent = 0;
 	if (t->dropped)
 		report_dropped(sv, t);
 	set_events(sv, t, false);
@@ -318,7 +319,7 @@ target_open(struct sv *sv, struct fwd_target *t)
 	if (t->timerfd < 0 || sv_watch(sv, t->timerfd, &t->w_timer) < 0)
 		return -1;
 	if (t->cfg->proto == LOG_TCP) {
-		if (!(t->q = malloc(LOGFWD_QUEUE_MAX + NOTICE_MAX)))
+		if (!(t->q = malloc(LOGFWD_QUEUE_MAX + LOGFWD_SLACK + NOTICE_MAX)))
 			return -1;
 		/* Without a spool the target still works, from memory. */
 		if (open_spool(sv, t) < 0)
@@ -358,7 +359,7 @@ logfwd_open(struct sv *sv)
 }
 
 void
-logfwd_msg(struct sv *sv, const struct syslog_msg *m)
+logfwd_msg(struct sv *sv, const struct syslog_msg *m, size_t over)
 {
 	char msg[MSG_MAX];
 
@@ -380,7 +381,7 @@ logfwd_msg(struct sv *sv, const struct syslog_msg *m)
 			 * target is down it waits for on_connected. */
 			if (t->dropped && t->state == FWD_UP)
 				report_dropped(sv, t);
-			if (!fq_put(t, msg, (size_t)n, 0))
+			if (!fq_put(t, msg, (size_t)n, over))
 				t->dropped++;
 		}
 	}
@@ -405,7 +406,7 @@ logfwd_line(struct sv *sv, struct instance *c, bool is_err, const struct timespe
 			       len,
 			       false};
 
-	logfwd_msg(sv, &m);
+	logfwd_msg(sv, &m, 0);
 }
 
 void
@@ -505,12 +506,17 @@ tcp_close(struct sv *sv, struct fwd_target *t, const struct timespec *end)
 void
 logfwd_close(struct sv *sv)
 {
+	struct fwd_target *fwd = sv->fwd;
+	size_t n = sv->n_fwd;
 	struct timespec end;
 
+	/* What is said from here on (sv_say) goes to no target. */
+	sv->fwd = NULL;
+	sv->n_fwd = 0;
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	end.tv_sec += 1;
-	for (size_t i = 0; i < sv->n_fwd; i++) {
-		struct fwd_target *t = &sv->fwd[i];
+	for (size_t i = 0; i < n; i++) {
+		struct fwd_target *t = &fwd[i];
 		if (t->state == FWD_RESOLVING) {
 			resolve_cancel(t->fd, t->rpid);
 			t->fd = -1;
@@ -521,7 +527,5 @@ logfwd_close(struct sv *sv)
 		sv_unwatch(sv, &t->timerfd);
 		free(t->q);
 	}
-	free(sv->fwd);
-	sv->fwd = NULL;
-	sv->n_fwd = 0;
+	free(fwd);
 }

@@ -22,6 +22,9 @@
  * sent again, and this much before it: acknowledged by the receiver's
  * kernel is not read by the receiver (docs/logging.md, Delivery). */
 #define LOGFWD_MARGIN (256 * 1024)
+/* Room beyond the bounds for the supervisor's own messages and the
+ * dropped-messages notice: they say what went wrong, and are few. */
+#define LOGFWD_SLACK (64 * 1024)
 /* Sent frames kept for that: the kernel's share plus the margin. */
 #define LOGFWD_WINDOW (2 * LOGFWD_SNDBUF + LOGFWD_MARGIN + 64 * 1024)
 
@@ -50,7 +53,7 @@ struct fwd_target {
 	 * newer than everything in q. */
 	char *q;
 	size_t len, sent, frame, wstart;
-	unsigned long resent; /* messages sent again on the last reconnect */
+	unsigned long resent; /* messages to be sent again, told on reconnect */
 	struct spool spool;
 	uint64_t dropped; /* since the last report to the target */
 };
@@ -61,9 +64,11 @@ void logfwd_open(struct sv *sv);
 /* One line of a container to every target (queued for TCP). */
 void logfwd_line(struct sv *sv, struct instance *c, bool is_err, const struct timespec *ts,
 		 const char *text, size_t len);
-/* One message of the host or a container to every target. */
+/* One message of the host or a container to every target; over: how far
+ * beyond the bound of the queue and spool it may go (LOGFWD_SLACK for the
+ * supervisor's own few messages, else 0). */
 struct syslog_msg;
-void logfwd_msg(struct sv *sv, const struct syslog_msg *m);
+void logfwd_msg(struct sv *sv, const struct syslog_msg *m, size_t over);
 /* Sends what is queued, as far as the sockets take it. */
 void logfwd_kick(struct sv *sv);
 void logfwd_dispatch(struct sv *sv, struct watch *w, uint32_t events);

@@ -68,7 +68,8 @@ fq_refill(struct fwd_target *t)
 {
 	while (t->state == FWD_UP && !spool_empty(&t->spool)) {
 		compact(t);
-		ssize_t r = spool_take(&t->spool, t->q + t->len, LOGFWD_QUEUE_MAX - t->len);
+		size_t room = t->len < LOGFWD_QUEUE_MAX ? LOGFWD_QUEUE_MAX - t->len : 0;
+		ssize_t r = spool_take(&t->spool, t->q + t->len, room);
 		if (r <= 0)
 			return;
 		t->len += (size_t)r;
@@ -98,7 +99,6 @@ fq_rewind(struct fwd_target *t, long outq)
 	size_t from = acked > t->wstart + LOGFWD_MARGIN ? acked - LOGFWD_MARGIN : t->wstart;
 	size_t off = t->wstart;
 
-	t->resent = 0;
 	while (off < t->frame) {
 		size_t next = next_frame(t, off);
 		if (next > from) {

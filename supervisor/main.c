@@ -20,6 +20,7 @@
 
 #include "control.h"
 #include "logfwd.h"
+#include "loghost.h"
 #include "io.h"
 #include "paths.h"
 #include "supervisor.h"
@@ -56,6 +57,7 @@ sv_say(const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	say_line("supervisor", msg, strlen(msg));
+	loghost_say(msg, strlen(msg));
 }
 
 static void __attribute__((noreturn, format(printf, 2, 3))) die(int code, const char *fmt, ...)
@@ -271,11 +273,14 @@ dispatch(struct sv *sv, struct watch *w, uint32_t events)
 	case W_LOGFWD_TIMER:
 		logfwd_dispatch(sv, w, events);
 		break;
+	case W_KMSG:
+		loghost_kmsg(sv);
+		break;
 	}
 }
 
 struct options {
-	const char *manifest, *images, *cgroot, *control;
+	const char *manifest, *images, *cgroot, *control, *kmsg;
 	pid_t init_pid;
 	struct sv_paths paths;
 };
@@ -287,7 +292,7 @@ usage(void)
 	      "DIR]\n"
 	      "                  [--volumes DIR] [--data-dir DIR] [--resolv-conf FILE]\n"
 	      "                  [--control SOCKET] [--init-pid PID] [--log-dir DIR]\n"
-	      "                  [--spool-dir DIR]\n",
+	      "                  [--spool-dir DIR] [--kmsg FILE|none]\n",
 	      stderr);
 	exit(2);
 }
@@ -307,6 +312,7 @@ parse_args(int argc, char **argv, struct options *o)
 	    {"init-pid", required_argument, NULL, 'p'},
 	    {"log-dir", required_argument, NULL, 'l'},
 	    {"spool-dir", required_argument, NULL, 'S'},
+	    {"kmsg", required_argument, NULL, 'k'},
 	    {0},
 	};
 	int opt;
@@ -316,6 +322,7 @@ parse_args(int argc, char **argv, struct options *o)
 	    .images = "/usr/share/berth/images",
 	    .cgroot = "/sys/fs/cgroup/berth",
 	    .control = CONTROL_SOCKET,
+	    .kmsg = "/dev/kmsg",
 	    .init_pid = 1,
 	    .paths = {VOLUME_DIR, BIND_DIR, "/run/berth/resolv.conf", "/run/berth/rootfs",
 		      "/var/log/berth", "/var/lib/berth/spool"},
@@ -351,6 +358,9 @@ parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'S':
 			o->paths.spooldir = optarg;
+			break;
+		case 'k':
+			o->kmsg = optarg;
 			break;
 		case 'p':
 			/* Tests only: their supervisor is PID 1 of a pid namespace. */
@@ -456,6 +466,7 @@ setup(struct sv *sv, const struct options *o)
 		die(111, "setup: %s", strerror(errno));
 	setup_containers(sv);
 	logfwd_open(sv);
+	loghost_open(sv, o->kmsg);
 	sv->init_pid = o->init_pid;
 	if (control_open(sv, o->control, err, sizeof err) < 0)
 		die(111, "%s", err);
@@ -482,10 +493,12 @@ main(int argc, char **argv)
 			die(111, "epoll_wait: %s", strerror(errno));
 		for (int i = 0; i < n; i++)
 			dispatch(&sv, ev[i].data.ptr, ev[i].events);
+		logfwd_kick(&sv); /* what the host's messages queued, too */
 		control_power(&sv);
 	}
 	control_close(&sv);
 	logfwd_close(&sv);
 	sv_say("all containers stopped");
+	loghost_close(&sv);
 	return 0;
 }

@@ -72,6 +72,7 @@ enum watch_kind {
 	W_CONTROL_CLIENT, /* one control connection */
 	W_LOGFWD,	  /* a log forward target's socket (logfwd.c) */
 	W_LOGFWD_TIMER,	  /* its reconnect timer */
+	W_KMSG,		  /* /dev/kmsg (loghost.c) */
 };
 
 struct instance;
