@@ -51,8 +51,8 @@ if ! vm_wait_for 'talker: talker: done' 180 >/dev/null; then
 fi
 app() { grep -E "^<[0-9]+>1 [^ ]+ berth-log $1 " "$got" 2>/dev/null; }
 t0=$SECONDS
-while [ $((SECONDS - t0)) -lt 60 ] && [ "$(app talker | wc -l)" -lt 500 ]; do sleep 0.5; done
-lines=$(app talker | awk '{print $NF}')
+while [ $((SECONDS - t0)) -lt 60 ] && ! app talker | grep -q '\] talker: done$'; do sleep 0.5; done
+lines=$(app talker | grep '\] talk [0-9]*$' | awk '{print $NF}')
 if [ "$lines" = "$(seq 1 500)" ]; then
 	pass log-forward-container-lines
 else
