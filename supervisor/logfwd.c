@@ -218,6 +218,15 @@ tcp_send(struct sv *sv, struct fwd_target *t)
 {
 	for (;;) {
 		fq_refill(t);
+		/* A notice that found no room at reconnect (a full disk) goes
+		 * once the spool, draining, makes some. */
+		if (t->dropped)
+			report_dropped(sv, t);
+		if (t->spool.corrupt) {
+			sv_say("log forward %s: spool %s: %llu bytes skipped, not whole messages",
+			       t->cfg->url, t->spool.dir, (unsigned long long)t->spool.corrupt);
+			t->spool.corrupt = 0;
+		}
 		if (t->sent == t->len)
 			break;
 		ssize_t w = send(t->fd, t->q + t->sent, t->len - t->sent, MSG_NOSIGNAL);
@@ -358,6 +367,21 @@ logfwd_open(struct sv *sv)
 	}
 }
 
+/* A message that neither memory nor the spool took; a spool that fails
+ * for another reason than its bound (a full or broken disk) is told once. */
+static void
+lost(struct fwd_target *t)
+{
+	int err = errno;
+
+	t->dropped++;
+	if (t->spool.dfd < 0 || err == EFBIG || t->told_spool)
+		return;
+	t->told_spool = true;
+	sv_say("log forward %s: spool %s: %s (dropped messages are counted)", t->cfg->url,
+	       t->spool.dir, strerror(err));
+}
+
 void
 logfwd_msg(struct sv *sv, const struct syslog_msg *m, size_t over)
 {
@@ -382,7 +406,7 @@ logfwd_msg(struct sv *sv, const struct syslog_msg *m, size_t over)
 			if (t->dropped && t->state == FWD_UP)
 				report_dropped(sv, t);
 			if (!fq_put(t, msg, (size_t)n, over))
-				t->dropped++;
+				lost(t);
 		}
 	}
 }

@@ -123,7 +123,7 @@ spool_append(struct spool *s, const char *p, size_t n, size_t over)
 	if (s->dfd < 0)
 		return (errno = EBADF), -1;
 	if (s->bytes + n > s->max + over)
-		return (errno = ENOSPC), -1;
+		return (errno = EFBIG), -1;
 	if (s->afd < 0 || s->asize + n > SPOOL_SEG_MAX) {
 		if (s->afd >= 0)
 			close(s->afd);

@@ -28,7 +28,7 @@ struct spool {
  * left there. Returns 0, or -1 with errno set (s->dfd stays -1). */
 int spool_open(struct spool *s, const char *dir, uint64_t max);
 bool spool_empty(const struct spool *s);
-/* Adds whole frames after the others; -1 with errno ENOSPC when that would
+/* Adds whole frames after the others; -1 with errno EFBIG when that would
  * take the spool more than over bytes beyond its bound, or another errno
  * from the file system. */
 int spool_append(struct spool *s, const char *p, size_t n, size_t over);
