@@ -23,6 +23,9 @@
 
 #define BACKOFF_MIN_MS 100
 #define BACKOFF_MAX_MS 5000
+/* A receiver that does not answer at all (packets dropped on the way)
+ * would keep a connect waiting for minutes of SYN retries. */
+#define CONNECT_TIMEOUT_MS 10000
 #define MSG_MAX (LOG_LINE_MAX + 1024) /* a line and its header */
 #define NOTICE_MAX 1024		      /* the dropped-messages notice, framed */
 
@@ -130,6 +133,7 @@ tcp_connect(struct sv *sv, struct fwd_target *t)
 	}
 	t->want_out = true;
 	t->state = FWD_CONNECTING;
+	arm(t, CONNECT_TIMEOUT_MS);
 	if (connect(t->fd, (const struct sockaddr *)a, t->ra.len[t->ai]) == 0)
 		on_connected(sv, t);
 	else if (errno != EINPROGRESS)
@@ -247,6 +251,7 @@ tcp_send(struct sv *sv, struct fwd_target *t)
 static void
 on_connected(struct sv *sv, struct fwd_target *t)
 {
+	arm(t, 0);
 	t->state = FWD_UP;
 	t->backoff_ms = BACKOFF_MIN_MS;
 	if (t->told_down && t->resent)
@@ -462,6 +467,8 @@ logfwd_dispatch(struct sv *sv, struct watch *w, uint32_t events)
 		attempt(sv, t);
 	else if (t->state == FWD_RESOLVING)
 		went_down(sv, t, "resolve", "no answer in time");
+	else if (t->state == FWD_CONNECTING)
+		went_down(sv, t, "connect", "no answer in time");
 }
 
 static long
