@@ -52,6 +52,18 @@ ssize_t syslog_format(char *buf, size_t size, const struct syslog_msg *m, bool f
  * when p does not start a frame (LEN is 1 to 9 digits, no leading zero). */
 ssize_t syslog_frame_len(const char *p, size_t n);
 
+/* One record read from /dev/kmsg, "PRI,SEQ,USEC,FLAGS[,...];TEXT\n" and
+ * maybe " KEY=VALUE\n" lines, into m's facility, severity, seq, text and
+ * len (TEXT only; rec, which has a NUL at rec[len], is changed) and *usec
+ * (its time since boot).
+ * Returns 0, or -1 when rec is not such a record. */
+int syslog_kmsg_parse(char *rec, size_t len, struct syslog_msg *m, uint64_t *usec);
+
+/* A program that wrote TEXT to /dev/kmsg names itself "name: text" or
+ * "name[pid]: text": m's app becomes name (copied to app), procid pid
+ * and text the rest. Other text is left as it is. */
+void syslog_kmsg_app(struct syslog_msg *m, char app[static 49]);
+
 /* "2026-11-22T20:00:00.123456Z\0" into out. */
 void syslog_rfc3339(const struct timespec *ts, char out[static 28]);
 

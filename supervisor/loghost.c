@@ -61,59 +61,6 @@ loghost_say(const char *text, size_t len)
 	logfile_flush(&h.log);
 }
 
-/* A program that writes to /dev/kmsg names itself "name: " or
- * "name[pid]: "; that becomes the app-name. */
-static void
-user_app(struct syslog_msg *m, char app[49])
-{
-	size_t n = 0;
-	const char *p = m->text, *end = m->text + m->len;
-
-	while (p + n < end && n < 48 &&
-	       (p[n] == '-' || p[n] == '_' || p[n] == '.' || (p[n] >= '0' && p[n] <= '9') ||
-		(p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z')))
-		n++;
-	const char *q = p + n;
-	long pid = 0;
-	if (n && q < end && *q == '[') {
-		char *e;
-		pid = strtol(q + 1, &e, 10);
-		q = e < end && *e == ']' ? e + 1 : p;
-	}
-	if (n == 0 || q + 1 >= end || q[0] != ':' || q[1] != ' ')
-		return;
-	memcpy(app, p, n);
-	app[n] = '\0';
-	m->app = app;
-	m->procid = pid;
-	m->len -= (size_t)(q + 2 - m->text);
-	m->text = q + 2;
-}
-
-/* "PRI,SEQ,USEC,FLAGS[,...];TEXT\n[ KEY=VALUE\n...]" */
-static int
-kmsg_parse(char *rec, size_t len, struct syslog_msg *m, uint64_t *usec)
-{
-	char *semi = memchr(rec, ';', len), *nl, *e;
-
-	if (!semi)
-		return -1;
-	*semi = '\0';
-	unsigned long pri = strtoul(rec, &e, 10);
-	if (*e != ',')
-		return -1;
-	m->seq = strtoull(e + 1, &e, 10);
-	if (*e != ',')
-		return -1;
-	*usec = strtoull(e + 1, &e, 10);
-	m->facility = (int)(pri >> 3);
-	m->severity = (int)(pri & 7);
-	m->text = semi + 1;
-	nl = memchr(m->text, '\n', len - (size_t)(m->text - rec));
-	m->len = nl ? (size_t)(nl - m->text) : len - (size_t)(m->text - rec);
-	return 0;
-}
-
 /* Kernel time (microseconds since boot, CLOCK_MONOTONIC) as wall time. */
 static struct timespec
 kmsg_time(uint64_t usec)
@@ -134,7 +81,7 @@ kmsg_record(char *rec, size_t len)
 	char app[49];
 	uint64_t usec;
 
-	if (kmsg_parse(rec, len, &m, &usec) < 0)
+	if (syslog_kmsg_parse(rec, len, &m, &usec) < 0)
 		return;
 	if (h.have_done && m.seq <= h.done)
 		return; /* a previous supervisor of this boot forwarded it */
@@ -145,7 +92,7 @@ kmsg_record(char *rec, size_t len)
 	h.have_done = true;
 	m.app = "kernel";
 	if (m.facility != SYSLOG_FAC_KERN)
-		user_app(&m, app);
+		syslog_kmsg_app(&m, app);
 	m.time = kmsg_time(usec);
 	host_line(&m, 0);
 }

@@ -134,6 +134,57 @@ static const struct {
     {"1234567890", -1}, {"10 0123456789", 13},
 };
 
+/* /dev/kmsg records as the kernel gives them, and what they become. */
+static const struct {
+	const char *name, *rec;
+	int ret, facility, severity;
+	unsigned long long seq, usec;
+	const char *app, *text;
+	long procid;
+} kmsgs[] = {
+    {"kernel record", "6,42,1234567,-;eth0: link up\n", 0, 0, 6, 42, 1234567, "kernel",
+     "eth0: link up", 0},
+    {"firewall drop with dictionary lines",
+     "4,7,99,-,caller=T1;berth-drop: IN=eth0 SRC=10.0.2.2\n SUBSYSTEM=net\n DEVICE=n2\n", 0, 0, 4,
+     7, 99, "kernel", "berth-drop: IN=eth0 SRC=10.0.2.2", 0},
+    {"program with pid", "13,8,5,-;berthvm[7]: hello there\n", 0, 1, 5, 8, 5, "berthvm",
+     "hello there", 7},
+    {"program without pid", "30,9,5,c;netsetup: eth0: up\n", 0, 3, 6, 9, 5, "netsetup",
+     "eth0: up", 0},
+    {"user text without a name", "14,10,5,-;no name here\n", 0, 1, 6, 10, 5, "kernel",
+     "no name here", 0},
+    {"name without the space", "14,11,5,-;a:b\n", 0, 1, 6, 11, 5, "kernel", "a:b", 0},
+    {"unclosed pid", "14,12,5,-;x[12: y\n", 0, 1, 6, 12, 5, "kernel", "x[12: y", 0},
+    {"no semicolon", "6,1,2,-", -1, 0, 0, 0, 0, NULL, NULL, 0},
+    {"not numbers", "a,b,c;x\n", -1, 0, 0, 0, 0, NULL, NULL, 0},
+};
+
+static void
+check_kmsg(void)
+{
+	for (size_t i = 0; i < sizeof kmsgs / sizeof kmsgs[0]; i++) {
+		char rec[256], app[49], text[256];
+		struct syslog_msg m = {.app = "kernel"};
+		uint64_t usec = 0;
+
+		snprintf(rec, sizeof rec, "%s", kmsgs[i].rec);
+		int r = syslog_kmsg_parse(rec, strlen(rec), &m, &usec);
+		CHECK(r == kmsgs[i].ret, "kmsg %s: returns %d", kmsgs[i].name, kmsgs[i].ret);
+		if (r < 0 || kmsgs[i].ret < 0)
+			continue;
+		if (m.facility != 0)
+			syslog_kmsg_app(&m, app);
+		CHECK(m.facility == kmsgs[i].facility && m.severity == kmsgs[i].severity &&
+			  m.seq == kmsgs[i].seq && usec == kmsgs[i].usec && m.procid == kmsgs[i].procid,
+		      "kmsg %s: facility %d, severity %d, seq %llu, usec %llu, procid %ld",
+		      kmsgs[i].name, kmsgs[i].facility, kmsgs[i].severity, kmsgs[i].seq, kmsgs[i].usec,
+		      kmsgs[i].procid);
+		CHECK_STR(m.app, kmsgs[i].app, "kmsg %s: app-name", kmsgs[i].name);
+		snprintf(text, sizeof text, "%.*s", (int)m.len, m.text);
+		CHECK_STR(text, kmsgs[i].text, "kmsg %s: text", kmsgs[i].name);
+	}
+}
+
 int
 main(void)
 {
@@ -160,6 +211,8 @@ main(void)
 	for (size_t i = 0; i < sizeof frames / sizeof frames[0]; i++)
 		CHECK(syslog_frame_len(frames[i].in, strlen(frames[i].in)) == frames[i].want,
 		      "frame \"%s\": %zd", frames[i].in, frames[i].want);
+
+	check_kmsg();
 
 	struct timespec ts = {1795377600, 999999999};
 	char out[28];
