@@ -212,8 +212,12 @@ report_dropped(struct sv *sv, struct fwd_target *t)
 	ssize_t len = syslog_format(msg, sizeof msg, &m, true);
 	if (len < 0 || !fq_put(t, msg, (size_t)len, LOGFWD_SLACK + NOTICE_MAX))
 		return false;
-	t->dropped = 0;
-	sv_say("log forward %s: %s", t->cfg->url, text);
+	unsigned long long n_lost = t->dropped;
+	t->dropped = 0; /* first: sv_say forwards its line to t too */
+	/* Not the notice's words: a receiver that counts notices would count
+	 * this line of the supervisor's too. */
+	sv_say("log forward %s: %llu messages lost; the target gets a notice where they are missing",
+	       t->cfg->url, n_lost);
 	return true;
 }
 
