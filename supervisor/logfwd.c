@@ -216,8 +216,9 @@ report_dropped(struct sv *sv, struct fwd_target *t)
 	t->dropped = 0; /* first: sv_say forwards its line to t too */
 	/* Not the notice's words: a receiver that counts notices would count
 	 * this line of the supervisor's too. */
-	sv_say("log forward %s: %llu messages lost; the target gets a notice where they are missing",
-	       t->cfg->url, n_lost);
+	sv_say(
+	    "log forward %s: %llu messages lost; the target gets a notice where they are missing",
+	    t->cfg->url, n_lost);
 	return true;
 }
 
@@ -259,9 +260,10 @@ on_connected(struct sv *sv, struct fwd_target *t)
 	t->state = FWD_UP;
 	t->backoff_ms = BACKOFF_MIN_MS;
 	if (t->told_down && t->resent)
-		sv_say("log forward %s: connected; %lu messages sent again, as the receiver may not "
-		       "have read them",
-		       t->cfg->url, t->resent);
+		sv_say(
+		    "log forward %s: connected; %lu messages sent again, as the receiver may not "
+		    "have read them",
+		    t->cfg->url, t->resent);
 	else if (t->told_down)
 		sv_say("log forward %s: connected", t->cfg->url);
 	t->told_down = false;

@@ -22,7 +22,7 @@ static struct {
 	struct logfile log; /* host.log; fd -1 until opened */
 	int kfd, posfd;	    /* /dev/kmsg, <run dir>/.kmsg-seq */
 	struct watch w;
-	uint64_t done;	 /* records up to this seq were forwarded (have_done) */
+	uint64_t done; /* records up to this seq were forwarded (have_done) */
 	bool have_done;
 	bool busy; /* forwarding: a line said meanwhile only goes to the file */
 	uint64_t say_seq;

@@ -57,8 +57,7 @@ fq_put(struct fwd_target *t, const char *p, size_t n, size_t over)
 {
 	bool have_spool = t->spool.dfd >= 0;
 
-	if (spool_empty(&t->spool) && (t->state == FWD_UP || !have_spool) &&
-	    mem_add(t, p, n, over))
+	if (spool_empty(&t->spool) && (t->state == FWD_UP || !have_spool) && mem_add(t, p, n, over))
 		return true;
 	return have_spool && spool_append(&t->spool, p, n, over) == 0;
 }
@@ -94,8 +93,8 @@ fq_rewind(struct fwd_target *t, long outq)
 {
 	/* What the receiver's TCP acknowledged, less the margin for what its
 	 * program may not have read when it died. */
-	size_t acked = outq >= 0 && (size_t)outq <= t->sent - t->wstart ? t->sent - (size_t)outq
-									 : t->wstart;
+	size_t acked =
+	    outq >= 0 && (size_t)outq <= t->sent - t->wstart ? t->sent - (size_t)outq : t->wstart;
 	size_t from = acked > t->wstart + LOGFWD_MARGIN ? acked - LOGFWD_MARGIN : t->wstart;
 	size_t off = t->wstart;
 

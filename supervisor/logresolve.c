@@ -19,8 +19,7 @@
  * the whole answer or nothing yet. */
 _Static_assert(sizeof(struct resolved) <= PIPE_BUF, "the answer fits in PIPE_BUF");
 
-static void __attribute__((noreturn))
-child(int wfd, const char *host, uint16_t port, int socktype)
+static void __attribute__((noreturn)) child(int wfd, const char *host, uint16_t port, int socktype)
 {
 	struct addrinfo hints = {.ai_socktype = socktype}, *res, *ai;
 	struct resolved r = {0};

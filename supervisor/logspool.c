@@ -128,8 +128,8 @@ spool_append(struct spool *s, const char *p, size_t n, size_t over)
 		if (s->afd >= 0)
 			close(s->afd);
 		seg_name(s->next, name);
-		s->afd = openat(s->dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC,
-				0600);
+		s->afd =
+		    openat(s->dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
 		if (s->afd < 0)
 			return -1;
 		s->next++;

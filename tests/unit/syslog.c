@@ -129,9 +129,9 @@ static const struct {
 	const char *in;
 	ssize_t want;
 } frames[] = {
-    {"3 abc", 5},      {"3 abcdef", 5}, {"3 ab", 0},	  {"12", 0},	     {"", 0},
-    {"0 ", -1},	       {"03 abc", -1},	{"x abc", -1},	  {"3abc", -1},	     {" 3 abc", -1},
-    {"1234567890", -1}, {"10 0123456789", 13},
+    {"3 abc", 5}, {"3 abcdef", 5}, {"3 ab", 0},	       {"12", 0},
+    {"", 0},	  {"0 ", -1},	   {"03 abc", -1},     {"x abc", -1},
+    {"3abc", -1}, {" 3 abc", -1},  {"1234567890", -1}, {"10 0123456789", 13},
 };
 
 /* /dev/kmsg records as the kernel gives them, and what they become. */
@@ -149,8 +149,8 @@ static const struct {
      7, 99, "kernel", "berth-drop: IN=eth0 SRC=10.0.2.2", 0},
     {"program with pid", "13,8,5,-;berthvm[7]: hello there\n", 0, 1, 5, 8, 5, "berthvm",
      "hello there", 7},
-    {"program without pid", "30,9,5,c;netsetup: eth0: up\n", 0, 3, 6, 9, 5, "netsetup",
-     "eth0: up", 0},
+    {"program without pid", "30,9,5,c;netsetup: eth0: up\n", 0, 3, 6, 9, 5, "netsetup", "eth0: up",
+     0},
     {"user text without a name", "14,10,5,-;no name here\n", 0, 1, 6, 10, 5, "kernel",
      "no name here", 0},
     {"name without the space", "14,11,5,-;a:b\n", 0, 1, 6, 11, 5, "kernel", "a:b", 0},
@@ -175,10 +175,11 @@ check_kmsg(void)
 		if (m.facility != 0)
 			syslog_kmsg_app(&m, app);
 		CHECK(m.facility == kmsgs[i].facility && m.severity == kmsgs[i].severity &&
-			  m.seq == kmsgs[i].seq && usec == kmsgs[i].usec && m.procid == kmsgs[i].procid,
+			  m.seq == kmsgs[i].seq && usec == kmsgs[i].usec &&
+			  m.procid == kmsgs[i].procid,
 		      "kmsg %s: facility %d, severity %d, seq %llu, usec %llu, procid %ld",
-		      kmsgs[i].name, kmsgs[i].facility, kmsgs[i].severity, kmsgs[i].seq, kmsgs[i].usec,
-		      kmsgs[i].procid);
+		      kmsgs[i].name, kmsgs[i].facility, kmsgs[i].severity, kmsgs[i].seq,
+		      kmsgs[i].usec, kmsgs[i].procid);
 		CHECK_STR(m.app, kmsgs[i].app, "kmsg %s: app-name", kmsgs[i].name);
 		snprintf(text, sizeof text, "%.*s", (int)m.len, m.text);
 		CHECK_STR(text, kmsgs[i].text, "kmsg %s: text", kmsgs[i].name);
