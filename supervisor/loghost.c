@@ -24,7 +24,8 @@ static struct {
 	struct watch w;
 	uint64_t done; /* records up to this seq were forwarded (have_done) */
 	bool have_done;
-	bool busy; /* forwarding: a line said meanwhile only goes to the file */
+	char boot[37]; /* this boot's id: the position is of this boot only */
+	bool busy;     /* forwarding: a line said meanwhile only goes to the file */
 	uint64_t say_seq;
 } h = {.log = {.fd = -1}, .kfd = -1, .posfd = -1};
 
@@ -97,16 +98,16 @@ kmsg_record(char *rec, size_t len)
 	host_line(&m, 0);
 }
 
-/* Where the next supervisor of this boot starts: fixed width, so that a
- * shorter number never leaves digits of a longer one behind. */
+/* Where the next supervisor of this boot starts: "BOOT-ID SEQ\n", fixed
+ * width, so that a shorter number never leaves digits of a longer one. */
 static void
 save_pos(void)
 {
-	char buf[32];
+	char buf[64];
 
 	if (h.posfd < 0 || !h.have_done)
 		return;
-	int n = snprintf(buf, sizeof buf, "%020" PRIu64 "\n", h.done);
+	int n = snprintf(buf, sizeof buf, "%s %020" PRIu64 "\n", h.boot, h.done);
 	if (pwrite(h.posfd, buf, (size_t)n, 0) != n)
 		sv_say("kernel log: saving the position: %s", strerror(errno));
 }
@@ -138,16 +139,23 @@ loghost_kmsg(struct sv *sv)
 static void
 open_pos(struct sv *sv)
 {
-	char path[4096], buf[32];
+	char path[4096], buf[64];
+	int fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, h.boot, 36) : -1;
 
+	if (fd >= 0)
+		close(fd);
+	if (n != 36)
+		return; /* without it, every record of the kernel's buffer is sent */
+	h.boot[36] = '\0';
 	snprintf(path, sizeof path, "%s/.kmsg-seq", sv->paths.rundir);
 	h.posfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (h.posfd < 0)
 		return;
-	ssize_t n = pread(h.posfd, buf, sizeof buf - 1, 0);
-	if (n > 0) {
+	n = pread(h.posfd, buf, sizeof buf - 1, 0);
+	if (n > 37 && memcmp(buf, h.boot, 36) == 0 && buf[36] == ' ') {
 		buf[n] = '\0';
-		h.done = strtoull(buf, NULL, 10);
+		h.done = strtoull(buf + 37, NULL, 10);
 		h.have_done = true;
 	}
 }
