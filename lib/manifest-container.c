@@ -736,6 +736,8 @@ container(struct mparse *p, const struct ynode *k, const struct ynode *v)
 
 	if (name_container_check(k->str, &why) < 0)
 		mp_error(p, k, "invalid container name %s: %s", diag_quote(q, k->str, k->len), why);
+	else if (strcmp(k->str, "host") == 0) /* /var/log/berth/host.log is the host's */
+		mp_error(p, k, "invalid container name \"host\": reserved for the host's log");
 	if (!(c = mp_push(p, &m->containers, &m->n_containers, sizeof(*c))))
 		return;
 	mp_container_defaults(c);

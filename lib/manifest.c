@@ -262,6 +262,19 @@ l_local(struct mparse *p, const struct ynode *key, const struct ynode *val, void
 }
 
 static void
+l_spool_size(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
+{
+	uint64_t v;
+
+	if (!mp_size(p, key, val, &v))
+		return;
+	if (v < 64 * 1024)
+		mp_invalid(p, key, val, "size", "at least 64k");
+	else
+		((struct logging_cfg *)obj)->spool_size = v;
+}
+
+static void
 l_kernel(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
 {
 	mp_bool(p, key, val, &((struct logging_cfg *)obj)->kernel);
@@ -271,13 +284,15 @@ static const struct mfield logging_fields[] = {
     {"forward", l_forward},
     {"local", l_local},
     {"kernel", l_kernel},
+    {"spool_size", l_spool_size},
 };
 
 static void
 f_logging(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
 {
 	(void)obj;
-	mp_map(p, key, val, logging_fields, 3, &p->m->logging);
+	mp_map(p, key, val, logging_fields, sizeof(logging_fields) / sizeof(logging_fields[0]),
+	       &p->m->logging);
 }
 
 /* update: */
@@ -355,6 +370,7 @@ defaults(struct manifest *m)
 	m->network.bridge.subnet = bridge;
 	m->logging.max_size = 10u << 20;
 	m->logging.max_files = 5;
+	m->logging.spool_size = 64u << 20;
 	m->logging.kernel = true;
 	m->update.confirm_after_ms = 60000;
 	m->update.tries = 3;

@@ -139,6 +139,7 @@ struct logging_cfg {
 	size_t n_forward;
 	uint64_t max_size;  /* bytes per file before rotation; default 10 MiB */
 	uint32_t max_files; /* rotated files kept; default 5 */
+	uint64_t spool_size; /* per TCP target on the data partition; default 64 MiB */
 	bool kernel;	    /* forward /dev/kmsg too; default true */
 };
 

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* syslog.c: RFC 5424 formatting and RFC 6587 octet-counting framing. */
+/* syslog.c: RFC 5424 formatting, RFC 6587 octet-counting framing, and the
+ * kernel's /dev/kmsg records read as syslog messages. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "syslog.h"
@@ -103,8 +105,10 @@ put_message(struct out *o, const struct syslog_msg *m)
 	put(o, " [" SYSLOG_SD_ID, 1 + 1 + strlen(SYSLOG_SD_ID));
 	snprintf(num, sizeof num, "%" PRIu64, m->seq);
 	put_param(o, "seq", num);
-	snprintf(num, sizeof num, "%u", m->restarts);
-	put_param(o, "restarts", num);
+	if (!m->host) {
+		snprintf(num, sizeof num, "%u", m->restarts);
+		put_param(o, "restarts", num);
+	}
 	if (m->image)
 		put_param(o, "image", m->image);
 	put(o, "]", 1);
@@ -131,4 +135,73 @@ syslog_format(char *buf, size_t size, const struct syslog_msg *m, bool framed)
 	memmove(buf + n, buf, o.len);
 	memcpy(buf, prefix, (size_t)n);
 	return (ssize_t)(o.len + (size_t)n);
+}
+
+ssize_t
+syslog_frame_len(const char *p, size_t n)
+{
+	size_t i, len = 0;
+
+	for (i = 0; i < n && p[i] >= '0' && p[i] <= '9'; i++) {
+		if (i == 9 || (i == 0 && p[i] == '0'))
+			return -1;
+		len = len * 10 + (size_t)(p[i] - '0');
+	}
+	if (i == n)
+		return 0;
+	if (i == 0 || p[i] != ' ')
+		return -1;
+	return i + 1 + len <= n ? (ssize_t)(i + 1 + len) : 0;
+}
+
+/* /dev/kmsg records (Documentation/ABI/testing/dev-kmsg). */
+
+void
+syslog_kmsg_app(struct syslog_msg *m, char app[49])
+{
+	size_t n = 0;
+	const char *p = m->text, *end = m->text + m->len;
+
+	while (p + n < end && n < 48 &&
+	       (p[n] == '-' || p[n] == '_' || p[n] == '.' || (p[n] >= '0' && p[n] <= '9') ||
+		(p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z')))
+		n++;
+	const char *q = p + n;
+	long pid = 0;
+	if (n && q < end && *q == '[') {
+		char *e;
+		pid = strtol(q + 1, &e, 10);
+		q = e < end && *e == ']' ? e + 1 : p;
+	}
+	if (n == 0 || q + 1 >= end || q[0] != ':' || q[1] != ' ')
+		return;
+	memcpy(app, p, n);
+	app[n] = '\0';
+	m->app = app;
+	m->procid = pid;
+	m->len -= (size_t)(q + 2 - m->text);
+	m->text = q + 2;
+}
+
+int
+syslog_kmsg_parse(char *rec, size_t len, struct syslog_msg *m, uint64_t *usec)
+{
+	char *semi = memchr(rec, ';', len), *nl, *e;
+
+	if (!semi)
+		return -1;
+	*semi = '\0';
+	unsigned long pri = strtoul(rec, &e, 10);
+	if (*e != ',')
+		return -1;
+	m->seq = strtoull(e + 1, &e, 10);
+	if (*e != ',')
+		return -1;
+	*usec = strtoull(e + 1, &e, 10);
+	m->facility = (int)(pri >> 3);
+	m->severity = (int)(pri & 7);
+	m->text = semi + 1;
+	nl = memchr(m->text, '\n', len - (size_t)(m->text - rec));
+	m->len = nl ? (size_t)(nl - m->text) : len - (size_t)(m->text - rec);
+	return 0;
 }

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#define SYSLOG_FAC_KERN 0
 #define SYSLOG_FAC_USER 1
 #define SYSLOG_FAC_DAEMON 3
 #define SYSLOG_SEV_ERR 3
@@ -34,6 +35,7 @@ struct syslog_msg {
 	const char *image;
 	const char *text; /* MSG: bytes as the container wrote them */
 	size_t len;
+	bool host; /* the host's own message: no restarts in the SD */
 };
 
 /* The header fields are cut to RFC 5424's lengths (hostname 255, app-name
@@ -44,6 +46,23 @@ struct syslog_msg {
  * counting, for TCP). Returns the number of bytes written (no NUL), or -1
  * when they do not fit in size. */
 ssize_t syslog_format(char *buf, size_t size, const struct syslog_msg *m, bool framed);
+
+/* The length of the octet-counted frame ("LEN SP MSG") at the start of
+ * p[0, n): > 0 when it is all there, 0 when p holds only its beginning, -1
+ * when p does not start a frame (LEN is 1 to 9 digits, no leading zero). */
+ssize_t syslog_frame_len(const char *p, size_t n);
+
+/* One record read from /dev/kmsg, "PRI,SEQ,USEC,FLAGS[,...];TEXT\n" and
+ * maybe " KEY=VALUE\n" lines, into m's facility, severity, seq, text and
+ * len (TEXT only; rec, which has a NUL at rec[len], is changed) and *usec
+ * (its time since boot).
+ * Returns 0, or -1 when rec is not such a record. */
+int syslog_kmsg_parse(char *rec, size_t len, struct syslog_msg *m, uint64_t *usec);
+
+/* A program that wrote TEXT to /dev/kmsg names itself "name: text" or
+ * "name[pid]: text": m's app becomes name (copied to app), procid pid
+ * and text the rest. Other text is left as it is. */
+void syslog_kmsg_app(struct syslog_msg *m, char app[static 49]);
 
 /* "2026-11-22T20:00:00.123456Z\0" into out. */
 void syslog_rfc3339(const struct timespec *ts, char out[static 28]);

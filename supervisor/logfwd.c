@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* logfwd.c: forwarding to syslog receivers: one datagram per message over
  * UDP; over TCP a non-blocking connection in the epoll loop, reconnected
- * with capped backoff, fed from a bounded in-memory queue. */
+ * with capped backoff, fed from its queue and spool (logqueue.c). */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/sockios.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stddef.h>
@@ -11,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,28 +23,33 @@
 
 #define BACKOFF_MIN_MS 100
 #define BACKOFF_MAX_MS 5000
+/* A receiver that does not answer at all (packets dropped on the way)
+ * would keep a connect waiting for minutes of SYN retries. */
+#define CONNECT_TIMEOUT_MS 10000
 #define MSG_MAX (LOG_LINE_MAX + 1024) /* a line and its header */
+#define NOTICE_MAX 1024		      /* the dropped-messages notice, framed */
 
-static int
-resolve(struct fwd_target *t)
+/* An IP address is the only address; a name is resolved at connect. */
+static bool
+parse_literal(struct fwd_target *t)
 {
-	struct sockaddr_in *in = (struct sockaddr_in *)&t->addr;
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&t->addr;
+	struct sockaddr_in *in = (struct sockaddr_in *)&t->ra.addr[0];
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&t->ra.addr[0];
 
-	memset(&t->addr, 0, sizeof t->addr);
+	memset(&t->ra, 0, sizeof t->ra);
 	if (inet_pton(AF_INET, t->cfg->host, &in->sin_addr) == 1) {
 		in->sin_family = AF_INET;
 		in->sin_port = htons(t->cfg->port);
-		t->addrlen = sizeof *in;
-		return 0;
-	}
-	if (inet_pton(AF_INET6, t->cfg->host, &in6->sin6_addr) == 1) {
+		t->ra.len[0] = sizeof *in;
+	} else if (inet_pton(AF_INET6, t->cfg->host, &in6->sin6_addr) == 1) {
 		in6->sin6_family = AF_INET6;
 		in6->sin6_port = htons(t->cfg->port);
-		t->addrlen = sizeof *in6;
-		return 0;
+		t->ra.len[0] = sizeof *in6;
+	} else {
+		return false;
 	}
-	return -1;
+	t->ra.n = 1;
+	return true;
 }
 
 static void
@@ -53,116 +61,194 @@ set_events(struct sv *sv, struct fwd_target *t, bool out)
 }
 
 static void
-went_down(struct sv *sv, struct fwd_target *t, const char *why, int err)
+arm(struct fwd_target *t, unsigned ms)
 {
-	if (!t->told_down)
-		sv_say("log forward %s: %s: %s; retrying", t->cfg->url, why, strerror(err));
-	t->told_down = true;
-	sv_unwatch(sv, &t->fd);
-	t->sent = t->frame;
-	t->state = FWD_WAIT;
-	struct itimerspec it = {
-	    .it_value = {t->backoff_ms / 1000, (long)(t->backoff_ms % 1000) * 1000000}};
+	struct itimerspec it = {.it_value = {ms / 1000, (long)(ms % 1000) * 1000000}};
 	timerfd_settime(t->timerfd, 0, &it, NULL);
+}
+
+/* Ends the resolver, connection or attempt, and retries after the backoff. */
+static void
+went_down(struct sv *sv, struct fwd_target *t, const char *what, const char *why)
+{
+	int outq = -1;
+
+	if (!t->told_down)
+		sv_say("log forward %s: %s: %s; retrying", t->cfg->url, what, why);
+	t->told_down = true;
+	if (t->state == FWD_RESOLVING) {
+		resolve_cancel(t->fd, t->rpid);
+		t->fd = -1;
+		t->rpid = 0;
+	}
+	/* What the kernel still held for the receiver: a dead socket keeps
+	 * its sequence numbers until it is closed. */
+	if (t->state == FWD_UP && t->cfg->proto == LOG_TCP && ioctl(t->fd, SIOCOUTQ, &outq) < 0)
+		outq = -1;
+	if (t->cfg->proto == LOG_TCP)
+		fq_rewind(t, t->state == FWD_UP ? outq : 0);
+	sv_unwatch(sv, &t->fd);
+	t->ai++;
+	t->state = FWD_WAIT;
+	arm(t, t->backoff_ms);
 	t->backoff_ms = t->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : t->backoff_ms * 2;
 }
 
 static void on_connected(struct sv *sv, struct fwd_target *t);
 
 static void
-tcp_connect(struct sv *sv, struct fwd_target *t)
+udp_connect(struct sv *sv, struct fwd_target *t)
 {
-	t->fd = socket(t->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (t->fd < 0) {
-		went_down(sv, t, "socket", errno);
+	const struct sockaddr_storage *a = &t->ra.addr[t->ai];
+
+	t->fd = socket(a->ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (t->fd < 0 || connect(t->fd, (const struct sockaddr *)a, t->ra.len[t->ai]) < 0) {
+		went_down(sv, t, "socket", strerror(errno));
 		return;
 	}
+	t->state = FWD_UP;
+	if (t->told_down)
+		sv_say("log forward %s: connected", t->cfg->url);
+	t->told_down = false;
+	t->backoff_ms = BACKOFF_MIN_MS;
+}
+
+static void
+tcp_connect(struct sv *sv, struct fwd_target *t)
+{
+	const struct sockaddr_storage *a = &t->ra.addr[t->ai];
+	int sndbuf = LOGFWD_SNDBUF;
+
+	t->fd = socket(a->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (t->fd < 0) {
+		went_down(sv, t, "socket", strerror(errno));
+		return;
+	}
+	/* Bounds what the kernel holds, hence what may be lost with it. */
+	setsockopt(t->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
 	struct epoll_event ev = {.events = EPOLLOUT, .data.ptr = &t->w};
 	if (epoll_ctl(sv->epfd, EPOLL_CTL_ADD, t->fd, &ev) < 0) {
-		went_down(sv, t, "epoll", errno);
+		went_down(sv, t, "epoll", strerror(errno));
 		return;
 	}
 	t->want_out = true;
 	t->state = FWD_CONNECTING;
-	if (connect(t->fd, (struct sockaddr *)&t->addr, t->addrlen) == 0)
+	arm(t, CONNECT_TIMEOUT_MS);
+	if (connect(t->fd, (const struct sockaddr *)a, t->ra.len[t->ai]) == 0)
 		on_connected(sv, t);
 	else if (errno != EINPROGRESS)
-		went_down(sv, t, "connect", errno);
+		went_down(sv, t, "connect", strerror(errno));
 }
 
-/* Drops what was sent before the current frame to make room. */
+/* One attempt: the next address, or a new resolution once all were tried. */
 static void
-compact(struct fwd_target *t)
+attempt(struct sv *sv, struct fwd_target *t)
 {
-	memmove(t->q, t->q + t->frame, t->len - t->frame);
-	t->len -= t->frame;
-	t->sent -= t->frame;
-	t->frame = 0;
+	if (t->ai >= t->ra.n && !t->is_name)
+		t->ai = 0;
+	if (t->ai < t->ra.n) {
+		if (t->cfg->proto == LOG_TCP)
+			tcp_connect(sv, t);
+		else
+			udp_connect(sv, t);
+		return;
+	}
+	int socktype = t->cfg->proto == LOG_TCP ? SOCK_STREAM : SOCK_DGRAM;
+	t->fd = resolve_start(t->cfg->host, t->cfg->port, socktype, &t->rpid);
+	if (t->fd < 0) {
+		went_down(sv, t, "resolve", strerror(errno));
+		return;
+	}
+	t->state = FWD_RESOLVING;
+	if (sv_watch(sv, t->fd, &t->w) < 0) {
+		went_down(sv, t, "epoll", strerror(errno));
+		return;
+	}
+	arm(t, RESOLVE_TIMEOUT_MS);
 }
 
+static void
+on_resolved(struct sv *sv, struct fwd_target *t)
+{
+	if (resolve_finish(t->fd, t->rpid, &t->ra) < 0) {
+		if (errno == EAGAIN)
+			return;
+		t->rpid = 0; /* reaped */
+		went_down(sv, t, "resolve", "the resolver failed");
+		return;
+	}
+	t->rpid = 0;
+	sv_unwatch(sv, &t->fd);
+	t->state = FWD_WAIT;
+	if (t->ra.gai_err || t->ra.n == 0) {
+		const char *why = t->ra.gai_err ? gai_strerror(t->ra.gai_err) : "no address";
+		t->ra.n = 0;
+		went_down(sv, t, t->cfg->host, why);
+		return;
+	}
+	t->ai = 0;
+	arm(t, 0);
+	attempt(sv, t);
+}
+
+/* How many messages were dropped, where the gap is; sv_say tells it too. */
 static bool
-enqueue(struct fwd_target *t, const char *p, size_t n, size_t limit)
-{
-	if (t->len + n > limit && t->frame > 0)
-		compact(t);
-	if (t->len + n > limit)
-		return false;
-	memcpy(t->q + t->len, p, n);
-	t->len += n;
-	return true;
-}
-
-/* After a reconnect: how many messages were dropped, in their place. The
- * queue keeps room for this one message beyond LOGFWD_QUEUE_MAX. */
-static void
 report_dropped(struct sv *sv, struct fwd_target *t)
 {
-	char text[256], msg[1024];
+	char text[256], msg[NOTICE_MAX];
 	struct syslog_msg m = {.facility = SYSLOG_FAC_DAEMON,
 			       .severity = SYSLOG_SEV_WARNING,
 			       .hostname = sv->manifest.host.hostname,
 			       .app = "berth",
 			       .procid = getpid(),
-			       .msgid = "dropped"};
+			       .msgid = "dropped",
+			       .host = true};
 
 	clock_gettime(CLOCK_REALTIME, &m.time);
-	int n = snprintf(text, sizeof text, "%llu messages dropped while %s was down",
+	int n = snprintf(text, sizeof text, "%llu messages dropped while %s was down or slow",
 			 (unsigned long long)t->dropped, t->cfg->url);
 	m.text = text;
 	m.len = n > 0 ? (size_t)n : 0;
 	ssize_t len = syslog_format(msg, sizeof msg, &m, true);
-	if (len > 0 && enqueue(t, msg, (size_t)len, LOGFWD_QUEUE_MAX + sizeof msg)) {
-		sv_say("log forward %s: %s", t->cfg->url, text);
-		t->dropped = 0;
-	}
+	if (len < 0 || !fq_put(t, msg, (size_t)len, LOGFWD_SLACK + NOTICE_MAX))
+		return false;
+	unsigned long long n_lost = t->dropped;
+	t->dropped = 0; /* first: sv_say forwards its line to t too */
+	/* Not the notice's words: a receiver that counts notices would count
+	 * this line of the supervisor's too. */
+	sv_say(
+	    "log forward %s: %llu messages lost; the target gets a notice where they are missing",
+	    t->cfg->url, n_lost);
+	return true;
 }
 
 static void
 tcp_send(struct sv *sv, struct fwd_target *t)
 {
-	while (t->sent < t->len) {
+	for (;;) {
+		fq_refill(t);
+		/* A notice that found no room at reconnect (a full disk) goes
+		 * once the spool, draining, makes some. */
+		if (t->dropped)
+			report_dropped(sv, t);
+		if (t->spool.corrupt) {
+			sv_say("log forward %s: spool %s: %llu bytes skipped, not whole messages",
+			       t->cfg->url, t->spool.dir, (unsigned long long)t->spool.corrupt);
+			t->spool.corrupt = 0;
+		}
+		if (t->sent == t->len)
+			break;
 		ssize_t w = send(t->fd, t->q + t->sent, t->len - t->sent, MSG_NOSIGNAL);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0 && errno == EAGAIN)
 			break;
 		if (w < 0) {
-			went_down(sv, t, "send", errno);
+			went_down(sv, t, "send", strerror(errno));
 			return;
 		}
-		t->sent += (size_t)w;
-		/* Move frame past every frame now sent whole: "LEN MSG". */
-		while (t->frame < t->sent) {
-			char *end;
-			size_t flen = strtoul(t->q + t->frame, &end, 10);
-			size_t next = (size_t)(end - t->q) + 1 + flen;
-			if (next > t->sent)
-				break;
-			t->frame = next;
-		}
+		fq_sent(t, (size_t)w);
 	}
-	if (t->sent == t->len)
-		t->len = t->sent = t->frame = 0;
 	if ((t->sent < t->len) != t->want_out)
 		set_events(sv, t, t->sent < t->len);
 }
@@ -170,11 +256,18 @@ tcp_send(struct sv *sv, struct fwd_target *t)
 static void
 on_connected(struct sv *sv, struct fwd_target *t)
 {
+	arm(t, 0);
 	t->state = FWD_UP;
 	t->backoff_ms = BACKOFF_MIN_MS;
-	if (t->told_down)
+	if (t->told_down && t->resent)
+		sv_say(
+		    "log forward %s: connected; %lu messages sent again, as the receiver may not "
+		    "have read them",
+		    t->cfg->url, t->resent);
+	else if (t->told_down)
 		sv_say("log forward %s: connected", t->cfg->url);
 	t->told_down = false;
+	t->resent = 0;
 	if (t->dropped)
 		report_dropped(sv, t);
 	set_events(sv, t, false);
@@ -188,11 +281,15 @@ on_socket(struct sv *sv, struct fwd_target *t, uint32_t events)
 	int err = 0;
 	socklen_t elen = sizeof err;
 
+	if (t->state == FWD_RESOLVING) {
+		on_resolved(sv, t);
+		return;
+	}
 	if (t->state == FWD_CONNECTING) {
 		if (getsockopt(t->fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0)
 			err = errno;
 		if (err)
-			went_down(sv, t, "connect", err);
+			went_down(sv, t, "connect", strerror(err));
 		else
 			on_connected(sv, t);
 		return;
@@ -203,7 +300,7 @@ on_socket(struct sv *sv, struct fwd_target *t, uint32_t events)
 		/* A receiver never speaks: this is the end of the connection. */
 		ssize_t r = recv(t->fd, junk, sizeof junk, MSG_DONTWAIT);
 		if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
-			went_down(sv, t, "connection", r == 0 ? ECONNRESET : errno);
+			went_down(sv, t, "connection", strerror(r == 0 ? ECONNRESET : errno));
 			return;
 		}
 	}
@@ -211,34 +308,49 @@ on_socket(struct sv *sv, struct fwd_target *t, uint32_t events)
 		tcp_send(sv, t);
 }
 
+/* <spool dir>/<the URL with every byte but [A-Za-z0-9.-] as '_'>. */
+static int
+open_spool(struct sv *sv, struct fwd_target *t)
+{
+	char dir[4096];
+	int n = snprintf(dir, sizeof dir, "%s/", sv->paths.spooldir);
+
+	if (n < 0 || (size_t)n + strlen(t->cfg->url) >= sizeof dir)
+		return (errno = ENAMETOOLONG), -1;
+	for (const char *u = t->cfg->url; *u; u++) {
+		bool ok = (*u >= 'a' && *u <= 'z') || (*u >= 'A' && *u <= 'Z') ||
+			  (*u >= '0' && *u <= '9') || *u == '.' || *u == '-';
+		dir[n++] = ok ? *u : '_';
+	}
+	dir[n] = '\0';
+	return spool_open(&t->spool, dir, sv->manifest.logging.spool_size);
+}
+
 static int
 target_open(struct sv *sv, struct fwd_target *t)
 {
 	t->fd = t->timerfd = -1;
+	t->spool.dfd = t->spool.afd = -1;
 	t->backoff_ms = BACKOFF_MIN_MS;
 	t->w = (struct watch){W_LOGFWD, NULL};
 	t->w_timer = (struct watch){W_LOGFWD_TIMER, NULL};
-	if (resolve(t) < 0) {
-		sv_say("log forward %s: host names are not supported yet: not forwarding",
-		       t->cfg->url);
-		return -1;
-	}
-	if (t->cfg->proto == LOG_UDP) {
-		t->fd = socket(t->addr.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-		if (t->fd < 0 || connect(t->fd, (struct sockaddr *)&t->addr, t->addrlen) < 0) {
-			sv_say("log forward %s: %s: not forwarding", t->cfg->url, strerror(errno));
-			return -1;
-		}
-		t->state = FWD_UP;
-		return 0;
-	}
-	t->q = malloc(LOGFWD_QUEUE_MAX + 1024);
+	t->is_name = !parse_literal(t);
 	t->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	if (!t->q || t->timerfd < 0 || sv_watch(sv, t->timerfd, &t->w_timer) < 0) {
-		sv_say("log forward %s: %s: not forwarding", t->cfg->url, strerror(errno));
+	if (t->timerfd < 0 || sv_watch(sv, t->timerfd, &t->w_timer) < 0)
 		return -1;
+	if (t->cfg->proto == LOG_TCP) {
+		if (!(t->q = malloc(LOGFWD_QUEUE_MAX + LOGFWD_SLACK + NOTICE_MAX)))
+			return -1;
+		/* Without a spool the target still works, from memory. */
+		if (open_spool(sv, t) < 0)
+			sv_say("log forward %s: spool in %s: %s; keeping messages in memory only",
+			       t->cfg->url, sv->paths.spooldir, strerror(errno));
+		else if (!spool_empty(&t->spool))
+			sv_say("log forward %s: %llu bytes spooled by an earlier run, to be sent",
+			       t->cfg->url, (unsigned long long)t->spool.bytes);
 	}
-	tcp_connect(sv, t);
+	t->state = FWD_WAIT;
+	attempt(sv, t);
 	return 0;
 }
 
@@ -258,9 +370,54 @@ logfwd_open(struct sv *sv)
 		struct fwd_target *t = &sv->fwd[i];
 		t->cfg = &lc->forward[i];
 		if (target_open(sv, t) < 0) {
+			sv_say("log forward %s: %s: not forwarding", t->cfg->url, strerror(errno));
 			sv_unwatch(sv, &t->fd);
 			sv_unwatch(sv, &t->timerfd);
 			t->state = FWD_OFF;
+		}
+	}
+}
+
+/* A message that neither memory nor the spool took; a spool that fails
+ * for another reason than its bound (a full or broken disk) is told once. */
+static void
+lost(struct fwd_target *t)
+{
+	int err = errno;
+
+	t->dropped++;
+	if (t->spool.dfd < 0 || err == EFBIG || t->told_spool)
+		return;
+	t->told_spool = true;
+	sv_say("log forward %s: spool %s: %s (dropped messages are counted)", t->cfg->url,
+	       t->spool.dir, strerror(err));
+}
+
+void
+logfwd_msg(struct sv *sv, const struct syslog_msg *m, size_t over)
+{
+	char msg[MSG_MAX];
+
+	for (size_t i = 0; i < sv->n_fwd; i++) {
+		struct fwd_target *t = &sv->fwd[i];
+		bool tcp = t->cfg->proto == LOG_TCP;
+		if (t->state == FWD_OFF)
+			continue;
+		ssize_t n = syslog_format(msg, sizeof msg, m, tcp);
+		if (n < 0) {
+			t->dropped++;
+		} else if (!tcp) {
+			/* A datagram the socket cannot take now is lost, as UDP is. */
+			if (t->state != FWD_UP ||
+			    send(t->fd, msg, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL) != n)
+				t->dropped++;
+		} else {
+			/* The notice goes first, where the gap is; while the
+			 * target is down it waits for on_connected. */
+			if (t->dropped && t->state == FWD_UP)
+				report_dropped(sv, t);
+			if (!fq_put(t, msg, (size_t)n, over))
+				lost(t);
 		}
 	}
 }
@@ -281,25 +438,10 @@ logfwd_line(struct sv *sv, struct instance *c, bool is_err, const struct timespe
 			       c->restarts,
 			       img->digest[0] ? img->digest : img->path,
 			       text,
-			       len};
-	char msg[MSG_MAX];
+			       len,
+			       false};
 
-	for (size_t i = 0; i < sv->n_fwd; i++) {
-		struct fwd_target *t = &sv->fwd[i];
-		bool tcp = t->cfg->proto == LOG_TCP;
-		if (t->state == FWD_OFF)
-			continue;
-		ssize_t n = syslog_format(msg, sizeof msg, &m, tcp);
-		if (n < 0) {
-			t->dropped++;
-		} else if (!tcp) {
-			/* A datagram the socket cannot take now is lost, as UDP is. */
-			if (send(t->fd, msg, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL) != n)
-				t->dropped++;
-		} else if (!enqueue(t, msg, (size_t)n, LOGFWD_QUEUE_MAX)) {
-			t->dropped++;
-		}
-	}
+	logfwd_msg(sv, &m, 0);
 }
 
 void
@@ -325,33 +467,102 @@ logfwd_dispatch(struct sv *sv, struct watch *w, uint32_t events)
 		return;
 	}
 	t = (struct fwd_target *)((char *)w - offsetof(struct fwd_target, w_timer));
-	if (read(t->timerfd, &ticks, sizeof ticks) == sizeof ticks && t->state == FWD_WAIT)
-		tcp_connect(sv, t);
+	if (read(t->timerfd, &ticks, sizeof ticks) != sizeof ticks)
+		return;
+	if (t->state == FWD_WAIT)
+		attempt(sv, t);
+	else if (t->state == FWD_RESOLVING)
+		went_down(sv, t, "resolve", "no answer in time");
+	else if (t->state == FWD_CONNECTING)
+		went_down(sv, t, "connect", "no answer in time");
+}
+
+static long
+ms_left(const struct timespec *end)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (end->tv_sec - now.tv_sec) * 1000 + (end->tv_nsec - now.tv_nsec) / 1000000;
+}
+
+/* Sends what waits, then ends the connection the way that tells when the
+ * receiver has read it all: it closes its end once it reads ours. */
+static bool
+drain(struct sv *sv, struct fwd_target *t, const struct timespec *end)
+{
+	char junk[512];
+	long ms;
+
+	while (t->state == FWD_UP && t->sent < t->len && (ms = ms_left(end)) > 0) {
+		struct pollfd p = {t->fd, POLLOUT, 0};
+		if (poll(&p, 1, (int)ms) <= 0)
+			break;
+		tcp_send(sv, t);
+	}
+	if (t->state != FWD_UP || t->sent < t->len || shutdown(t->fd, SHUT_WR) < 0)
+		return false;
+	while ((ms = ms_left(end)) > 0) {
+		struct pollfd p = {t->fd, POLLIN, 0};
+		if (poll(&p, 1, (int)ms) <= 0)
+			return false;
+		ssize_t r = recv(t->fd, junk, sizeof junk, MSG_DONTWAIT);
+		if (r == 0)
+			return true;
+		if (r < 0 && errno != EAGAIN && errno != EINTR)
+			return false;
+	}
+	return false;
+}
+
+/* At exit: what the receiver may not have is kept in the spool for the
+ * next run, and so is the count of what was dropped. */
+static void
+tcp_close(struct sv *sv, struct fwd_target *t, const struct timespec *end)
+{
+	if (drain(sv, t, end)) {
+		t->len = t->sent = t->frame = t->wstart = 0;
+	} else if (t->state == FWD_UP) {
+		int outq = -1;
+		if (ioctl(t->fd, SIOCOUTQ, &outq) < 0)
+			outq = -1;
+		fq_rewind(t, outq);
+	} else if (t->len > t->wstart && t->spool.dfd >= 0 &&
+		   spool_prepend(&t->spool, t->q + t->wstart, t->len - t->wstart) == 0) {
+		t->len = t->wstart;
+	}
+	if (t->len > t->wstart)
+		sv_say("log forward %s: %zu bytes not sent and not spooled", t->cfg->url,
+		       t->len - t->wstart);
+	t->state = FWD_WAIT; /* the notice goes to the spool */
+	if (t->dropped && t->spool.dfd >= 0)
+		report_dropped(sv, t);
+	spool_close(&t->spool);
 }
 
 void
 logfwd_close(struct sv *sv)
 {
-	struct timespec now, end;
+	struct fwd_target *fwd = sv->fwd;
+	size_t n = sv->n_fwd;
+	struct timespec end;
 
+	/* What is said from here on (sv_say) goes to no target. */
+	sv->fwd = NULL;
+	sv->n_fwd = 0;
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	end.tv_sec += 1;
-	for (size_t i = 0; i < sv->n_fwd; i++) {
-		struct fwd_target *t = &sv->fwd[i];
-		while (t->state == FWD_UP && t->cfg->proto == LOG_TCP && t->sent < t->len) {
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			long ms = (end.tv_sec - now.tv_sec) * 1000 +
-				  (end.tv_nsec - now.tv_nsec) / 1000000;
-			struct pollfd p = {t->fd, POLLOUT, 0};
-			if (ms <= 0 || poll(&p, 1, (int)ms) <= 0)
-				break;
-			tcp_send(sv, t);
+	for (size_t i = 0; i < n; i++) {
+		struct fwd_target *t = &fwd[i];
+		if (t->state == FWD_RESOLVING) {
+			resolve_cancel(t->fd, t->rpid);
+			t->fd = -1;
 		}
+		if (t->cfg->proto == LOG_TCP && t->state != FWD_OFF)
+			tcp_close(sv, t, &end);
 		sv_unwatch(sv, &t->fd);
 		sv_unwatch(sv, &t->timerfd);
 		free(t->q);
 	}
-	free(sv->fwd);
-	sv->fwd = NULL;
-	sv->n_fwd = 0;
+	free(fwd);
 }

@@ -8,29 +8,53 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "logresolve.h"
+#include "logspool.h"
 #include "supervisor.h"
 
-/* What a TCP target holds while it is down or slow; what does not fit is
- * counted and reported to the target once it is back. */
+/* What a TCP target holds in memory (sent and unsent); beyond it, and
+ * while the target is down, messages go to its spool (logspool.h). */
 #define LOGFWD_QUEUE_MAX (4 * 1024 * 1024)
+/* The kernel's send buffer of a TCP target, so that what it may still hold
+ * when a connection dies is bounded (the kernel doubles it). */
+#define LOGFWD_SNDBUF (256 * 1024)
+/* After a connection dies, what the receiver's TCP had not acknowledged is
+ * sent again, and this much before it: acknowledged by the receiver's
+ * kernel is not read by the receiver (docs/logging.md, Delivery). */
+#define LOGFWD_MARGIN (256 * 1024)
+/* Room beyond the bounds for the supervisor's own messages and the
+ * dropped-messages notice: they say what went wrong, and are few. */
+#define LOGFWD_SLACK (64 * 1024)
+/* Sent frames kept for that: the kernel's share plus the margin. */
+#define LOGFWD_WINDOW (2 * LOGFWD_SNDBUF + LOGFWD_MARGIN + 64 * 1024)
 
-enum fwd_state { FWD_OFF, FWD_WAIT, FWD_CONNECTING, FWD_UP };
+enum fwd_state { FWD_OFF, FWD_WAIT, FWD_RESOLVING, FWD_CONNECTING, FWD_UP };
 
 struct fwd_target {
 	const struct log_target *cfg;
 	enum fwd_state state;
 	int fd, timerfd;
 	struct watch w, w_timer; /* W_LOGFWD, W_LOGFWD_TIMER */
-	struct sockaddr_storage addr;
-	socklen_t addrlen;
+	/* The target's addresses: its IP address, or what its name resolved
+	 * to (logresolve.c, in a child rpid whose pipe is fd meanwhile); ai
+	 * is the one to try next, a name is resolved again when all failed. */
+	struct resolved ra;
+	int ai;
+	bool is_name;
+	pid_t rpid;
 	unsigned backoff_ms;
-	bool told_down; /* the current outage was reported */
-	bool want_out;	/* EPOLLOUT is in the interest set */
-	/* TCP: octet-counted frames; q[0, frame) is sent, frame is where the
-	 * frame holding sent starts: after a disconnect it is sent again
-	 * whole, since a receiver drops a frame cut by the connection's end. */
+	bool told_down;	 /* the current outage was reported */
+	bool told_spool; /* a spool error was reported */
+	bool want_out;	 /* EPOLLOUT is in the interest set */
+	/* TCP: octet-counted frames in q. q[wstart, sent) is sent and kept
+	 * to be sent again should the connection die; frame is where the
+	 * frame holding sent starts (a frame cut by a broken connection is
+	 * sent again whole); q[sent, len) waits. Everything in the spool is
+	 * newer than everything in q. */
 	char *q;
-	size_t len, sent, frame;
+	size_t len, sent, frame, wstart;
+	unsigned long resent; /* messages to be sent again, told on reconnect */
+	struct spool spool;
 	uint64_t dropped; /* since the last report to the target */
 };
 
@@ -40,10 +64,29 @@ void logfwd_open(struct sv *sv);
 /* One line of a container to every target (queued for TCP). */
 void logfwd_line(struct sv *sv, struct instance *c, bool is_err, const struct timespec *ts,
 		 const char *text, size_t len);
+/* One message of the host or a container to every target; over: how far
+ * beyond the bound of the queue and spool it may go (LOGFWD_SLACK for the
+ * supervisor's own few messages, else 0). */
+struct syslog_msg;
+void logfwd_msg(struct sv *sv, const struct syslog_msg *m, size_t over);
 /* Sends what is queued, as far as the sockets take it. */
 void logfwd_kick(struct sv *sv);
 void logfwd_dispatch(struct sv *sv, struct watch *w, uint32_t events);
 /* At exit: up to a second to send what is queued, then closes. */
 void logfwd_close(struct sv *sv);
+
+/* logqueue.c: a TCP target's queue in memory and its spool. */
+/* One message (a whole frame): in memory when the target is up and nothing
+ * is spooled, else in the spool; over: bytes the spool may exceed its bound
+ * by (the dropped-messages notice). Returns false when it was dropped. */
+bool fq_put(struct fwd_target *t, const char *p, size_t n, size_t over);
+/* Brings spooled segments back into memory as room allows. */
+void fq_refill(struct fwd_target *t);
+/* n more bytes were sent: moves frame along, trims the window. */
+void fq_sent(struct fwd_target *t, size_t n);
+/* The connection died with outq bytes unacknowledged (-1: unknown): goes
+ * back to the first frame to send again, and moves all that waits to the
+ * spool (or keeps it in memory without one). */
+void fq_rewind(struct fwd_target *t, long outq);
 
 #endif

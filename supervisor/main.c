@@ -20,6 +20,7 @@
 
 #include "control.h"
 #include "logfwd.h"
+#include "loghost.h"
 #include "io.h"
 #include "paths.h"
 #include "supervisor.h"
@@ -56,6 +57,7 @@ sv_say(const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	say_line("supervisor", msg, strlen(msg));
+	loghost_say(msg, strlen(msg));
 }
 
 static void __attribute__((noreturn, format(printf, 2, 3))) die(int code, const char *fmt, ...)
@@ -274,11 +276,14 @@ dispatch(struct sv *sv, struct watch *w, uint32_t events)
 	case W_BLESS_TIMER:
 		bless_on_timer(sv);
 		break;
+	case W_KMSG:
+		loghost_kmsg(sv);
+		break;
 	}
 }
 
 struct options {
-	const char *manifest, *images, *cgroot, *control;
+	const char *manifest, *images, *cgroot, *control, *kmsg;
 	pid_t init_pid;
 	struct sv_paths paths;
 };
@@ -289,7 +294,8 @@ usage(void)
 	fputs("usage: supervisor [--manifest FILE] [--images DIR] [--cgroup-root DIR] [--run-dir "
 	      "DIR]\n"
 	      "                  [--volumes DIR] [--data-dir DIR] [--resolv-conf FILE]\n"
-	      "                  [--control SOCKET] [--init-pid PID] [--log-dir DIR]\n",
+	      "                  [--control SOCKET] [--init-pid PID] [--log-dir DIR]\n"
+	      "                  [--spool-dir DIR] [--kmsg FILE|none]\n",
 	      stderr);
 	exit(2);
 }
@@ -308,6 +314,8 @@ parse_args(int argc, char **argv, struct options *o)
 	    {"control", required_argument, NULL, 's'},
 	    {"init-pid", required_argument, NULL, 'p'},
 	    {"log-dir", required_argument, NULL, 'l'},
+	    {"spool-dir", required_argument, NULL, 'S'},
+	    {"kmsg", required_argument, NULL, 'k'},
 	    {0},
 	};
 	int opt;
@@ -317,9 +325,10 @@ parse_args(int argc, char **argv, struct options *o)
 	    .images = "/usr/share/berth/images",
 	    .cgroot = "/sys/fs/cgroup/berth",
 	    .control = CONTROL_SOCKET,
+	    .kmsg = "/dev/kmsg",
 	    .init_pid = 1,
 	    .paths = {VOLUME_DIR, BIND_DIR, "/run/berth/resolv.conf", "/run/berth/rootfs",
-		      "/var/log/berth"},
+		      "/var/log/berth", "/var/lib/berth/spool"},
 	};
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -349,6 +358,12 @@ parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'l':
 			o->paths.logdir = optarg;
+			break;
+		case 'S':
+			o->paths.spooldir = optarg;
+			break;
+		case 'k':
+			o->kmsg = optarg;
 			break;
 		case 'p':
 			/* Tests only: their supervisor is PID 1 of a pid namespace. */
@@ -457,6 +472,7 @@ setup(struct sv *sv, const struct options *o)
 		die(111, "setup: %s", strerror(errno));
 	setup_containers(sv);
 	logfwd_open(sv);
+	loghost_open(sv, o->kmsg);
 	sv->init_pid = o->init_pid;
 	bless_open(sv);
 	if (control_open(sv, o->control, err, sizeof err) < 0)
@@ -484,10 +500,12 @@ main(int argc, char **argv)
 			die(111, "epoll_wait: %s", strerror(errno));
 		for (int i = 0; i < n; i++)
 			dispatch(&sv, ev[i].data.ptr, ev[i].events);
+		logfwd_kick(&sv); /* what the host's messages queued, too */
 		control_power(&sv);
 	}
 	control_close(&sv);
 	logfwd_close(&sv);
 	sv_say("all containers stopped");
+	loghost_close(&sv);
 	return 0;
 }

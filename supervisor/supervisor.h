@@ -37,6 +37,7 @@ struct sv_paths {
 	const char *resolv_conf; /* copied into bridge and host containers */
 	const char *rundir;	 /* scratch directory for the containers' roots */
 	const char *logdir;	 /* the containers' log files */
+	const char *spooldir;	 /* log forward spools: <spooldir>/<target> */
 };
 
 /* Lifecycle; restart.c is the only file that changes it. */
@@ -78,6 +79,7 @@ enum watch_kind {
 	W_LOGFWD,	  /* a log forward target's socket (logfwd.c) */
 	W_LOGFWD_TIMER,	  /* its reconnect timer */
 	W_BLESS_TIMER,	  /* the trial boot's check (bless.c) */
+	W_KMSG,		  /* /dev/kmsg (loghost.c) */
 };
 
 struct instance;

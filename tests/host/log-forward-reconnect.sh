@@ -24,9 +24,9 @@ sleep 1
 n=$(grep -c 'retrying$' "$OUT")
 [ "$n" = 1 ] || fail "expected the outage reported once, got $n reports"
 log_rsyslog_start
-log_wait_lines "$WORK/tcp.log" $N 10 || fail "expected $N messages within 10 s of rsyslog starting, got $(wc -l <"$WORK/tcp.log" 2>/dev/null)"
+log_wait_app "$WORK/tcp.log" early $N 10 || fail "expected $N messages within 10 s of rsyslog starting, got $(log_app "$WORK/tcp.log" early | wc -l)"
 sleep 0.5
-got=$(awk '{print $NF}' "$WORK/tcp.log")
+got=$(log_app "$WORK/tcp.log" early | awk '{print $NF}')
 [ "$got" = "$(seq 1 $N)" ] || fail "expected lines 1..$N exactly once and in order, got $(echo "$got" | wc -l) lines, first difference: $(diff <(seq 1 $N) <(echo "$got") | sed -n 2p)"
 sv_wait_for '^supervisor: log forward tcp://127.0.0.1:5514: connected$' 1 || fail "expected the reconnect reported, got none"
 sv_stop 5 || fail "expected the supervisor to exit on SIGTERM within 5 s"

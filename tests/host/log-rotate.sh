@@ -18,7 +18,7 @@ YAML
 sv_start "$WORK/m.yaml"
 sv_wait_for '^supervisor: container web: exited' 10 || fail "expected web to exit within 10 s, got no exit line"
 L="$WORK/log"
-files=$(cd "$L" && ls | sort | tr '\n' ' ')
+files=$(cd "$L" && ls | grep "^web\." | sort | tr '\n' ' ')
 [ "$files" = "web.log web.log.1 web.log.2 " ] || fail "expected web.log web.log.1 web.log.2, got \"$files\""
 for f in "$L"/web.log*; do
 	size=$(stat -c %s "$f")

@@ -29,7 +29,8 @@ static const struct {
       0,
       NULL,
       "hello",
-      5},
+      5,
+      false},
      false,
      "<14>1 2026-11-22T20:00:00.123456Z berth web 42 stdout [berth@32473 seq=\"7\" restarts=\"0\"] "
      "hello"},
@@ -45,7 +46,8 @@ static const struct {
       3,
       "a\"b\\c]d",
       "x",
-      1},
+      1,
+      false},
      false,
      "<14>1 2026-11-22T20:00:00.123456Z berth web 42 stdout [berth@32473 seq=\"1\" restarts=\"3\" "
      "image=\"a\\\"b\\\\c\\]d\"] x"},
@@ -61,7 +63,8 @@ static const struct {
       2,
       NULL,
       "h\xc3\xa9llo \xe2\x9c\x93",
-      10},
+      10,
+      false},
      true,
      "99 <11>1 2026-11-22T20:00:00.123456Z berth web 42 stderr [berth@32473 seq=\"1\" "
      "restarts=\"2\"] "
@@ -78,7 +81,8 @@ static const struct {
       0,
       NULL,
       "",
-      0},
+      0,
+      false},
      false,
      "<28>1 1970-01-01T00:00:00.000000Z - berth - dropped [berth@32473 "
      "seq=\"18446744073709551615\" "
@@ -95,12 +99,92 @@ static const struct {
       0,
       NULL,
       "m",
-      1},
+      1,
+      false},
      true,
      "132 <14>1 2026-11-22T20:00:00.123456Z h_st a123456789b123456789c123456789d123456789e1234567 "
      "1 "
      "std__ [berth@32473 seq=\"0\" restarts=\"0\"] m"},
+    {"host message: no restarts",
+     {SYSLOG_FAC_KERN,
+      SYSLOG_SEV_WARNING,
+      {S0, NS0},
+      "berth",
+      "kernel",
+      0,
+      "-",
+      12,
+      5,
+      NULL,
+      "berth-drop IN=eth0",
+      18,
+      true},
+     false,
+     "<4>1 2026-11-22T20:00:00.123456Z berth kernel - - [berth@32473 seq=\"12\"] berth-drop "
+     "IN=eth0"},
 };
+
+/* Octet-counted frames as a spool or a queue holds them. */
+static const struct {
+	const char *in;
+	ssize_t want;
+} frames[] = {
+    {"3 abc", 5}, {"3 abcdef", 5}, {"3 ab", 0},	       {"12", 0},
+    {"", 0},	  {"0 ", -1},	   {"03 abc", -1},     {"x abc", -1},
+    {"3abc", -1}, {" 3 abc", -1},  {"1234567890", -1}, {"10 0123456789", 13},
+};
+
+/* /dev/kmsg records as the kernel gives them, and what they become. */
+static const struct {
+	const char *name, *rec;
+	int ret, facility, severity;
+	unsigned long long seq, usec;
+	const char *app, *text;
+	long procid;
+} kmsgs[] = {
+    {"kernel record", "6,42,1234567,-;eth0: link up\n", 0, 0, 6, 42, 1234567, "kernel",
+     "eth0: link up", 0},
+    {"firewall drop with dictionary lines",
+     "4,7,99,-,caller=T1;berth-drop: IN=eth0 SRC=10.0.2.2\n SUBSYSTEM=net\n DEVICE=n2\n", 0, 0, 4,
+     7, 99, "kernel", "berth-drop: IN=eth0 SRC=10.0.2.2", 0},
+    {"program with pid", "13,8,5,-;berthvm[7]: hello there\n", 0, 1, 5, 8, 5, "berthvm",
+     "hello there", 7},
+    {"program without pid", "30,9,5,c;netsetup: eth0: up\n", 0, 3, 6, 9, 5, "netsetup", "eth0: up",
+     0},
+    {"user text without a name", "14,10,5,-;no name here\n", 0, 1, 6, 10, 5, "kernel",
+     "no name here", 0},
+    {"name without the space", "14,11,5,-;a:b\n", 0, 1, 6, 11, 5, "kernel", "a:b", 0},
+    {"unclosed pid", "14,12,5,-;x[12: y\n", 0, 1, 6, 12, 5, "kernel", "x[12: y", 0},
+    {"no semicolon", "6,1,2,-", -1, 0, 0, 0, 0, NULL, NULL, 0},
+    {"not numbers", "a,b,c;x\n", -1, 0, 0, 0, 0, NULL, NULL, 0},
+};
+
+static void
+check_kmsg(void)
+{
+	for (size_t i = 0; i < sizeof kmsgs / sizeof kmsgs[0]; i++) {
+		char rec[256], app[49], text[256];
+		struct syslog_msg m = {.app = "kernel"};
+		uint64_t usec = 0;
+
+		snprintf(rec, sizeof rec, "%s", kmsgs[i].rec);
+		int r = syslog_kmsg_parse(rec, strlen(rec), &m, &usec);
+		CHECK(r == kmsgs[i].ret, "kmsg %s: returns %d", kmsgs[i].name, kmsgs[i].ret);
+		if (r < 0 || kmsgs[i].ret < 0)
+			continue;
+		if (m.facility != 0)
+			syslog_kmsg_app(&m, app);
+		CHECK(m.facility == kmsgs[i].facility && m.severity == kmsgs[i].severity &&
+			  m.seq == kmsgs[i].seq && usec == kmsgs[i].usec &&
+			  m.procid == kmsgs[i].procid,
+		      "kmsg %s: facility %d, severity %d, seq %llu, usec %llu, procid %ld",
+		      kmsgs[i].name, kmsgs[i].facility, kmsgs[i].severity, kmsgs[i].seq,
+		      kmsgs[i].usec, kmsgs[i].procid);
+		CHECK_STR(m.app, kmsgs[i].app, "kmsg %s: app-name", kmsgs[i].name);
+		snprintf(text, sizeof text, "%.*s", (int)m.len, m.text);
+		CHECK_STR(text, kmsgs[i].text, "kmsg %s: text", kmsgs[i].name);
+	}
+}
 
 int
 main(void)
@@ -124,6 +208,12 @@ main(void)
 		CHECK(syslog_format(buf, (size_t)need - 1, &cases[2].m, framed) == -1,
 		      "-1 in %zd bytes (framed %d)", need - 1, framed);
 	}
+
+	for (size_t i = 0; i < sizeof frames / sizeof frames[0]; i++)
+		CHECK(syslog_frame_len(frames[i].in, strlen(frames[i].in)) == frames[i].want,
+		      "frame \"%s\": %zd", frames[i].in, frames[i].want);
+
+	check_kmsg();
 
 	struct timespec ts = {1795377600, 999999999};
 	char out[28];
