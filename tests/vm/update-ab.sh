@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
+# berth-test: minutes 3
 # Update A -> B for real: a host running 0.1.0 from slot a applies a signed
 # bundle of 0.2.0 (from a pipe), reboots into it through systemd-boot's boot
 # counting, runs the new manifest's container, and the supervisor confirms

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
+# berth-test: minutes 12
 # Power cuts: QEMU killed with SIGKILL at random moments, alternately while
 # an update is being applied and while the new version boots for the first
 # time. After every cut the host must boot a consistent slot (the version

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
+# berth-test: minutes 4
 # Rollback when the new version's kernel panics: its initramfs holds an
 # /init that cannot run, the kernel panics and reboots (panic=5); after its
 # tries the previous version boots again.

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
+# berth-test: minutes 4
 # Rollback when the new version's essential container never gets healthy:
 # its supervisor gives up after health_deadline, notes why and reboots; after
 # its tries the previous version boots again, and says why.

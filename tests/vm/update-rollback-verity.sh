@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
+# berth-test: minutes 4
 # Rollback when the new version's root fails verification: the bundle is
 # signed and whole, but its root image was changed after the verity tree
 # was made (the superblock block), so stage 1 cannot mount it and reboots;
