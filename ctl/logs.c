@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: MIT */
+/* berthctl logs [-f] [--since DURATION] [--tail N] NAME | --host: prints the
+ * log files the supervisor keeps (supervisor/logfile.c), rotated ones first. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctl.h"
+#include "logs.h"
+#include "manifest.h"
+#include "names.h"
+#include "paths.h"
+#include "scalar.h"
+#include "suggest.h"
+#include "syslog.h"
+
+#define LOGS_DIR "/var/log/berth"
+/* Rotated files kept: max_files is a uint32 in the manifest, but no sane
+ * setting reaches this; more are ignored (the oldest ones). */
+#define LOGS_MAX_FILES 1024
+
+struct logs_opts {
+	const char *dir, *manifest, *name;
+	bool follow, host, since, tail;
+	uint64_t since_ms, tail_n;
+};
+
+static int
+parse_number(const char *opt, const char *s, bool dur, uint64_t *v)
+{
+	const char *why;
+	int rc = dur ? scalar_duration(s, v, &why) : scalar_uint(s, UINT64_MAX, v, &why);
+
+	if (rc < 0)
+		return ctl_usage_error("logs: %s \"%s\": %s", opt, s, why);
+	return 0;
+}
+
+static int
+parse_opts(int argc, char **argv, struct logs_opts *o)
+{
+	static const struct option longopts[] = {
+	    {"follow", no_argument, NULL, 'f'},
+	    {"since", required_argument, NULL, 's'},
+	    {"tail", required_argument, NULL, 'n'},
+	    {"host", no_argument, NULL, 'H'},
+	    {"dir", required_argument, NULL, 'd'},
+	    {"manifest", required_argument, NULL, 'm'},
+	    {0},
+	};
+	int opt, rc = 0;
+
+	*o = (struct logs_opts){.dir = LOGS_DIR};
+	opterr = 0;
+	optind = 1;
+	while (rc == 0 && (opt = getopt_long(argc, argv, ":f", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'f':
+			o->follow = true;
+			break;
+		case 'H':
+			o->host = true;
+			break;
+		case 'd':
+			o->dir = optarg;
+			break;
+		case 'm':
+			o->manifest = optarg;
+			break;
+		case 's':
+			o->since = true;
+			rc = parse_number("--since", optarg, true, &o->since_ms);
+			break;
+		case 'n':
+			o->tail = true;
+			rc = parse_number("--tail", optarg, false, &o->tail_n);
+			break;
+		case ':':
+			return ctl_usage_error("logs: %s needs a value", argv[optind - 1]);
+		default:
+			return ctl_usage_error("logs: unknown option \"%s\"", argv[optind - 1]);
+		}
+	}
+	if (rc)
+		return rc;
+	if (o->host && argc - optind != 0)
+		return ctl_usage_error("logs: --host takes no container name");
+	if (!o->host && argc - optind != 1)
+		return ctl_usage_error("logs: expected a container name or --host");
+	o->name = o->host ? NULL : argv[optind];
+	return 0;
+}
+
+/* NAME must be a container of the manifest in force: a typo then gets a
+ * suggestion instead of "no log". */
+static int
+check_name(const struct logs_opts *o)
+{
+	const char *file = o->manifest ? o->manifest : manifest_default_path();
+	struct manifest m;
+	struct diag d;
+	int rc = 0;
+
+	if (manifest_parse_file(file, &m, &d) < 0) {
+		ctl_report(&d);
+		fprintf(stderr, "berthctl: logs %s: cannot check the name against %s\n", o->name,
+			file);
+		rc = EXIT_INVALID;
+	} else if (!manifest_container(&m, o->name)) {
+		const char **names = calloc(m.n_containers + 1, sizeof *names);
+		const char *best = NULL;
+
+		for (size_t i = 0; names && i < m.n_containers; i++)
+			names[i] = m.containers[i].name;
+		if (names)
+			best = suggest(o->name, names, m.n_containers);
+		fprintf(stderr, "berthctl: logs %s: no container named \"%s\" in %s%s%s%s\n",
+			o->name, o->name, file, best ? " (did you mean \"" : "", best ? best : "",
+			best ? "\"?)" : "");
+		free(names);
+		rc = EXIT_INVALID;
+	}
+	manifest_free(&m);
+	diag_free(&d);
+	return rc;
+}
+
+/* The number K of a rotated file BASE.K, or 0 when name is not one. */
+static unsigned long
+rotated_number(const char *name, const char *base)
+{
+	size_t n = strlen(base);
+	char *end;
+
+	if (strncmp(name, base, n) != 0 || name[n] != '.' || name[n + 1] < '1' || name[n + 1] > '9')
+		return 0;
+	errno = 0;
+	unsigned long k = strtoul(name + n + 1, &end, 10);
+	return *end || errno ? 0 : k;
+}
+
+static int
+cmp_desc(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static int
+open_one(struct logset *s, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	s->fd[s->n++] = fd;
+	return 0;
+}
+
+/* The rotated files' numbers, highest (oldest) first, in ks[]. */
+static int
+list_rotated(const char *dir, const char *base, unsigned long *ks, size_t *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	*n = 0;
+	if (!d)
+		return -1;
+	while ((e = readdir(d)) && *n < LOGS_MAX_FILES) {
+		unsigned long k = rotated_number(e->d_name, base);
+		if (k)
+			ks[(*n)++] = k;
+	}
+	closedir(d);
+	qsort(ks, *n, sizeof *ks, cmp_desc);
+	return 0;
+}
+
+int
+logset_open(struct logset *s, const char *dir, const char *base)
+{
+	unsigned long ks[LOGS_MAX_FILES];
+	size_t nk;
+	int cur;
+
+	s->n = 0;
+	s->cur = -1;
+	if (snprintf(s->path, sizeof s->path, "%s/%s", dir, base) >= (int)sizeof s->path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (list_rotated(dir, base, ks, &nk) < 0)
+		return -1;
+	/* The current file first: a rotation while the others are opened then
+	 * shows some lines twice rather than losing them. */
+	if (open_one(s, s->path) < 0)
+		return -1;
+	cur = s->n ? s->fd[0] : -1;
+	s->n = 0;
+	for (size_t i = 0; i < nk; i++) {
+		char p[sizeof s->path];
+		int w = snprintf(p, sizeof p, "%s.%lu", s->path, ks[i]);
+		if (w < 0 || (size_t)w >= sizeof p) {
+			errno = ENAMETOOLONG;
+			w = -1;
+		}
+		if (w < 0 || open_one(s, p) < 0) {
+			int e = errno;
+			logset_close(s);
+			if (cur >= 0)
+				close(cur);
+			errno = e;
+			memcpy(s->path, p, sizeof p);
+			return -1;
+		}
+	}
+	s->cur = cur;
+	if (cur >= 0)
+		s->fd[s->n++] = cur;
+	return 0;
+}
+
+void
+logset_close(struct logset *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		close(s->fd[i]);
+	s->n = 0;
+	s->cur = -1;
+}
+
+/* The cutoff of --since as the timestamp text the files carry: the format
+ * is fixed-width UTC, so comparing the text compares the times. */
+static void
+since_cutoff(uint64_t ms, struct logfilter *f)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	uint64_t nowms = (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
+	uint64_t at = ms > nowms ? 0 : nowms - ms;
+	struct timespec ts = {.tv_sec = (time_t)(at / 1000),
+			      .tv_nsec = (long)(at % 1000) * 1000000};
+	syslog_rfc3339(&ts, f->cutoff);
+	f->on = true;
+	f->keep = false;
+}
+
+static const char *
+what(const struct logs_opts *o)
+{
+	return o->host ? "--host" : o->name;
+}
+
+int
+cmd_logs(int argc, char **argv)
+{
+	struct logs_opts o;
+	struct logset s;
+	struct logfilter f = {0};
+	struct linebuf lb = {0};
+	char base[CONTAINER_NAME_MAX + 8];
+	int rc;
+
+	if ((rc = parse_opts(argc, argv, &o)) != 0)
+		return rc;
+	if (!o.host && (rc = check_name(&o)) != 0)
+		return rc;
+	snprintf(base, sizeof base, "%s.log", o.host ? "host" : o.name);
+	if (o.since)
+		since_cutoff(o.since_ms, &f);
+	if (logset_open(&s, o.dir, base) < 0) {
+		fprintf(stderr, "berthctl: logs %s: %s: %s\n", what(&o), s.path, strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	if (s.n == 0 && !o.follow) {
+		fprintf(stderr, "berthctl: logs %s: no log yet (no %s)\n", what(&o), s.path);
+		return EXIT_INVALID;
+	}
+	rc = logs_print(&s, o.tail ? &o.tail_n : NULL, &f, &lb);
+	if (rc == 0 && o.follow) {
+		if (s.cur < 0)
+			fprintf(stderr, "berthctl: logs %s: no log yet (no %s); waiting for it\n",
+				what(&o), s.path);
+		rc = logs_follow(&s, &f, &lb);
+	} else if (rc == 0) {
+		linebuf_finish(&lb, &f);
+		if (fflush(stdout) != 0) {
+			perror("berthctl: writing output");
+			rc = EXIT_SYSTEM;
+		}
+	}
+	linebuf_free(&lb);
+	logset_close(&s);
+	return rc;
+}
