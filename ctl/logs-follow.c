@@ -19,10 +19,12 @@
  * when they are lost (queue overflow) or unavailable (no inotify). */
 #define FOLLOW_POLL_MS 1000
 
-/* Replaces the current file's fd in s (or adds it). */
+/* Replaces the current file's fd in s (closing it), or adds fd. */
 static void
 set_current(struct logset *s, int fd)
 {
+	if (s->cur >= 0)
+		close(s->cur);
 	for (size_t i = 0; i < s->n; i++) {
 		if (s->fd[i] == s->cur) {
 			s->fd[i] = fd;
@@ -34,43 +36,83 @@ set_current(struct logset *s, int fd)
 	s->cur = fd;
 }
 
-/* Prints what is new. The old file's rest is read before the switch: after
- * a rename the supervisor writes to the new file only. */
+static bool
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_ino == b->st_ino && a->st_dev == b->st_dev;
+}
+
+/* Prints the files that came after the current one, up to the one now
+ * current: more than one rotation may have happened between two looks.
+ * Each file printed becomes s's current one, so that a later call goes on
+ * from there. */
+static int
+catch_up(struct logset *s, struct stat x, struct logfilter *f, struct linebuf *lb)
+{
+	struct stat st;
+	int fd;
+
+	for (;;) {
+		enum logs_next next = logs_next(s, &x, &fd, &st);
+		if (next == LOGS_NEXT_ERROR)
+			return errno == ENOENT ? 0 : -1;
+		set_current(s, fd);
+		if (next == LOGS_NEXT_GONE) {
+			fflush(stdout);
+			fprintf(stderr,
+				"berthctl: logs: %s rotated faster than it was read: lines "
+				"were missed\n",
+				s->path);
+		}
+		if (linebuf_drain(lb, fd, f) < 0)
+			return -1;
+		if (next == LOGS_NEXT_CURRENT)
+			return 0;
+		linebuf_finish(lb, f);
+		x = st;
+	}
+}
+
+/* Reads what was added to the current file; a file shorter than what was
+ * read started over (truncated, with max_files 1). */
+static int
+drain_current(struct logset *s, struct logfilter *f, struct linebuf *lb, struct stat *st)
+{
+	off_t pos = lseek(s->cur, 0, SEEK_CUR);
+
+	if (pos < 0 || fstat(s->cur, st) < 0)
+		return -1;
+	if (st->st_size < pos) {
+		linebuf_finish(lb, f);
+		if (lseek(s->cur, 0, SEEK_SET) < 0)
+			return -1;
+	}
+	return linebuf_drain(lb, s->cur, f);
+}
+
+/* Prints what is new. The old file's rest is read before going on: after a
+ * rename the supervisor writes to the new file only. */
 static int
 follow_check(struct logset *s, struct logfilter *f, struct linebuf *lb)
 {
-	struct stat fs, ps;
+	struct stat old, now;
+	int fd, rc;
 
-	if (s->cur >= 0) {
-		off_t pos = lseek(s->cur, 0, SEEK_CUR);
-		if (pos < 0 || fstat(s->cur, &fs) < 0)
-			return -1;
-		if (fs.st_size < pos) { /* truncated: the file starts over */
-			linebuf_finish(lb, f);
-			if (lseek(s->cur, 0, SEEK_SET) < 0)
-				return -1;
-		}
-		if (linebuf_drain(lb, s->cur, f) < 0)
-			return -1;
-	}
-	if (stat(s->path, &ps) < 0)
+	if (s->cur >= 0 && drain_current(s, f, lb, &old) < 0)
+		return -1;
+	if (stat(s->path, &now) < 0)
 		return errno == ENOENT ? 0 : -1; /* between rename and create */
-	if (s->cur >= 0 && ps.st_ino == fs.st_ino && ps.st_dev == fs.st_dev)
+	if (s->cur >= 0 && same_file(&now, &old))
 		return 0;
-	if (s->cur >= 0) {
-		if (linebuf_drain(lb, s->cur, f) < 0)
-			return -1;
-		linebuf_finish(lb, f);
-		close(s->cur);
+	if (s->cur < 0) { /* the first file */
+		if ((fd = open(s->path, O_RDONLY | O_CLOEXEC)) < 0)
+			return errno == ENOENT ? 0 : -1;
+		set_current(s, fd);
+		return linebuf_drain(lb, fd, f);
 	}
-	int fd = open(s->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (s->cur >= 0)
-			set_current(s, -1);
-		return errno == ENOENT ? 0 : -1;
-	}
-	set_current(s, fd);
-	return linebuf_drain(lb, fd, f);
+	rc = linebuf_drain(lb, s->cur, f);
+	linebuf_finish(lb, f);
+	return rc < 0 ? -1 : catch_up(s, old, f, lb);
 }
 
 /* Watches the directory, not the file: the file's name moves to a new

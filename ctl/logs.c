@@ -1,16 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* berthctl logs [-f] [--since DURATION] [--tail N] NAME | --host: prints the
  * log files the supervisor keeps (supervisor/logfile.c), rotated ones first. */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "ctl.h"
 #include "logs.h"
@@ -22,9 +18,6 @@
 #include "syslog.h"
 
 #define LOGS_DIR "/var/log/berth"
-/* Rotated files kept: max_files is a uint32 in the manifest, but no sane
- * setting reaches this; more are ignored (the oldest ones). */
-#define LOGS_MAX_FILES 1024
 
 struct logs_opts {
 	const char *dir, *manifest, *name;
@@ -130,112 +123,6 @@ check_name(const struct logs_opts *o)
 	manifest_free(&m);
 	diag_free(&d);
 	return rc;
-}
-
-/* The number K of a rotated file BASE.K, or 0 when name is not one. */
-static unsigned long
-rotated_number(const char *name, const char *base)
-{
-	size_t n = strlen(base);
-	char *end;
-
-	if (strncmp(name, base, n) != 0 || name[n] != '.' || name[n + 1] < '1' || name[n + 1] > '9')
-		return 0;
-	errno = 0;
-	unsigned long k = strtoul(name + n + 1, &end, 10);
-	return *end || errno ? 0 : k;
-}
-
-static int
-cmp_desc(const void *a, const void *b)
-{
-	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
-
-	return x < y ? 1 : x > y ? -1 : 0;
-}
-
-static int
-open_one(struct logset *s, const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -1;
-	s->fd[s->n++] = fd;
-	return 0;
-}
-
-/* The rotated files' numbers, highest (oldest) first, in ks[]. */
-static int
-list_rotated(const char *dir, const char *base, unsigned long *ks, size_t *n)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	*n = 0;
-	if (!d)
-		return -1;
-	while ((e = readdir(d)) && *n < LOGS_MAX_FILES) {
-		unsigned long k = rotated_number(e->d_name, base);
-		if (k)
-			ks[(*n)++] = k;
-	}
-	closedir(d);
-	qsort(ks, *n, sizeof *ks, cmp_desc);
-	return 0;
-}
-
-int
-logset_open(struct logset *s, const char *dir, const char *base)
-{
-	unsigned long ks[LOGS_MAX_FILES];
-	size_t nk;
-	int cur;
-
-	s->n = 0;
-	s->cur = -1;
-	if (snprintf(s->path, sizeof s->path, "%s/%s", dir, base) >= (int)sizeof s->path) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	if (list_rotated(dir, base, ks, &nk) < 0)
-		return -1;
-	/* The current file first: a rotation while the others are opened then
-	 * shows some lines twice rather than losing them. */
-	if (open_one(s, s->path) < 0)
-		return -1;
-	cur = s->n ? s->fd[0] : -1;
-	s->n = 0;
-	for (size_t i = 0; i < nk; i++) {
-		char p[sizeof s->path];
-		int w = snprintf(p, sizeof p, "%s.%lu", s->path, ks[i]);
-		if (w < 0 || (size_t)w >= sizeof p) {
-			errno = ENAMETOOLONG;
-			w = -1;
-		}
-		if (w < 0 || open_one(s, p) < 0) {
-			int e = errno;
-			logset_close(s);
-			if (cur >= 0)
-				close(cur);
-			errno = e;
-			memcpy(s->path, p, sizeof p);
-			return -1;
-		}
-	}
-	s->cur = cur;
-	if (cur >= 0)
-		s->fd[s->n++] = cur;
-	return 0;
-}
-
-void
-logset_close(struct logset *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		close(s->fd[i]);
-	s->n = 0;
-	s->cur = -1;
 }
 
 /* The cutoff of --since as the timestamp text the files carry: the format

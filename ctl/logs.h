@@ -7,16 +7,34 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
-#define LOGSET_MAX 1025 /* LOGS_MAX_FILES rotated ones and the current one */
+/* Rotated files read: the manifest allows max_files up to 100; files
+ * beyond this many (left by hand) are ignored, the oldest ones. */
+#define LOGS_MAX_FILES 1024
+#define LOGSET_MAX (LOGS_MAX_FILES + 1) /* and the current one */
 
 struct logset {
+	char dir[4096];
+	char base[80];	    /* NAME.log */
 	char path[4096];    /* DIR/NAME.log; after a failed open, the file that failed */
 	int fd[LOGSET_MAX]; /* NAME.log.K (highest K first), then NAME.log */
 	size_t n;
 	int cur; /* the fd of NAME.log among fd[], or -1 when there is none */
 };
 
+/* Opens the rotated files of s (DIR/NAME.log.K) read-only, oldest (highest
+ * K) first, into fds with their stat in st, LOGS_MAX_FILES at most. Returns
+ * how many, or -1 with errno set. */
+int logs_open_rotated(const struct logset *s, int *fds, struct stat *st);
+enum logs_next {
+	LOGS_NEXT_ERROR = -1, /* errno says why; ENOENT: no file after x yet */
+	LOGS_NEXT_ROTATED,    /* the file after x, rotated: whole */
+	LOGS_NEXT_CURRENT,    /* the file after x is the current one */
+	LOGS_NEXT_GONE,	      /* x rotated away: the oldest file there is */
+};
+/* Opens the file that came after x (read-only, with its stat in st). */
+enum logs_next logs_next(const struct logset *s, const struct stat *x, int *fd, struct stat *st);
 /* Opens every file there is, each fd read-only. 0 (maybe with none), or -1
  * with errno set and path naming what failed. */
 int logset_open(struct logset *s, const char *dir, const char *base);

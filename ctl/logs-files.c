@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: MIT */
+/* berthctl logs: finding and opening a log file and its rotated files
+ * (NAME.log.K, the higher K the older; supervisor/logfile.c). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "logs.h"
+
+#define ROTATED_TRIES 20
+#define NEXT_TRIES 100
+
+/* The number K of a rotated file BASE.K, or 0 when name is not one. */
+static unsigned long
+rotated_number(const char *name, const char *base)
+{
+	size_t n = strlen(base);
+	char *end;
+
+	if (strncmp(name, base, n) != 0 || name[n] != '.' || name[n + 1] < '1' || name[n + 1] > '9')
+		return 0;
+	errno = 0;
+	unsigned long k = strtoul(name + n + 1, &end, 10);
+	return *end || errno ? 0 : k;
+}
+
+/* Opens path read-only with its stat in *st: an fd, or -1 with errno. */
+static int
+open_stat(const char *path, struct stat *st)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, st) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+static int
+cmp_desc(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* The numbers K of the files base.K in dir, highest (oldest) first. */
+static int
+logs_rotated(const char *dir, const char *base, unsigned long *ks, size_t *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	*n = 0;
+	if (!d)
+		return -1;
+	while ((e = readdir(d)) && *n < LOGS_MAX_FILES) {
+		unsigned long k = rotated_number(e->d_name, base);
+		if (k)
+			ks[(*n)++] = k;
+	}
+	closedir(d);
+	qsort(ks, *n, sizeof *ks, cmp_desc);
+	return 0;
+}
+
+static int
+rotated_path(const struct logset *s, unsigned long k, char p[static sizeof s->path])
+{
+	int w = snprintf(p, sizeof s->path, "%s.%lu", s->path, k);
+
+	if (w < 0 || (size_t)w >= sizeof s->path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+open_k(const struct logset *s, unsigned long k, struct stat *st)
+{
+	char p[sizeof s->path];
+
+	return rotated_path(s, k, p) < 0 ? -1 : open_stat(p, st);
+}
+
+/* Whether base.K still names the file opened as it for every K. */
+static bool
+unchanged(const struct logset *s, const unsigned long *ks, const struct stat *st, size_t n)
+{
+	struct stat now;
+
+	for (size_t i = 0; i < n; i++) {
+		char p[sizeof s->path];
+		if (rotated_path(s, ks[i], p) < 0 || stat(p, &now) < 0 ||
+		    now.st_ino != st[i].st_ino || now.st_dev != st[i].st_dev)
+			return false;
+	}
+	return true;
+}
+
+static void
+close_all(int *fds, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		close(fds[i]);
+}
+
+/* The supervisor may rotate while the files are opened, shifting every
+ * name by one: then the set is taken again, so that it is one moment's. */
+int
+logs_open_rotated(const struct logset *s, int *fds, struct stat *st)
+{
+	unsigned long ks[LOGS_MAX_FILES], got[LOGS_MAX_FILES];
+	size_t nk, n;
+
+	for (int tries = 0;; tries++) {
+		if (logs_rotated(s->dir, s->base, ks, &nk) < 0)
+			return -1;
+		n = 0;
+		for (size_t i = 0; i < nk; i++) {
+			if ((fds[n] = open_k(s, ks[i], &st[n])) >= 0) {
+				got[n++] = ks[i];
+			} else if (errno != ENOENT) {
+				int e = errno;
+				close_all(fds, n);
+				errno = e;
+				return -1;
+			}
+		}
+		/* Past a few tries (a flood of output), a set that may lack a
+		 * file is better than none. */
+		if (tries == ROTATED_TRIES || unchanged(s, got, st, n))
+			return (int)n;
+		close_all(fds, n);
+	}
+}
+
+static bool
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_ino == b->st_ino && a->st_dev == b->st_dev;
+}
+
+static bool
+is_at(const struct logset *s, unsigned long k, const struct stat *x)
+{
+	char p[sizeof s->path];
+	struct stat st;
+
+	return rotated_path(s, k, p) == 0 && stat(p, &st) == 0 && same_file(&st, x);
+}
+
+/* Where x is now: base.K with K from *k up, since a rotated file only ever
+ * moves up (rename base.K to base.K+1). -1 when it is gone. */
+static int
+find_k(const struct logset *s, const struct stat *x, unsigned long *k)
+{
+	for (; *k <= LOGS_MAX_FILES + 1; (*k)++)
+		if (is_at(s, *k, x))
+			return 0;
+	return -1;
+}
+
+static bool
+older(const struct stat *a, const struct stat *b)
+{
+	return a->st_mtim.tv_sec < b->st_mtim.tv_sec ||
+	       (a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec < b->st_mtim.tv_nsec);
+}
+
+/* After x rotated away (or was removed): the oldest file written since,
+ * rotated files left from a larger max_files being older. */
+static enum logs_next
+oldest_since(const struct logset *s, const struct stat *x, int *fd, struct stat *st)
+{
+	unsigned long ks[LOGS_MAX_FILES];
+	size_t n;
+
+	if (logs_rotated(s->dir, s->base, ks, &n) < 0)
+		return LOGS_NEXT_ERROR;
+	for (size_t i = 0; i < n; i++) {
+		if ((*fd = open_k(s, ks[i], st)) < 0)
+			continue;
+		if (!older(st, x))
+			return LOGS_NEXT_GONE;
+		close(*fd);
+	}
+	*fd = open_stat(s->path, st);
+	return *fd >= 0 ? LOGS_NEXT_CURRENT : LOGS_NEXT_ERROR;
+}
+
+/* The file after x is base.(K-1), or base when x is base.1, if x is still
+ * base.K once it is opened: a rotation in between would have moved x. */
+enum logs_next
+logs_next(const struct logset *s, const struct stat *x, int *fd, struct stat *st)
+{
+	unsigned long k = 1;
+
+	/* Bounded: a file removed by hand leaves a gap for good. */
+	for (int tries = 0; tries < NEXT_TRIES; tries++) {
+		if (find_k(s, x, &k) < 0)
+			break;
+		*fd = k == 1 ? open_stat(s->path, st) : open_k(s, k - 1, st);
+		if (*fd < 0 && (errno != ENOENT || k == 1))
+			return LOGS_NEXT_ERROR; /* ENOENT: base not made again yet */
+		if (*fd >= 0 && is_at(s, k, x))
+			return k == 1 ? LOGS_NEXT_CURRENT : LOGS_NEXT_ROTATED;
+		if (*fd >= 0)
+			close(*fd);
+	}
+	return oldest_since(s, x, fd, st);
+}
+
+int
+logset_open(struct logset *s, const char *dir, const char *base)
+{
+	struct stat st[LOGS_MAX_FILES];
+	int n;
+
+	s->n = 0;
+	s->cur = -1;
+	if (snprintf(s->dir, sizeof s->dir, "%s", dir) >= (int)sizeof s->dir ||
+	    snprintf(s->base, sizeof s->base, "%s", base) >= (int)sizeof s->base ||
+	    snprintf(s->path, sizeof s->path, "%s/%s", dir, base) >= (int)sizeof s->path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	/* The current file first: a rotation while the others are opened then
+	 * shows some lines twice rather than losing them. */
+	s->cur = open(s->path, O_RDONLY | O_CLOEXEC);
+	if (s->cur < 0 && errno != ENOENT)
+		return -1;
+	if ((n = logs_open_rotated(s, s->fd, st)) < 0) {
+		int e = errno;
+		if (s->cur >= 0)
+			close(s->cur);
+		s->cur = -1;
+		errno = e;
+		return -1;
+	}
+	s->n = (size_t)n;
+	if (s->cur >= 0)
+		s->fd[s->n++] = s->cur;
+	return 0;
+}
+
+void
+logset_close(struct logset *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		close(s->fd[i]);
+	s->n = 0;
+	s->cur = -1;
+}
