@@ -116,10 +116,12 @@ close_all(int *fds, size_t n)
 		close(fds[i]);
 }
 
-/* The supervisor may rotate while the files are opened, shifting every
- * name by one: then the set is taken again, so that it is one moment's. */
-int
-logs_open_rotated(const struct logset *s, int *fds, struct stat *st)
+/* Opens the rotated files, oldest first, into fds with their stat in st.
+ * The supervisor may rotate while they are opened, shifting every name by
+ * one: then the set is taken again, so that it is one moment's. Returns
+ * how many, or -1 with errno set. */
+static int
+open_rotated(const struct logset *s, int *fds, struct stat *st)
 {
 	unsigned long ks[LOGS_MAX_FILES], got[LOGS_MAX_FILES];
 	size_t nk, n;
@@ -225,7 +227,7 @@ logs_next(const struct logset *s, const struct stat *x, int *fd, struct stat *st
 int
 logset_open(struct logset *s, const char *dir, const char *base)
 {
-	struct stat st[LOGS_MAX_FILES];
+	struct stat st[LOGS_MAX_FILES], cst;
 	int n;
 
 	s->n = 0;
@@ -236,12 +238,16 @@ logset_open(struct logset *s, const char *dir, const char *base)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	/* The current file first: a rotation while the others are opened then
-	 * shows some lines twice rather than losing them. */
-	s->cur = open(s->path, O_RDONLY | O_CLOEXEC);
+	/* The current file first: should it rotate before the others are
+	 * opened, it is among them, and is dropped there. */
+	if (access(dir, R_OK | X_OK) < 0) {
+		memcpy(s->path, s->dir, sizeof s->path);
+		return -1;
+	}
+	s->cur = open_stat(s->path, &cst);
 	if (s->cur < 0 && errno != ENOENT)
 		return -1;
-	if ((n = logs_open_rotated(s, s->fd, st)) < 0) {
+	if ((n = open_rotated(s, s->fd, st)) < 0) {
 		int e = errno;
 		if (s->cur >= 0)
 			close(s->cur);
@@ -249,7 +255,12 @@ logset_open(struct logset *s, const char *dir, const char *base)
 		errno = e;
 		return -1;
 	}
-	s->n = (size_t)n;
+	for (int i = 0; i < n; i++) {
+		if (s->cur >= 0 && same_file(&st[i], &cst))
+			close(s->fd[i]);
+		else
+			s->fd[s->n++] = s->fd[i];
+	}
 	if (s->cur >= 0)
 		s->fd[s->n++] = s->cur;
 	return 0;

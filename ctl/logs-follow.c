@@ -3,13 +3,13 @@
  * goes on with the new file when it rotates (rename) or starts over
  * (truncation, with max_files 1). */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include "ctl.h"
@@ -120,21 +120,10 @@ follow_check(struct logset *s, struct logfilter *f, struct linebuf *lb)
 static int
 watch_dir(const struct logset *s)
 {
-	char dir[sizeof s->path];
-	char *slash;
 	int in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	uint32_t mask = IN_MODIFY | IN_CREATE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE | IN_ATTRIB;
 
-	snprintf(dir, sizeof dir, "%s", s->path);
-	slash = strrchr(dir, '/');
-	if (slash == dir)
-		slash[1] = '\0';
-	else if (slash)
-		*slash = '\0';
-	else
-		snprintf(dir, sizeof dir, ".");
-	if (in >= 0 && inotify_add_watch(in, dir,
-					 IN_MODIFY | IN_CREATE | IN_MOVED_FROM | IN_MOVED_TO |
-					     IN_DELETE | IN_ATTRIB) < 0) {
+	if (in >= 0 && inotify_add_watch(in, s->dir, mask) < 0) {
 		close(in);
 		in = -1;
 	}
@@ -167,7 +156,6 @@ events_concern(int in, const char *base)
 int
 logs_follow(struct logset *s, struct logfilter *f, struct linebuf *lb)
 {
-	const char *base = strrchr(s->path, '/') ? strrchr(s->path, '/') + 1 : s->path;
 	int in = watch_dir(s);
 
 	for (;;) {
@@ -183,7 +171,7 @@ logs_follow(struct logset *s, struct logfilter *f, struct linebuf *lb)
 		struct pollfd p = {.fd = in, .events = POLLIN};
 		/* Without inotify, poll on no fd is a sleep. */
 		int r = poll(&p, in >= 0 ? 1 : 0, FOLLOW_POLL_MS);
-		while (r > 0 && !events_concern(in, base))
+		while (r > 0 && !events_concern(in, s->base))
 			r = poll(&p, 1, FOLLOW_POLL_MS);
 	}
 	if (in >= 0)

@@ -17,26 +17,22 @@
 struct logset {
 	char dir[4096];
 	char base[80];	    /* NAME.log */
-	char path[4096];    /* DIR/NAME.log; after a failed open, the file that failed */
+	char path[4096];    /* DIR/NAME.log */
 	int fd[LOGSET_MAX]; /* NAME.log.K (highest K first), then NAME.log */
 	size_t n;
 	int cur; /* the fd of NAME.log among fd[], or -1 when there is none */
 };
 
-/* Opens the rotated files of s (DIR/NAME.log.K) read-only, oldest (highest
- * K) first, into fds with their stat in st, LOGS_MAX_FILES at most. Returns
- * how many, or -1 with errno set. */
-int logs_open_rotated(const struct logset *s, int *fds, struct stat *st);
 enum logs_next {
 	LOGS_NEXT_ERROR = -1, /* errno says why; ENOENT: no file after x yet */
 	LOGS_NEXT_ROTATED,    /* the file after x, rotated: whole */
 	LOGS_NEXT_CURRENT,    /* the file after x is the current one */
-	LOGS_NEXT_GONE,	      /* x rotated away: the oldest file there is */
+	LOGS_NEXT_GONE,	      /* x rotated away: the oldest file written since */
 };
 /* Opens the file that came after x (read-only, with its stat in st). */
 enum logs_next logs_next(const struct logset *s, const struct stat *x, int *fd, struct stat *st);
 /* Opens every file there is, each fd read-only. 0 (maybe with none), or -1
- * with errno set and path naming what failed. */
+ * with errno set (path is then dir when dir cannot be read). */
 int logset_open(struct logset *s, const char *dir, const char *base);
 void logset_close(struct logset *s);
 

@@ -105,6 +105,7 @@ check 1 'no container named "zzzzz" in [^ ]*m.yaml$' logs zzzzz
 rm "$L/db.log"
 check 1 "^berthctl: logs db: no log yet \\(no $L/db.log\\)$" logs db
 check 1 "cannot check the name against $WORK/none.yaml" "$B" logs --dir "$L" --manifest "$WORK/none.yaml" web
+check 111 "^berthctl: logs web: $WORK/none: No such file or directory$" "$B" logs --dir "$WORK/none" --manifest "$WORK/m.yaml" web
 check 2 'logs: --since "5": missing unit' logs --since 5 web
 check 2 'logs: --tail "-3": must not be negative' logs --tail -3 web
 check 2 'logs: --host takes no container name' logs --host web
