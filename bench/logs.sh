@@ -3,9 +3,10 @@
 # Log forwarding throughput: one container printing N lines as fast as it
 # can, forwarded by the supervisor over TCP (octet counting) to a private
 # rsyslogd on 127.0.0.1, beside the raw pipe rate of the same generator
-# (the upper bound) and rsyslog's own file-to-TCP forwarding of the same
-# lines (imfile -> omfwd -> rsyslog: the peer); and the supervisor's CPU
-# time per 10 000 lines. Runs as the host tier does (root, the supervisor in
+# (the upper bound), what that rsyslogd takes at most (the messages sent by
+# cat), and rsyslog's own file-to-TCP forwarding of the same lines
+# (imfile -> omfwd -> rsyslog: the peer); and the supervisor's CPU time per
+# 10 000 lines. Runs as the host tier does (root, the supervisor in
 # throwaway namespaces). Prints figures, asserts nothing.
 . "$TOP/tests/host/sv-common"
 . "$TOP/tests/host/log-common"
@@ -46,7 +47,10 @@ rs_start() {
 	local name=$1 body=$2 port=${3:-} i
 	mkdir -p "$WORK/$name"
 	printf 'global(workDirectory="%s")\n%s\n' "$WORK/$name" "$body" >"$WORK/$name.conf"
-	in_ns rsyslogd -n -f "$WORK/$name.conf" -i "$WORK/$name/pid" >"$WORK/$name/out" 2>&1 &
+	# nsenter itself (not a function) in the background, so that $! is
+	# the rsyslogd it becomes and the cleanup can stop it.
+	nsenter --net="/proc/$SV_PID/ns/net" rsyslogd -n -f "$WORK/$name.conf" \
+		-i "$WORK/$name/pid" >"$WORK/$name/out" 2>&1 &
 	RS_PIDS="${RS_PIDS:-} $!"
 	[ -n "$port" ] || return 0
 	for i in $(seq 50); do
@@ -55,9 +59,13 @@ rs_start() {
 	done
 	fail "rsyslogd $name did not listen on $port: $(head -c 300 "$WORK/$name/out")"
 }
-bench_cleanup() {
+rs_stop_all() {
 	local p
 	for p in ${RS_PIDS:-}; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
+	RS_PIDS=
+}
+bench_cleanup() {
+	rs_stop_all
 	sv_cleanup
 }
 command -v rsyslogd >/dev/null || skip "needs rsyslog"
@@ -88,6 +96,7 @@ cpu1=$(cpu_ticks "$SV_PID")
 berth=$(rate "$N" "$T_FIRST" "$T_LAST")
 hz=$(getconf CLK_TCK)
 cpu=$(awk -v d=$((cpu1 - cpu0)) -v hz="$hz" -v n="$N" 'BEGIN { printf "%.1f", d / hz * 1000 / n * 10000 }')
+rs_stop_all
 sv_stop 5 || true
 
 # 2. The raw pipe: the same generator, the same busybox, into cat.
@@ -96,9 +105,26 @@ sh -c "$GEN" | cat >/dev/null
 t1=$(now)
 pipe=$(rate "$N" "$t0" "$t1")
 
-# 3. rsyslog forwarding the same lines from a file over TCP to rsyslog.
+# 3. The receiver's own ceiling: the messages berth sent, framed again, in
+# one stream from a file (bash's /dev/tcp) into a fresh rsyslog.
+LC_ALL=C awk '{ printf "%d %s", length($0), $0 }' "$WORK/berth.out" >"$WORK/frames"
+# A supervisor for its network namespace only: nothing logs there.
+cat >"$WORK/idle.yaml" <<YAML
+version: 1
+containers:
+  idle: {image: "dir:busybox", network_mode: none, command: ["/bin/sleep", "600"]}
+YAML
+sv_start "$WORK/idle.yaml"
+rs_start ceil-recv "$(echo "$RECV" | sed "s|PORT|5517|; s|FILE|$WORK/ceil.out|")" 5517
+nsenter --net="/proc/$SV_PID/ns/net" bash -c 'cat "$1" >/dev/tcp/127.0.0.1/5517' ceil "$WORK/frames" &
+CAT_PID=$!
+count_until "$WORK/ceil.out" "$N" 120 || fail "expected $N lines at the receiver from cat within 120 s, got $(wc -l <"$WORK/ceil.out")"
+ceil=$(rate "$N" "$T_FIRST" "$T_LAST")
+wait "$CAT_PID"
+rs_stop_all
+
+# 4. rsyslog forwarding the same lines from a file over TCP to rsyslog.
 sh -c "$GEN" >"$WORK/peer.in"
-sv_start "$WORK/m.yaml" # only for its network namespace: gen sleeps 3 s first
 rs_start peer-recv "$(echo "$RECV" | sed "s|PORT|5516|; s|FILE|$WORK/peer.out|")" 5516
 rs_start peer-fwd "module(load=\"imfile\")
 input(type=\"imfile\" file=\"$WORK/peer.in\" tag=\"gen\" ruleset=\"fwd\")
@@ -111,5 +137,6 @@ peer=$(rate "$N" "$T_FIRST" "$T_LAST")
 
 echo "figure: logs-forward-tcp: $berth lines/s (supervisor, one container, $N lines of 90 bytes, TCP to rsyslog on 127.0.0.1; file kept too)"
 echo "peer: logs-forward-tcp: $pipe lines/s (raw pipe: the same generator into cat >/dev/null)"
+echo "peer: logs-forward-tcp: $ceil lines/s (receiver ceiling: the same messages from a file by cat into the same rsyslog)"
 echo "peer: logs-forward-tcp: $peer lines/s (rsyslog $(rsyslogd -v | awk 'NR==1 {print $2}'): imfile -> omfwd TCP octet-counted -> rsyslog)"
 echo "figure: logs-supervisor-cpu: $cpu ms per 10000 lines (supervisor utime+stime: read, file, format, TCP send)"
