@@ -103,20 +103,21 @@ check_name(const struct logs_opts *o)
 
 	if (manifest_parse_file(file, &m, &d) < 0) {
 		ctl_report(&d);
-		fprintf(stderr, "berthctl: logs %s: cannot check the name against %s\n", o->name,
+		fprintf(stderr, "berthctl: logs: cannot check the container name against %s\n",
 			file);
 		rc = EXIT_INVALID;
 	} else if (!manifest_container(&m, o->name)) {
 		const char **names = calloc(m.n_containers + 1, sizeof *names);
 		const char *best = NULL;
+		char q[DIAG_QUOTE_MAX];
 
 		for (size_t i = 0; names && i < m.n_containers; i++)
 			names[i] = m.containers[i].name;
 		if (names)
 			best = suggest(o->name, names, m.n_containers);
-		fprintf(stderr, "berthctl: logs %s: no container named \"%s\" in %s%s%s%s\n",
-			o->name, o->name, file, best ? " (did you mean \"" : "", best ? best : "",
-			best ? "\"?)" : "");
+		diag_quote(q, o->name, strlen(o->name));
+		fprintf(stderr, "berthctl: logs: no container named %s in %s%s%s%s\n", q, file,
+			best ? " (did you mean \"" : "", best ? best : "", best ? "\"?)" : "");
 		free(names);
 		rc = EXIT_INVALID;
 	}
@@ -175,7 +176,7 @@ cmd_logs(int argc, char **argv)
 	}
 	rc = logs_print(&s, o.tail ? &o.tail_n : NULL, &f, &lb);
 	if (rc == 0 && o.follow) {
-		if (s.cur < 0)
+		if (s.n == 0)
 			fprintf(stderr, "berthctl: logs %s: no log yet (no %s); waiting for it\n",
 				what(&o), s.path);
 		rc = logs_follow(&s, &f, &lb);

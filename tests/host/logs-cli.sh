@@ -100,11 +100,12 @@ check() { # WANT-STATUS WANT-MESSAGE-RE ARGS...
 	[ "$got" = "$want" ] || fail "expected $* to exit $want, got $got: $msg"
 	echo "$msg" | grep -qE -- "$re" || fail "expected $* to say /$re/, got: $msg"
 }
-check 1 "^berthctl: logs wbe: no container named \"wbe\" in $WORK/m.yaml \\(did you mean \"web\"\\?\\)$" logs wbe
+check 1 "^berthctl: logs: no container named \"wbe\" in $WORK/m.yaml \\(did you mean \"web\"\\?\\)$" logs wbe
 check 1 'no container named "zzzzz" in [^ ]*m.yaml$' logs zzzzz
 rm "$L/db.log"
 check 1 "^berthctl: logs db: no log yet \\(no $L/db.log\\)$" logs db
-check 1 "cannot check the name against $WORK/none.yaml" "$B" logs --dir "$L" --manifest "$WORK/none.yaml" web
+check 1 "^berthctl: $WORK/none.yaml: cannot read: No such file or directory$" "$B" logs --dir "$L" --manifest "$WORK/none.yaml" web
+check 1 "^berthctl: logs: cannot check the container name against $WORK/none.yaml$" "$B" logs --dir "$L" --manifest "$WORK/none.yaml" web
 check 111 "^berthctl: logs web: $WORK/none: No such file or directory$" "$B" logs --dir "$WORK/none" --manifest "$WORK/m.yaml" web
 check 2 'logs: --since "5": missing unit' logs --since 5 web
 check 2 'logs: --tail "-3": must not be negative' logs --tail -3 web
