@@ -8,12 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "logs.h"
 
-#define ROTATED_TRIES 20
-#define NEXT_TRIES 100
+#define ROTATED_TRIES 100
+#define NEXT_TRIES 1000
 
 /* The number K of a rotated file BASE.K, or 0 when name is not one. */
 static unsigned long
@@ -109,45 +110,6 @@ unchanged(const struct logset *s, const unsigned long *ks, const struct stat *st
 	return true;
 }
 
-static void
-close_all(int *fds, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		close(fds[i]);
-}
-
-/* Opens the rotated files, oldest first, into fds with their stat in st.
- * The supervisor may rotate while they are opened, shifting every name by
- * one: then the set is taken again, so that it is one moment's. Returns
- * how many, or -1 with errno set. */
-static int
-open_rotated(const struct logset *s, int *fds, struct stat *st)
-{
-	unsigned long ks[LOGS_MAX_FILES], got[LOGS_MAX_FILES];
-	size_t nk, n;
-
-	for (int tries = 0;; tries++) {
-		if (logs_rotated(s->dir, s->base, ks, &nk) < 0)
-			return -1;
-		n = 0;
-		for (size_t i = 0; i < nk; i++) {
-			if ((fds[n] = open_k(s, ks[i], &st[n])) >= 0) {
-				got[n++] = ks[i];
-			} else if (errno != ENOENT) {
-				int e = errno;
-				close_all(fds, n);
-				errno = e;
-				return -1;
-			}
-		}
-		/* Past a few tries (a flood of output), a set that may lack a
-		 * file is better than none. */
-		if (tries == ROTATED_TRIES || unchanged(s, got, st, n))
-			return (int)n;
-		close_all(fds, n);
-	}
-}
-
 static bool
 same_file(const struct stat *a, const struct stat *b)
 {
@@ -181,8 +143,8 @@ older(const struct stat *a, const struct stat *b)
 	       (a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec < b->st_mtim.tv_nsec);
 }
 
-/* After x rotated away (or was removed): the oldest file written since,
- * rotated files left from a larger max_files being older. */
+/* After x rotated away (past max_files) or was removed: the oldest file
+ * written since, rotated files left from a larger max_files being older. */
 static enum logs_next
 oldest_since(const struct logset *s, const struct stat *x, int *fd, struct stat *st)
 {
@@ -195,9 +157,20 @@ oldest_since(const struct logset *s, const struct stat *x, int *fd, struct stat 
 		if ((*fd = open_k(s, ks[i], st)) < 0)
 			continue;
 		if (!older(st, x))
-			return LOGS_NEXT_GONE;
+			return LOGS_NEXT_ROTATED;
 		close(*fd);
 	}
+	*fd = open_stat(s->path, st);
+	return *fd >= 0 ? LOGS_NEXT_CURRENT : LOGS_NEXT_ERROR;
+}
+
+/* x is base.K and base.(K-1) is gone for good: the next file there is. */
+static enum logs_next
+after_gap(const struct logset *s, unsigned long k, int *fd, struct stat *st)
+{
+	while (--k >= 1)
+		if ((*fd = open_k(s, k, st)) >= 0)
+			return LOGS_NEXT_ROTATED;
 	*fd = open_stat(s->path, st);
 	return *fd >= 0 ? LOGS_NEXT_CURRENT : LOGS_NEXT_ERROR;
 }
@@ -205,30 +178,93 @@ oldest_since(const struct logset *s, const struct stat *x, int *fd, struct stat 
 /* The file after x is base.(K-1), or base when x is base.1, if x is still
  * base.K once it is opened: a rotation in between would have moved x. */
 enum logs_next
-logs_next(const struct logset *s, const struct stat *x, int *fd, struct stat *st)
+logs_next(const struct logset *s, const struct stat *x, int *fd, struct stat *st, bool *gap)
 {
+	const struct timespec one_ms = {.tv_nsec = 1000000};
 	unsigned long k = 1;
 
-	/* Bounded: a file removed by hand leaves a gap for good. */
+	*gap = false;
+	/* base.(K-1) is missing while the supervisor renames, which it may
+	 * be preempted in the middle of: retried for a second at most, since
+	 * a file removed by hand leaves a gap for good. */
 	for (int tries = 0; tries < NEXT_TRIES; tries++) {
 		if (find_k(s, x, &k) < 0)
 			break;
 		*fd = k == 1 ? open_stat(s->path, st) : open_k(s, k - 1, st);
 		if (*fd < 0 && (errno != ENOENT || k == 1))
 			return LOGS_NEXT_ERROR; /* ENOENT: base not made again yet */
-		if (*fd >= 0 && is_at(s, k, x))
+		if (*fd < 0) {
+			nanosleep(&one_ms, NULL);
+			continue;
+		}
+		if (is_at(s, k, x))
 			return k == 1 ? LOGS_NEXT_CURRENT : LOGS_NEXT_ROTATED;
-		if (*fd >= 0)
-			close(*fd);
+		close(*fd);
 	}
-	return oldest_since(s, x, fd, st);
+	*gap = true;
+	if (find_k(s, x, &k) == 0)
+		return after_gap(s, k, fd, st);
+	/* x is gone: only when files came between it and the current one can
+	 * some have gone with it (else the current file was made anew). */
+	enum logs_next r = oldest_since(s, x, fd, st);
+	*gap = r == LOGS_NEXT_ROTATED;
+	return r;
+}
+
+/* Whether the names still hold what open_all opened: each base.K its file,
+ * no other base.K, and base the current one (or nothing). */
+static bool
+still(const struct logset *s, const unsigned long *got, const struct stat *st, size_t n,
+      const struct stat *cst)
+{
+	unsigned long ks[LOGS_MAX_FILES];
+	struct stat now;
+	size_t nk;
+
+	if (stat(s->path, &now) < 0 ? errno != ENOENT || s->cur >= 0
+				    : s->cur < 0 || !same_file(&now, cst))
+		return false;
+	return logs_rotated(s->dir, s->base, ks, &nk) == 0 && nk == n && unchanged(s, got, st, n);
+}
+
+/* Opens the rotated files, oldest first, then the current one, into s.
+ * The supervisor may rotate meanwhile, shifting every name by one: then
+ * they are taken again, so that they are one moment's files. */
+static int
+open_all(struct logset *s, struct stat *st, struct stat *cst)
+{
+	const struct timespec one_ms = {.tv_nsec = 1000000};
+	unsigned long ks[LOGS_MAX_FILES], got[LOGS_MAX_FILES];
+	size_t nk;
+
+	for (int tries = 0;; tries++) {
+		if (logs_rotated(s->dir, s->base, ks, &nk) < 0)
+			return -1;
+		for (size_t i = 0; i < nk; i++) {
+			if ((s->fd[s->n] = open_k(s, ks[i], &st[s->n])) >= 0)
+				got[s->n++] = ks[i];
+			else if (errno != ENOENT)
+				return -1;
+		}
+		s->cur = open_stat(s->path, cst);
+		if (s->cur < 0 && errno != ENOENT)
+			return -1;
+		/* Past a few tries (a flood of output), files that may lack
+		 * one are better than none. */
+		if (tries == ROTATED_TRIES || still(s, got, st, s->n, cst))
+			return 0;
+		if (s->cur >= 0)
+			close(s->cur);
+		logset_close(s);
+		nanosleep(&one_ms, NULL); /* the supervisor may be mid-rotation */
+	}
 }
 
 int
 logset_open(struct logset *s, const char *dir, const char *base)
 {
 	struct stat st[LOGS_MAX_FILES], cst;
-	int n;
+	size_t n;
 
 	s->n = 0;
 	s->cur = -1;
@@ -238,24 +274,22 @@ logset_open(struct logset *s, const char *dir, const char *base)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	/* The current file first: should it rotate before the others are
-	 * opened, it is among them, and is dropped there. */
 	if (access(dir, R_OK | X_OK) < 0) {
 		memcpy(s->path, s->dir, sizeof s->path);
 		return -1;
 	}
-	s->cur = open_stat(s->path, &cst);
-	if (s->cur < 0 && errno != ENOENT)
-		return -1;
-	if ((n = open_rotated(s, s->fd, st)) < 0) {
+	if (open_all(s, st, &cst) < 0) {
 		int e = errno;
 		if (s->cur >= 0)
 			close(s->cur);
-		s->cur = -1;
+		logset_close(s);
 		errno = e;
 		return -1;
 	}
-	for (int i = 0; i < n; i++) {
+	/* Only after the last try can the current file be among the others. */
+	n = s->n;
+	s->n = 0;
+	for (size_t i = 0; i < n; i++) {
 		if (s->cur >= 0 && same_file(&st[i], &cst))
 			close(s->fd[i]);
 		else

@@ -53,15 +53,16 @@ catch_up(struct logset *s, struct stat x, struct logfilter *f, struct linebuf *l
 	int fd;
 
 	for (;;) {
-		enum logs_next next = logs_next(s, &x, &fd, &st);
+		bool gap;
+		enum logs_next next = logs_next(s, &x, &fd, &st, &gap);
 		if (next == LOGS_NEXT_ERROR)
 			return errno == ENOENT ? 0 : -1;
 		set_current(s, fd);
-		if (next == LOGS_NEXT_GONE) {
+		if (gap) {
 			fflush(stdout);
 			fprintf(stderr,
-				"berthctl: logs: %s rotated faster than it was read: lines "
-				"were missed\n",
+				"berthctl: logs: %s: a rotated file went away before it was "
+				"read: lines may have been missed\n",
 				s->path);
 		}
 		if (linebuf_drain(lb, fd, f) < 0)

@@ -27,10 +27,12 @@ enum logs_next {
 	LOGS_NEXT_ERROR = -1, /* errno says why; ENOENT: no file after x yet */
 	LOGS_NEXT_ROTATED,    /* the file after x, rotated: whole */
 	LOGS_NEXT_CURRENT,    /* the file after x is the current one */
-	LOGS_NEXT_GONE,	      /* x rotated away: the oldest file written since */
 };
-/* Opens the file that came after x (read-only, with its stat in st). */
-enum logs_next logs_next(const struct logset *s, const struct stat *x, int *fd, struct stat *st);
+/* Opens the file that came after x (read-only, with its stat in st). When
+ * files went away in between (rotated past max_files, removed), *gap is
+ * set and the file is the next one there is. */
+enum logs_next logs_next(const struct logset *s, const struct stat *x, int *fd, struct stat *st,
+			 bool *gap);
 /* Opens every file there is, each fd read-only. 0 (maybe with none), or -1
  * with errno set (path is then dir when dir cannot be read). */
 int logset_open(struct logset *s, const char *dir, const char *base);

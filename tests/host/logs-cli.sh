@@ -29,6 +29,11 @@ containers:
   db: {image: "dir:busybox"}
 YAML
 logs() { "$B" logs --dir "$L" --manifest "$WORK/m.yaml" "$@"; }
+# In the background berthctl itself, not a subshell, so that $! is its pid.
+logs_bg() { # OUT ERR ARGS...
+	"$B" logs --dir "$L" --manifest "$WORK/m.yaml" "${@:3}" >"$1" 2>"$2" &
+	FPID=$!
+}
 
 # 1100 records, 10 s apart, the newest 5 s ago: web.log.10 (oldest) down to
 # web.log.1 and web.log hold 100 each, so 10 sorts after 9 only numerically.
@@ -79,7 +84,7 @@ logs --tail 1 web | od -c | grep -q 'e  \\n' || fail "expected the unfinished la
 echo "$(date -u +%Y-%m-%dT%H:%M:%S.000000Z) kernel berth-drop IN=eth0" >"$L/host.log"
 [ "$("$B" logs --dir "$L" --host)" = "$(cat "$L/host.log")" ] || fail "expected --host to print host.log, got $("$B" logs --dir "$L" --host 2>&1)"
 
-# --tail reads backwards: on a 40 MB history it reads a few blocks, and no
+# --tail reads backwards: on a 50 MB history it reads a few blocks, and no
 # command holds the history in memory.
 awk -v dir="$L" 'BEGIN { for (i = 1; i <= 500000; i++) printf "2026-11-22T20:00:00.000000Z stdout %070d\n", i >dir "/db.log" }'
 if command -v strace >/dev/null; then
@@ -116,8 +121,9 @@ rm "$L/host.log"
 check 1 "no log yet \\(no $L/host.log\\)" "$B" logs --dir "$L" --host
 
 # -f: the last 2 records, then appends, a rotation (max_files 3: the oldest
-# falls off), two rotations between looks, a truncation (max_files 1), and
-# a file removed and made anew.
+# falls off), two rotations between looks, a truncation (max_files 1), a
+# file removed and made anew, three rotations between looks, and a rotated
+# file removed before it was read.
 rm -f "$L"/web.log*
 rec() { echo "$(date -u +%Y-%m-%dT%H:%M:%S.000000Z) stdout line $1"; }
 for i in 1 2 3; do rec $i >>"$L/web.log"; done
@@ -125,8 +131,7 @@ rotate() {
 	mv -f "$L/web.log.1" "$L/web.log.2" 2>/dev/null
 	mv "$L/web.log" "$L/web.log.1"
 }
-logs -f --tail 2 web >"$WORK/f.out" 2>"$WORK/f.err" &
-FPID=$!
+logs_bg "$WORK/f.out" "$WORK/f.err" -f --tail 2 web
 waitfor() { # LINE-NUMBER
 	local i
 	for i in $(seq 50); do
@@ -156,13 +161,38 @@ waitfor 13
 rm "$L/web.log"
 rec 14 >"$L/web.log"
 waitfor 14
+# Three rotations while the follower is stopped: the file it reads falls
+# off the end (max_files 3); what remains is printed, and it says so.
+kill -STOP "$FPID"
+rec 15 >>"$L/web.log"
+rotate
+rec 16 >"$L/web.log"
+rotate
+rec 17 >"$L/web.log"
+rotate
+rec 18 >"$L/web.log"
+kill -CONT "$FPID"
+waitfor 18
+grep -q "^berthctl: logs: $L/web.log: a rotated file went away before it was read: lines may have been missed$" "$WORK/f.err" ||
+	fail "expected -f to say lines may have been missed, got: $(cat "$WORK/f.err")"
+# A rotated file removed by hand before it was read: a gap for good.
+kill -STOP "$FPID"
+rec 19 >>"$L/web.log"
+rotate
+rec 20 >"$L/web.log"
+rotate
+rec 21 >"$L/web.log"
+rm "$L/web.log.1"
+kill -CONT "$FPID"
+waitfor 21
 kill "$FPID"
 wait "$FPID" 2>/dev/null
 FPID=
-expect "-f to print 2..14 once each, in order" "$(seq 2 14)" "$(nums <"$WORK/f.out")"
+expect "-f to print 2..19 and 21 once each, in order" "$(seq 2 19; echo 21)" "$(nums <"$WORK/f.out")"
+[ "$(grep -c 'went away before it was read' "$WORK/f.err")" = 2 ] ||
+	fail "expected -f to tell of the removed file too, got: $(cat "$WORK/f.err")"
 # -f on a container without a log yet waits for it.
-logs -f db >"$WORK/g.out" 2>"$WORK/g.err" &
-FPID=$!
+logs_bg "$WORK/g.out" "$WORK/g.err" -f db
 sleep 0.3
 grep -q "no log yet (no $L/db.log); waiting for it" "$WORK/g.err" || fail "expected -f to say it waits for db.log, got: $(cat "$WORK/g.err")"
 rec 1 >"$L/db.log"
