@@ -34,8 +34,8 @@ for i in $(seq 50); do
 	sleep 0.1
 done
 [ -e "$WORK/log/web.log" ] || fail "expected the supervisor to open $WORK/log/web.log within 5 s"
-logs -f web >"$WORK/f.out" 2>"$WORK/f.err" &
-FPID=$!
+"$B" logs --dir "$WORK/log" --manifest "$WORK/m.yaml" -f web >"$WORK/f.out" 2>"$WORK/f.err" &
+FPID=$! # berthctl's own, not a subshell's
 sv_wait_for '^supervisor: container web: exited' 15 || fail "expected web to exit within 15 s, got no exit line"
 for i in $(seq 50); do
 	[ "$(tail -n 1 "$WORK/f.out" | awk '{print $NF}')" = $N ] && break
