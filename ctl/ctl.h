@@ -18,6 +18,8 @@
 int cmd_validate(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+/* logs [-f] [--since D] [--tail N] NAME | --host (logs.c) */
+int cmd_logs(int argc, char **argv);
 /* start, stop, restart NAME; reboot; poweroff (call.c) */
 int cmd_control(int argc, char **argv);
 /* update apply, update status (update.c) */

@@ -14,6 +14,7 @@ static const struct {
 } commands[] = {
     {"validate", cmd_validate, "validate FILE...", "check host manifests"},
     {"show", cmd_show, "show --json FILE", "print a manifest, defaults filled in, as JSON"},
+    {"logs", cmd_logs, "logs NAME | --host", "a container's log, or the host's (-f follows)"},
     {"status", cmd_status, "status [--json]", "every container's state, from the supervisor"},
     {"start", cmd_control, "start NAME", "start a stopped or exited container"},
     {"stop", cmd_control, "stop NAME", "stop a container; it stays stopped until start"},
