@@ -286,7 +286,8 @@ usage(void)
 	fputs("usage: supervisor [--manifest FILE] [--images DIR] [--cgroup-root DIR] [--run-dir "
 	      "DIR]\n"
 	      "                  [--volumes DIR] [--data-dir DIR] [--resolv-conf FILE]\n"
-	      "                  [--control SOCKET] [--init-pid PID] [--log-dir DIR]\n",
+	      "                  [--control SOCKET] [--init-pid PID] [--log-dir DIR]\n"
+	      "                  [--state-dir DIR]\n",
 	      stderr);
 	exit(2);
 }
@@ -305,6 +306,7 @@ parse_args(int argc, char **argv, struct options *o)
 	    {"control", required_argument, NULL, 's'},
 	    {"init-pid", required_argument, NULL, 'p'},
 	    {"log-dir", required_argument, NULL, 'l'},
+	    {"state-dir", required_argument, NULL, 't'},
 	    {0},
 	};
 	int opt;
@@ -316,7 +318,7 @@ parse_args(int argc, char **argv, struct options *o)
 	    .control = CONTROL_SOCKET,
 	    .init_pid = 1,
 	    .paths = {VOLUME_DIR, BIND_DIR, "/run/berth/resolv.conf", "/run/berth/rootfs",
-		      "/var/log/berth"},
+		      "/var/log/berth", "/var/lib/berth/state"},
 	};
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -346,6 +348,9 @@ parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'l':
 			o->paths.logdir = optarg;
+			break;
+		case 't':
+			o->paths.state = optarg;
 			break;
 		case 'p':
 			/* Tests only: their supervisor is PID 1 of a pid namespace. */
@@ -450,6 +455,7 @@ setup(struct sv *sv, const struct options *o)
 	    sv_watch(sv, sv->sigfd, &sv->w_signal) < 0)
 		die(111, "setup: %s", strerror(errno));
 	setup_containers(sv);
+	stopstate_load(sv);
 	logfwd_open(sv);
 	sv->init_pid = o->init_pid;
 	if (control_open(sv, o->control, err, sizeof err) < 0)

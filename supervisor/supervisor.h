@@ -31,6 +31,7 @@ struct sv_paths {
 	const char *resolv_conf; /* copied into bridge and host containers */
 	const char *rundir;	 /* scratch directory for the containers' roots */
 	const char *logdir;	 /* the containers' log files */
+	const char *state;	 /* the operator's stops (stopstate.c) */
 };
 
 /* Lifecycle; restart.c is the only file that changes it. */
@@ -117,6 +118,7 @@ struct instance {
 	int last_status;	/* of the last exit, as waitpid's; -1: failed to start */
 	char last_exit[320];	/* why it last ended, for status; "" before that */
 	bool restart_requested; /* by the control socket: start again once stopped */
+	bool held;		/* unless-stopped, stopped by the operator (stopstate.c) */
 	bool attached;		/* has a veth pair on the bridge */
 	struct ip_prefix addr;	/* on the bridge, while attached */
 	struct instance **deps; /* deps[i] for spec.m->depends_on[i] */
@@ -206,6 +208,10 @@ void control_close(struct sv *sv);
 void control_dispatch(struct sv *sv, struct watch *w, uint32_t events);
 /* Sends init the power signal once a reboot or poweroff has stopped all. */
 void control_power(struct sv *sv);
+
+/* stopstate.c: operator stops of unless-stopped containers, kept on disk. */
+void stopstate_load(struct sv *sv);
+int stopstate_set(struct sv *sv, struct instance *c, bool held);
 
 /* status.c: every container's state as JSON, for `berthctl status`. */
 struct json;
