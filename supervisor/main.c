@@ -419,6 +419,29 @@ setup_containers(struct sv *sv)
 	}
 }
 
+/* Each container holds about 8 of the supervisor's descriptors (pidfd,
+ * timerfds, pipes, cgroup, log file): the usual soft limit of 1024 stops
+ * at about 120 containers. The containers get the limits the supervisor
+ * was started with back (child_stdio). */
+#define NOFILE_WANT 65536
+
+static void
+raise_nofile(struct sv *sv)
+{
+	if (getrlimit(RLIMIT_NOFILE, &sv->nofile) < 0)
+		die(111, "getrlimit: %s", strerror(errno));
+	struct rlimit r = sv->nofile;
+	if (r.rlim_max < NOFILE_WANT)
+		r.rlim_max = NOFILE_WANT;
+	r.rlim_cur = r.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &r) == 0)
+		return;
+	r.rlim_cur = r.rlim_max = sv->nofile.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &r) < 0)
+		sv_say("warning: RLIMIT_NOFILE stays at %llu: %s",
+		       (unsigned long long)sv->nofile.rlim_cur, strerror(errno));
+}
+
 static void
 setup(struct sv *sv, const struct options *o)
 {
@@ -431,6 +454,7 @@ setup(struct sv *sv, const struct options *o)
 	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
 		die(111, "sigprocmask: %s", strerror(errno));
 	signal(SIGPIPE, SIG_IGN);
+	raise_nofile(sv);
 	if (spec_load(sv, o->manifest, o->images) < 0)
 		exit(1);
 	if (sc_default_compile(err, sizeof err) < 0)
@@ -469,6 +493,7 @@ main(int argc, char **argv)
 	struct sv sv = {0};
 	struct epoll_event ev[32];
 
+	clock_gettime(CLOCK_MONOTONIC, &sv.begun);
 	parse_args(argc, argv, &o);
 	setup(&sv, &o);
 	sv_say("supervisor %s: %zu containers", BERTH_VERSION, sv.n);

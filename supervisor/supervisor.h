@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -105,6 +106,7 @@ struct instance {
 	uint64_t log_seq;     /* lines logged, both streams; syslog's seq */
 	char exec_error[256]; /* why the child failed before exec, or "" */
 	struct timespec started;
+	struct timespec decided; /* start() began: the start latency's origin */
 	unsigned restarts;	 /* restarts since the supervisor started it */
 	unsigned quick_failures; /* exits in a row after a short run */
 	unsigned backoff_ms;
@@ -138,7 +140,10 @@ struct sv {
 	struct bridge br; /* from the manifest's network.bridge */
 	struct nl nl;	  /* rtnetlink in the host's namespace, for the bridge */
 	bool shutting_down;
-	bool got_term; /* SIGTERM or SIGINT arrived */
+	bool got_term;	       /* SIGTERM or SIGINT arrived */
+	struct timespec begun; /* when main() began */
+	struct rlimit nofile;  /* RLIMIT_NOFILE as started: the containers' */
+	bool all_told;	       /* "all N containers running" was said */
 	/* control.c: the control socket and its connections. */
 	int ctl_fd, ctl_timerfd;
 	struct watch w_ctl, w_ctl_timer;
