@@ -419,7 +419,7 @@ setup_containers(struct sv *sv)
 	}
 }
 
-/* Each container holds about 8 of the supervisor's descriptors (pidfd,
+/* Each container holds about 6 of the supervisor's descriptors (pidfd,
  * timerfds, pipes, cgroup, log file): the usual soft limit of 1024 stops
  * at about 120 containers. The containers get the limits the supervisor
  * was started with back (child_stdio). */

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # 200 containers run at once under a supervisor started with the usual
-# soft limit of 1024 open files (each container holds about 8 of the
+# soft limit of 1024 open files (each container holds about 6 of the
 # supervisor's descriptors), and the containers still get that limit, not
 # the supervisor's raised one.
 . "$(dirname "$0")/sv-common"
