@@ -422,7 +422,7 @@ setup_containers(struct sv *sv)
 /* Each container holds about 6 of the supervisor's descriptors (pidfd,
  * timerfds, pipes, cgroup, log file): the usual soft limit of 1024 stops
  * at about 120 containers. The containers get the limits the supervisor
- * was started with back (child_stdio). */
+ * was started with back, right before their exec (spawn.c, child_nofile). */
 #define NOFILE_WANT 65536
 
 static void
