@@ -3,12 +3,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <dirent.h>
 #include <linux/magic.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "supervisor.h"
@@ -159,11 +162,125 @@ cg_delegate(const char *path)
 	}
 }
 
+/* How long a start waits for what an earlier supervisor left to die. */
+#define SWEEP_WAIT_MS 5000
+
+static long long
+cg_now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000LL + t.tv_nsec / 1000000;
+}
+
+/* Processes in the cgroup at fd: lines of cgroup.procs (this level only;
+ * a container's cgroup has no children of its own). */
+static unsigned
+cg_count_procs(int fd)
+{
+	char buf[4096];
+	unsigned n = 0;
+	ssize_t r;
+	int pfd = openat(fd, "cgroup.procs", O_RDONLY | O_CLOEXEC);
+
+	if (pfd < 0)
+		return 0;
+	while ((r = read(pfd, buf, sizeof buf)) > 0 || (r < 0 && errno == EINTR))
+		for (ssize_t i = 0; i < r; i++)
+			n += buf[i] == '\n';
+	close(pfd);
+	return n;
+}
+
+/*
+ * Waits until the cgroup at fd has no process left, or the deadline. A
+ * SIGKILL is sent at once but processes exit when the scheduler runs them;
+ * cgroup.events says "populated 0" once the last is gone and wakes poll()
+ * with POLLPRI on every change.
+ */
+static bool
+cg_wait_empty(int fd, long long deadline)
+{
+	char buf[128];
+	bool empty = false;
+	int efd = openat(fd, "cgroup.events", O_RDONLY | O_CLOEXEC);
+
+	if (efd < 0)
+		return false;
+	for (;;) {
+		ssize_t r = pread(efd, buf, sizeof buf - 1, 0);
+		buf[r > 0 ? r : 0] = '\0';
+		empty = strstr(buf, "populated 0") != NULL;
+		long long left = deadline - cg_now_ms();
+		if (empty || r < 0 || left <= 0)
+			break;
+		struct pollfd p = {.fd = efd, .events = POLLPRI};
+		if (poll(&p, 1, (int)left) < 0 && errno != EINTR)
+			break;
+	}
+	close(efd);
+	return empty;
+}
+
+/*
+ * An earlier supervisor (killed, then restarted by init) leaves its
+ * containers running in their cgroups, with nobody reading their output or
+ * reaping them. They are killed, not adopted (docs/supervisor.md, "When
+ * the supervisor restarts", says why), before anything starts, so a new
+ * run never overlaps an old one: each cgroup under the root gets
+ * cgroup.kill, is waited for until empty, and removed. Says what it
+ * killed.
+ */
+static void
+cg_sweep(int rootfd, const char *path)
+{
+	char names[512] = "";
+	unsigned procs = 0, cgroups = 0;
+	long long deadline = cg_now_ms() + SWEEP_WAIT_MS;
+	int dfd = dup(rootfd);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	struct dirent *e;
+
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		sv_say("cgroup %s: cannot list what an earlier run left: %s", path,
+		       strerror(errno));
+		return;
+	}
+	while ((e = readdir(d))) {
+		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+			continue;
+		int fd = openat(rootfd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		unsigned n = cg_count_procs(fd);
+		if (n && cg_kill(fd) == 0 && !cg_wait_empty(fd, deadline))
+			sv_say("cgroup %s/%s: processes left by an earlier run still there after "
+			       "%d ms",
+			       path, e->d_name, SWEEP_WAIT_MS);
+		close(fd);
+		if (n) {
+			procs += n;
+			cgroups++;
+			snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+				 names[0] ? " " : "", e->d_name);
+		}
+		/* Not fatal: cg_create() kills again in a cgroup still there. */
+		(void)unlinkat(rootfd, e->d_name, AT_REMOVEDIR);
+	}
+	closedir(d);
+	if (procs)
+		sv_say("cgroup %s: killed %u processes an earlier run left in %u cgroups: %s", path,
+		       procs, cgroups, names);
+}
+
 /*
  * Opens (creating it if needed) the directory all containers' cgroups go
- * under, and delegates the controllers berth limits to its children. A
- * controller that cannot be had is warned about, not fatal: cg_create()
- * then refuses limits that need it.
+ * under, kills what an earlier run left there, and delegates the
+ * controllers berth limits to its children. A controller that cannot be
+ * had is warned about, not fatal: cg_create() then refuses limits that
+ * need it.
  */
 int
 cg_root_open(const char *path, char *err, size_t errlen)
@@ -184,6 +301,7 @@ cg_root_open(const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	snprintf(cg_root_path, sizeof cg_root_path, "%s", path);
+	cg_sweep(fd, path);
 	cg_delegate(path);
 	return fd;
 }
@@ -261,8 +379,8 @@ cg_create(int rootfd, const struct container_spec *s, char *err, size_t errlen)
 		snprintf(err, errlen, "container %s: cgroup: %s", s->name, strerror(errno));
 		return -1;
 	}
-	/* Left by an earlier supervisor: its processes must not live on next
-	 * to the new ones (adopting them is later work). */
+	/* Still there after cg_sweep() (its processes outlived the wait):
+	 * they must not live on next to the new ones. */
 	if (existed && cg_kill(fd) < 0 && errno != ENOENT) {
 		snprintf(err, errlen, "container %s: cgroup.kill: %s", s->name, strerror(errno));
 		close(fd);

@@ -227,18 +227,43 @@ is_up(const struct instance *c)
 	return c->state == CS_STARTING || c->state == CS_RUNNING || c->state == CS_STOPPING;
 }
 
+/* Appended to a reply when the operator's stop or start could not be
+ * recorded on disk (stopstate.c). */
+static void
+note_unrecorded(int err, bool held, char *msg, size_t len)
+{
+	size_t n = strlen(msg);
+	if (!err)
+		return;
+	snprintf(msg + n, len - n,
+		 "; warning: not recorded on disk (%s): it will %s after a "
+		 "supervisor restart",
+		 strerror(err), held ? "start again" : "stay stopped");
+}
+
+/* errno of a failed stopstate_set(), or 0. */
+static int
+record(struct sv *sv, struct instance *c, bool held)
+{
+	return stopstate_set(sv, c, held) < 0 ? errno : 0;
+}
+
 /* Each request handler writes its message and says whether it worked. */
 static enum control_status
 do_start(struct sv *sv, struct instance *c, char *msg, size_t len)
 {
-	(void)sv;
+	/* An operator's start ends an unless-stopped container's hold, even
+	 * one that is already starting. */
+	int rec = record(sv, c, false);
 	if (c->state != CS_STOPPED && c->state != CS_EXITED) {
 		snprintf(msg, len, "%s is already %s", c->spec.name, cstate_str(c->state));
+		note_unrecorded(rec, false, msg, len);
 		return CONTROL_OK;
 	}
 	sv_say("control: start %s", c->spec.name);
 	sv_event(sv, c, EV_START, 0);
 	snprintf(msg, len, "%s: %s", c->spec.name, cstate_str(c->state));
+	note_unrecorded(rec, false, msg, len);
 	return CONTROL_OK;
 }
 
@@ -246,8 +271,12 @@ static enum control_status
 do_stop(struct sv *sv, struct instance *c, char *msg, size_t len)
 {
 	c->restart_requested = false;
+	/* Recorded first: whatever state it is in, the operator wants it
+	 * stopped, also after a supervisor restart or a reboot. */
+	int rec = record(sv, c, true);
 	if (c->state == CS_STOPPED || c->state == CS_EXITED) {
 		snprintf(msg, len, "%s is not running (%s)", c->spec.name, cstate_str(c->state));
+		note_unrecorded(rec, true, msg, len);
 		return CONTROL_OK;
 	}
 	sv_say("control: stop %s", c->spec.name);
@@ -258,6 +287,7 @@ do_stop(struct sv *sv, struct instance *c, char *msg, size_t len)
 			 (unsigned long long)c->spec.m->stop_grace_ms);
 	else
 		snprintf(msg, len, "%s: %s", c->spec.name, cstate_str(c->state));
+	note_unrecorded(rec, true, msg, len);
 	return CONTROL_OK;
 }
 
@@ -271,12 +301,14 @@ do_restart(struct sv *sv, struct instance *c, char *msg, size_t len)
 		return CONTROL_OK;
 	}
 	sv_say("control: restart %s", c->spec.name);
+	int rec = record(sv, c, false);
 	c->restart_requested = true;
 	if (c->state != CS_STOPPING)
 		sv_event(sv, c, EV_STOP, 0);
 	if (c->state == CS_STOPPED || c->state == CS_EXITED)
 		sv_event(sv, c, EV_START, 0);
 	snprintf(msg, len, "%s: restarting (%s)", c->spec.name, cstate_str(c->state));
+	note_unrecorded(rec, false, msg, len);
 	return CONTROL_OK;
 }
 

@@ -295,7 +295,7 @@ usage(void)
 	      "DIR]\n"
 	      "                  [--volumes DIR] [--data-dir DIR] [--resolv-conf FILE]\n"
 	      "                  [--control SOCKET] [--init-pid PID] [--log-dir DIR]\n"
-	      "                  [--spool-dir DIR] [--kmsg FILE|none]\n",
+	      "                  [--spool-dir DIR] [--kmsg FILE|none] [--state-dir DIR]\n",
 	      stderr);
 	exit(2);
 }
@@ -316,6 +316,7 @@ parse_args(int argc, char **argv, struct options *o)
 	    {"log-dir", required_argument, NULL, 'l'},
 	    {"spool-dir", required_argument, NULL, 'S'},
 	    {"kmsg", required_argument, NULL, 'k'},
+	    {"state-dir", required_argument, NULL, 't'},
 	    {0},
 	};
 	int opt;
@@ -328,7 +329,7 @@ parse_args(int argc, char **argv, struct options *o)
 	    .kmsg = "/dev/kmsg",
 	    .init_pid = 1,
 	    .paths = {VOLUME_DIR, BIND_DIR, "/run/berth/resolv.conf", "/run/berth/rootfs",
-		      "/var/log/berth", "/var/lib/berth/spool"},
+		      "/var/log/berth", "/var/lib/berth/spool", "/var/lib/berth/state"},
 	};
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -364,6 +365,9 @@ parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'k':
 			o->kmsg = optarg;
+			break;
+		case 't':
+			o->paths.state = optarg;
 			break;
 		case 'p':
 			/* Tests only: their supervisor is PID 1 of a pid namespace. */
@@ -432,6 +436,29 @@ setup_containers(struct sv *sv)
 	}
 }
 
+/* Each container holds about 6 of the supervisor's descriptors (pidfd,
+ * timerfds, pipes, cgroup, log file): the usual soft limit of 1024 stops
+ * at about 120 containers. The containers get the limits the supervisor
+ * was started with back, right before their exec (spawn.c, child_nofile). */
+#define NOFILE_WANT 65536
+
+static void
+raise_nofile(struct sv *sv)
+{
+	if (getrlimit(RLIMIT_NOFILE, &sv->nofile) < 0)
+		die(111, "getrlimit: %s", strerror(errno));
+	struct rlimit r = sv->nofile;
+	if (r.rlim_max < NOFILE_WANT)
+		r.rlim_max = NOFILE_WANT;
+	r.rlim_cur = r.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &r) == 0)
+		return;
+	r.rlim_cur = r.rlim_max = sv->nofile.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &r) < 0)
+		sv_say("warning: RLIMIT_NOFILE stays at %llu: %s",
+		       (unsigned long long)sv->nofile.rlim_cur, strerror(errno));
+}
+
 static void
 setup(struct sv *sv, const struct options *o)
 {
@@ -444,6 +471,7 @@ setup(struct sv *sv, const struct options *o)
 	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
 		die(111, "sigprocmask: %s", strerror(errno));
 	signal(SIGPIPE, SIG_IGN);
+	raise_nofile(sv);
 	if (spec_load(sv, o->manifest, o->images) < 0)
 		exit(1);
 	if (sc_default_compile(err, sizeof err) < 0)
@@ -471,6 +499,7 @@ setup(struct sv *sv, const struct options *o)
 	    sv_watch(sv, sv->sigfd, &sv->w_signal) < 0)
 		die(111, "setup: %s", strerror(errno));
 	setup_containers(sv);
+	stopstate_load(sv);
 	logfwd_open(sv);
 	loghost_open(sv, o->kmsg);
 	sv->init_pid = o->init_pid;
@@ -486,6 +515,7 @@ main(int argc, char **argv)
 	struct sv sv = {0};
 	struct epoll_event ev[32];
 
+	clock_gettime(CLOCK_MONOTONIC, &sv.begun);
 	parse_args(argc, argv, &o);
 	setup(&sv, &o);
 	sv_say("supervisor %s: %zu containers", BERTH_VERSION, sv.n);

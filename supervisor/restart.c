@@ -38,13 +38,19 @@ is_up(const struct instance *c)
 	return c->state == CS_STARTING || c->state == CS_RUNNING || c->state == CS_STOPPING;
 }
 
-static unsigned
-ms_since(const struct timespec *t)
+static unsigned long long
+us_since(const struct timespec *t)
 {
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	long long ms = (now.tv_sec - t->tv_sec) * 1000LL + (now.tv_nsec - t->tv_nsec) / 1000000;
-	return ms < 0 ? 0 : (unsigned)ms;
+	long long us = (now.tv_sec - t->tv_sec) * 1000000LL + (now.tv_nsec - t->tv_nsec) / 1000;
+	return us < 0 ? 0 : (unsigned long long)us;
+}
+
+static unsigned
+ms_since(const struct timespec *t)
+{
+	return (unsigned)(us_since(t) / 1000);
 }
 
 /* The container will not run again: its cgroup goes. */
@@ -144,6 +150,7 @@ start(struct sv *sv, struct instance *c)
 {
 	char err[512];
 
+	clock_gettime(CLOCK_MONOTONIC, &c->decided);
 	if (spawn_container(sv, c, err, sizeof err) < 0) {
 		/* A start that fails before the clone is treated like a failed run,
 		 * so the restart policy and its backoff apply: never fatal. */
@@ -192,6 +199,30 @@ kill_now(struct instance *c)
 		(void)syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
 }
 
+/*
+ * The command runs: its exec closed the exec error pipe. The start took
+ * from start() to here, the supervisor seeing that close (docs/supervisor.md,
+ * Performance, explains the measure). The first time every container runs
+ * at once, that is said too, with the time since the supervisor began.
+ */
+static void
+on_exec_ok(struct sv *sv, struct instance *c)
+{
+	unsigned long long us = us_since(&c->decided);
+
+	c->state = CS_RUNNING;
+	sv_say("container %s: started, pid %d (start took %llu.%03llu ms)", c->spec.name,
+	       (int)c->pid, us / 1000, us % 1000);
+	if (sv->all_told)
+		return;
+	for (size_t i = 0; i < sv->n; i++)
+		if (sv->c[i].state != CS_RUNNING)
+			return;
+	sv->all_told = true;
+	sv_say("all %zu containers running, %u ms after the supervisor began", sv->n,
+	       ms_since(&sv->begun));
+}
+
 void
 sv_event(struct sv *sv, struct instance *c, enum cevent ev, int status)
 {
@@ -205,8 +236,7 @@ sv_event(struct sv *sv, struct instance *c, enum cevent ev, int status)
 	case CS_STARTING:
 	case CS_RUNNING:
 		if (ev == EV_EXEC_OK) {
-			c->state = CS_RUNNING;
-			sv_say("container %s: started, pid %d", c->spec.name, (int)c->pid);
+			on_exec_ok(sv, c);
 			health_start(sv, c);
 			sv_start_ready(sv);
 		} else if (ev == EV_EXIT)

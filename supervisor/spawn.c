@@ -190,6 +190,17 @@ child_stdio(struct sv *sv, int out, int err, int rep)
 		child_fail(rep, "close_range", NULL, EXIT_SETUP);
 }
 
+/* Last before exec, the command gets the open-file limit the supervisor
+ * was started with (main.c raises its own). Not earlier: until the exec
+ * the supervisor's descriptors are still open here (close-on-exec), and
+ * under the lower limit no new one could be opened. */
+static void
+child_nofile(struct sv *sv, int rep)
+{
+	if (setrlimit(RLIMIT_NOFILE, &sv->nofile) < 0)
+		child_fail(rep, "restore RLIMIT_NOFILE", NULL, EXIT_SETUP);
+}
+
 /* Runs in the child, still fully privileged in its new namespaces. */
 static void __attribute__((noreturn))
 child_run(struct sv *sv, struct instance *c, int out, int err, int rep, int go)
@@ -210,6 +221,7 @@ child_run(struct sv *sv, struct instance *c, int out, int err, int rep, int go)
 	if (go >= 0)
 		child_wait_go(go, rep);
 	child_identity(s, rep);
+	child_nofile(sv, rep);
 	/* execvp searches the PATH of environ, so environ is the container's. */
 	environ = s->env;
 	execvp(s->argv[0], s->argv);
@@ -355,12 +367,13 @@ spawn_container(struct sv *sv, struct instance *c, char *err, size_t errlen)
 }
 
 /* In the probe's grandchild, now in the container's pid namespace. */
-static void __attribute__((noreturn)) probe_exec(const struct container_spec *s)
+static void __attribute__((noreturn)) probe_exec(struct sv *sv, const struct container_spec *s)
 {
 	const struct healthcheck *h = &s->m->health;
 	char *argv[h->n_test + 3];
 
 	child_identity(s, -1);
+	child_nofile(sv, -1);
 	if (h->kind == HEALTH_SHELL) {
 		argv[0] = "/bin/sh";
 		argv[1] = "-c";
@@ -428,7 +441,7 @@ static void __attribute__((noreturn)) probe_run(struct sv *sv, struct instance *
 		if (setns(c->pidfd, CLONE_NEWCGROUP) < 0)
 			child_fail(-1, "health check: join the container's cgroup namespace", NULL,
 				   EXIT_SETUP);
-		probe_exec(&c->spec);
+		probe_exec(sv, &c->spec);
 	}
 	probe_pid = pid;
 	sigprocmask(SIG_UNBLOCK, &term, NULL);

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -38,6 +39,7 @@ struct sv_paths {
 	const char *rundir;	 /* scratch directory for the containers' roots */
 	const char *logdir;	 /* the containers' log files */
 	const char *spooldir;	 /* log forward spools: <spooldir>/<target> */
+	const char *state;	 /* the operator's stops (stopstate.c) */
 };
 
 /* Lifecycle; restart.c is the only file that changes it. */
@@ -113,6 +115,7 @@ struct instance {
 	uint64_t log_seq;     /* lines logged, both streams; syslog's seq */
 	char exec_error[256]; /* why the child failed before exec, or "" */
 	struct timespec started;
+	struct timespec decided; /* start() began: the start latency's origin */
 	unsigned restarts;	 /* restarts since the supervisor started it */
 	unsigned quick_failures; /* exits in a row after a short run */
 	unsigned backoff_ms;
@@ -126,6 +129,7 @@ struct instance {
 	int last_status;	/* of the last exit, as waitpid's; -1: failed to start */
 	char last_exit[320];	/* why it last ended, for status; "" before that */
 	bool restart_requested; /* by the control socket: start again once stopped */
+	bool held;		/* unless-stopped, stopped by the operator (stopstate.c) */
 	bool attached;		/* has a veth pair on the bridge */
 	struct ip_prefix addr;	/* on the bridge, while attached */
 	struct instance **deps; /* deps[i] for spec.m->depends_on[i] */
@@ -154,7 +158,10 @@ struct sv {
 	struct bridge br; /* from the manifest's network.bridge */
 	struct nl nl;	  /* rtnetlink in the host's namespace, for the bridge */
 	bool shutting_down;
-	bool got_term; /* SIGTERM or SIGINT arrived */
+	bool got_term;	       /* SIGTERM or SIGINT arrived */
+	struct timespec begun; /* when main() began */
+	struct rlimit nofile;  /* RLIMIT_NOFILE as started: the containers' */
+	bool all_told;	       /* "all N containers running" was said */
 	/* control.c: the control socket and its connections. */
 	int ctl_fd, ctl_timerfd;
 	struct watch w_ctl, w_ctl_timer;
@@ -229,6 +236,10 @@ void control_close(struct sv *sv);
 void control_dispatch(struct sv *sv, struct watch *w, uint32_t events);
 /* Sends init the power signal once a reboot or poweroff has stopped all. */
 void control_power(struct sv *sv);
+
+/* stopstate.c: operator stops of unless-stopped containers, kept on disk. */
+void stopstate_load(struct sv *sv);
+int stopstate_set(struct sv *sv, struct instance *c, bool held);
 
 /* status.c: every container's state as JSON, for `berthctl status`. */
 struct json;

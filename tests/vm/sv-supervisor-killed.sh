@@ -71,9 +71,17 @@ else
 		"'$(vm_console | grep -E 'berth-init: ' | paste -sd '|')'"
 	exit 1
 fi
-# The new supervisor starts both containers again (cgroup.kill empties the
-# cgroups the old one left); then the shape must be the first run's, with
-# none of the old PIDs.
+# The new supervisor kills what the old one left (cgroup.kill, waited for)
+# before it starts anything, and says so; then it starts both containers
+# again, and the shape must be the first run's, with none of the old PIDs.
+if got=$(vm_wait_for 'supervisor: cgroup [^ ]*: killed [0-9]+ processes an earlier run' 60) &&
+	[[ $got =~ killed\ 4\ processes\ an\ earlier\ run\ left\ in\ 2\ cgroups:\ (one\ two|two\ one)$ ]] &&
+	[ "$(vm_console | grep -nE 'killed 4 processes|container (one|two): started' | head -n 1 | grep -c 'killed')" = 1 ]; then
+	pass sv-killed-old-killed-first
+else
+	fail sv-killed-old-killed-first "'killed 4 processes an earlier run left in 2 cgroups: one two' before any start" \
+		"'$(vm_console | grep -E 'killed [0-9]+ processes|container (one|two): started' | paste -sd '|')'"
+fi
 for c in one two; do
 	vm_wait_for "$c: $c: up\$" 60 >/dev/null
 done

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: MIT */
+/* stopstate.c: the operator's stops of `restart: unless-stopped` containers,
+ * kept in one small file on the data partition so that they hold across
+ * supervisor restarts and reboots (docs/supervisor.md, Keeping them running). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "io.h"
+#include "supervisor.h"
+
+#define STOPSTATE_FILE "stopped"
+/* Names are short (the manifest limits them) and few: a larger file is
+ * not one berth wrote. */
+#define STOPSTATE_MAX 65536
+
+static const char header[] =
+    "# containers stopped with `berthctl stop` (restart: unless-stopped);\n"
+    "# `berthctl start NAME` removes a name. Written by the supervisor.\n";
+
+static int
+path_of(const struct sv *sv, const char *file, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s/%s", sv->paths.state, file);
+	if (n < 0 || (size_t)n >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Writes every held container's name, atomically: a temporary file,
+ * fsync, rename over the old one, fsync of the directory. A power cut at
+ * any moment leaves the old list or the new one, never a mix.
+ */
+static int
+stopstate_write(const struct sv *sv)
+{
+	char dir[PATH_MAX], tmp[PATH_MAX], file[PATH_MAX];
+	int fd, saved;
+
+	if (path_of(sv, "", dir, sizeof dir) < 0 ||
+	    path_of(sv, "." STOPSTATE_FILE ".tmp", tmp, sizeof tmp) < 0 ||
+	    path_of(sv, STOPSTATE_FILE, file, sizeof file) < 0)
+		return -1;
+	if (io_mkdir_p(dir, 0755) < 0)
+		return -1;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	int r = io_write_all(fd, header, sizeof header - 1);
+	for (size_t i = 0; i < sv->n && r == 0; i++) {
+		if (!sv->c[i].held)
+			continue;
+		r = io_write_all(fd, sv->c[i].spec.name, strlen(sv->c[i].spec.name));
+		if (r == 0)
+			r = io_write_all(fd, "\n", 1);
+	}
+	if (r == 0)
+		r = fsync(fd);
+	saved = errno;
+	if (close(fd) < 0 && r == 0) {
+		r = -1;
+		saved = errno;
+	}
+	if (r == 0 && rename(tmp, file) < 0) {
+		r = -1;
+		saved = errno;
+	}
+	if (r < 0) {
+		(void)unlink(tmp);
+		errno = saved;
+		return -1;
+	}
+	/* The rename is durable once the directory is. */
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -1;
+	r = fsync(dfd);
+	saved = errno;
+	close(dfd);
+	errno = saved;
+	return r;
+}
+
+/*
+ * Records whether the operator holds container c stopped. Only
+ * unless-stopped containers are recorded: `always` comes back at every
+ * supervisor start, as in Compose, and `no`/`on-failure` containers start
+ * with every boot anyway. Returns -1 with errno when the file could not
+ * be written (the stop or start itself still happens).
+ */
+int
+stopstate_set(struct sv *sv, struct instance *c, bool held)
+{
+	if (c->spec.m->restart.kind != RESTART_UNLESS_STOPPED || c->held == held)
+		return 0;
+	c->held = held;
+	if (stopstate_write(sv) == 0)
+		return 0;
+	int saved = errno;
+	sv_say("container %s: cannot record in %s/%s that it is %s: %s (it will %s after a "
+	       "supervisor restart)",
+	       c->spec.name, sv->paths.state, STOPSTATE_FILE, held ? "stopped" : "started",
+	       strerror(saved), held ? "start again" : "stay stopped");
+	errno = saved;
+	return -1;
+}
+
+/* Reads the file whole into buf (NUL-terminated); 0 with an empty buf when
+ * there is none yet. */
+static int
+stopstate_read(const struct sv *sv, char *buf, size_t len)
+{
+	char file[PATH_MAX];
+	size_t got = 0;
+	ssize_t r;
+
+	buf[0] = '\0';
+	if (path_of(sv, STOPSTATE_FILE, file, sizeof file) < 0)
+		return -1;
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	while ((r = read(fd, buf + got, len - 1 - got)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 || got + (size_t)r == len - 1) {
+			if (r > 0)
+				errno = EFBIG;
+			close(fd);
+			return -1;
+		}
+		got += (size_t)r;
+	}
+	close(fd);
+	buf[got] = '\0';
+	return 0;
+}
+
+/*
+ * At startup, before anything starts: the unless-stopped containers the
+ * operator stopped stay stopped (restart.c's EV_STOP from waiting). A name
+ * that is no longer an unless-stopped container of the manifest is
+ * dropped from the file. An unreadable file is told and ignored: the
+ * containers start, as the manifest says.
+ */
+void
+stopstate_load(struct sv *sv)
+{
+	static char buf[STOPSTATE_MAX];
+	bool dropped = false;
+	char *save = NULL;
+
+	if (stopstate_read(sv, buf, sizeof buf) < 0) {
+		sv_say("%s/%s: %s: ignored, every container starts", sv->paths.state,
+		       STOPSTATE_FILE, strerror(errno));
+		return;
+	}
+	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] == '#')
+			continue;
+		struct instance *c = NULL;
+		for (size_t i = 0; i < sv->n && !c; i++)
+			if (strcmp(sv->c[i].spec.name, line) == 0)
+				c = &sv->c[i];
+		if (!c || c->spec.m->restart.kind != RESTART_UNLESS_STOPPED) {
+			dropped = true;
+			continue;
+		}
+		c->held = true;
+		sv_event(sv, c, EV_STOP, 0);
+		snprintf(c->last_exit, sizeof c->last_exit,
+			 "stopped with berthctl stop (restart: unless-stopped)");
+		sv_say("container %s: stays stopped: stopped with berthctl stop before this start "
+		       "(restart: unless-stopped); berthctl start %s starts it",
+		       c->spec.name, c->spec.name);
+	}
+	if (dropped && stopstate_write(sv) < 0)
+		sv_say("%s/%s: cannot drop names no longer in the manifest: %s", sv->paths.state,
+		       STOPSTATE_FILE, strerror(errno));
+}
