@@ -12,9 +12,36 @@ upd_image 0.1.0 "$TOP/tests/vm/manifests/update-v1.yaml" "$vm_dir"
 upd_image 0.2.0 "$TOP/tests/vm/manifests/update-v2.yaml" "$vm_dir/v2"
 upd_bundle "$vm_dir/v2" "$vm_dir/v2.bundle"
 
-upd_boot "$vm_dir" "$vm_dir/v2.bundle"
+# A bundle of the same payloads signed by a key this host does not trust,
+# as a third disk (/dev/vdc).
+"$BUILD/mkbundle" keygen "$vm_dir/other-key" >/dev/null 2>&1 || test -f "$vm_dir/other-key/update.key"
+"$BUILD/mkbundle" create "$vm_dir/other-key/update.key" "$vm_dir/v2" "$vm_dir/other.bundle" >/dev/null
+truncate -s %512 "$vm_dir/other.bundle"
+vm_start "$vm_dir" --uefi -- -drive "if=virtio,format=raw,readonly=on,file=$vm_dir/v2.bundle" \
+	-drive "if=virtio,format=raw,readonly=on,file=$vm_dir/other.bundle"
+upd_wait_console "first boot"
 got=$(upd_booted)
 [ "$got" = "a 0.1.0" ] && pass update-ab-starts-on-a || fail update-ab-starts-on-a "a 0.1.0" "$got"
+
+# Bad bundles are refused in the guest too, and slot b (vda3) and the ESP
+# (vda1) keep every byte: one flipped byte in the header, in the signature,
+# in the root payload, and another key.
+vm_wait_for 'container web: healthy' 120 >/dev/null
+size=$(stat -c %s "$vm_dir/v2.bundle")
+sums='sha256sum /dev/vda1 /dev/vda3 | cut -c1-64 | tr "\n" " "; echo'
+before=$(vm_run "$sums" 120 | grep -aE '^[0-9a-f]{64} ' | tail -n 1)
+for at in 20 470 $((size - 600000)); do
+	# A byte other than the one there.
+	c=X
+	[ "$(od -An -tx1 -j "$at" -N1 "$vm_dir/v2.bundle" | tr -d ' ')" = 58 ] && c=Y
+	got=$(upd_rc "{ head -c $at /dev/vdb; printf $c; head -c $size /dev/vdb | tail -c +$((at + 2)); } >/tmp/bad && ! berthctl update apply /tmp/bad")
+	[ "$got" = 0 ] && pass "update-ab-refuses-flip-at-$at" || fail "update-ab-refuses-flip-at-$at" "a refusal" "status $got"
+done
+got=$(upd_rc '! berthctl update apply /dev/vdc')
+[ "$got" = 0 ] && pass update-ab-refuses-other-key || fail update-ab-refuses-other-key "a refusal" "status $got"
+after=$(vm_run "rm -f /tmp/bad; $sums" 120 | grep -aE '^[0-9a-f]{64} ' | tail -n 1)
+[ -n "$before" ] && [ "$before" = "$after" ] && pass update-ab-refused-wrote-nothing ||
+	fail update-ab-refused-wrote-nothing "the same hashes of vda1 and vda3" "'$before' then '$after'"
 
 t0=$(date +%s.%N)
 out=$(vm_run 'berthctl update apply - </dev/vdb 2>&1; echo "rc=$?"' 300)
