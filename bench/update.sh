@@ -9,7 +9,9 @@
 #    guest; page cache dropped before each; median of BENCH_RUNS (3);
 #  - from `berthctl update apply --reboot` to the new version's container
 #    running: host wall clock, and the guest's uptime in the new boot; the
-#    runs go 0.1.0 -> 0.2.0, back with --allow-downgrade, and up again.
+#    runs go 0.1.0 -> 0.2.0, back with --allow-downgrade, and up again;
+#  - the same apply and dd on the build host itself, into files (no TCG):
+#    what the apply costs where the CPU is not emulated.
 # bench/run exports BUILD and TOP. The VM's files stay in $BUILD/bench/update-vm.
 . "$TOP/tests/vm/lib.sh"
 . "$TOP/tests/vm/update-common"
@@ -17,19 +19,6 @@ vm_dir=$BUILD/bench/update-vm
 mib=${BENCH_UPDATE_MIB:-64}
 runs=${BENCH_RUNS:-3}
 upd_require
-# BENCH_ACCEL=kvm runs the guest under KVM instead of TCG (where /dev/kvm
-# works): vm_start's -accel tcg becomes -accel kvm, with the host's CPU.
-accel=${BENCH_ACCEL:-tcg}
-if [ "$accel" = kvm ]; then
-	qemu-system-x86_64() {
-		local a=() x
-		for x in "$@"; do
-			[ "$x" = tcg ] && x=kvm
-			a+=("$x")
-		done
-		exec qemu-system-x86_64 -cpu host "${a[@]}"
-	}
-fi
 
 # bench_stop WHY: nothing more can be measured.
 bench_stop() {
@@ -80,12 +69,18 @@ ro=if=virtio,format=raw,readonly=on
 vm_start "$vm_dir" --uefi -- -drive "$ro,file=$vm_dir/v2.bundle" \
 	-drive "$ro,file=$vm_dir/v1.bundle" -drive "$ro,file=$vm_dir/v2/root.img"
 upd_wait_console "first boot"
+# Measure once the boot has settled: its container runs.
+vm_wait_for '^web: berth-bench: v1 web up' 300 >/dev/null || bench_stop "the v1 container never ran"
 [ "$(upd_booted)" = "a 0.1.0" ] || bench_stop "expected slot a, 0.1.0; got $(upd_booted)"
 
-# The inactive slot's partition, by its GPT name.
-part=$(vm_run 'grep -l "^PARTNAME=berth-root-b$" /sys/class/block/*/uevent')
+# The inactive slot's partition, by its GPT name (the console may mix other
+# lines into the output: take only the path).
+part=$(vm_run 'grep -l "^PARTNAME=berth-root-b$" /sys/class/block/*/uevent' |
+	grep -o '^/sys/class/block/[a-z0-9]*/uevent$' | head -n 1)
 part=${part%/uevent}
-part=/dev/${part##*/}
+part=${part##*/}
+[ -n "$part" ] || bench_stop "no partition named berth-root-b in the guest"
+part=/dev/$part
 echo "slot b is $part"
 
 # Everything in the guest is timed by its /proc/uptime (10 ms steps), from
@@ -118,7 +113,7 @@ dd_s=$(median <"$vm_dir/dd.s")
 apply_s=$(median <"$vm_dir/apply.s")
 verify_s=$(median <"$vm_dir/verify.s")
 mbs() { awk -v b="$root_bytes" -v s="$1" 'BEGIN { printf "%.1f", b / 1e6 / s }'; }
-echo "figure: update-apply-root: $(mbs "$apply_s") MB/s (berthctl update apply, root payload of $((root_bytes / 1000000)) MB over the whole apply, $apply_s s, from a virtio disk, QEMU $accel, median of $runs)"
+echo "figure: update-apply-root: $(mbs "$apply_s") MB/s (berthctl update apply, root payload of $((root_bytes / 1000000)) MB over the whole apply, $apply_s s, from a virtio disk, QEMU TCG, median of $runs)"
 echo "peer: update-apply-root: $(mbs "$dd_s") MB/s (dd bs=1M conv=fsync of the same bytes to the same partition, $dd_s s)"
 echo "figure: update-apply-vs-dd: $(awk -v a="$apply_s" -v d="$dd_s" 'BEGIN { printf "%.0f", 100 * d / a }') % (apply throughput over dd's; target >= 80)"
 echo "figure: update-apply-verify-pass: $verify_s s (of the $apply_s s: reading and hashing the whole bundle before a byte is written; the rest hashes again while writing)"
@@ -140,10 +135,10 @@ reboot_run() {
 		bench_stop "no v$2 container after: $1"
 	t2=$(date +%s.%N)
 	up=$(sed -n 's/.* up at \([0-9.]*\) s.*/\1/p' <<<"$line")
-	echo "reboot run to v$2: apply and shutdown $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }') s," \
-		"boot to container $(awk -v a="$t1" -v b="$t2" 'BEGIN { print b - a }') s, uptime $up s"
-	awk -v a="$t0" -v b="$t2" 'BEGIN { print b - a }' >>"$vm_dir/reboot-wall.s"
-	awk -v a="$t1" -v b="$t2" 'BEGIN { print b - a }' >>"$vm_dir/reboot-boot.s"
+	echo "reboot run to v$2: apply and shutdown $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s," \
+		"boot to container $(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.1f", b - a }') s, uptime $up s"
+	awk -v a="$t0" -v b="$t2" 'BEGIN { printf "%.1f\n", b - a }' >>"$vm_dir/reboot-wall.s"
+	awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.1f\n", b - a }' >>"$vm_dir/reboot-boot.s"
 	echo "$up" >>"$vm_dir/reboot-uptime.s"
 	upd_wait_console "boot of v$2"
 	upd_wait_status '.booted.state' confirmed 180 >/dev/null ||
@@ -156,7 +151,42 @@ for i in $(seq "$runs"); do
 		reboot_run 'berthctl update apply --allow-downgrade --reboot /dev/vdc' 1
 	fi
 done
-echo "figure: update-apply-reboot-running: $(median <"$vm_dir/reboot-wall.s") s (host wall clock from berthctl update apply --reboot to the new version's container line: apply, shutdown, OVMF, systemd-boot, boot; QEMU $accel, median of $runs)"
+echo "figure: update-apply-reboot-running: $(median <"$vm_dir/reboot-wall.s") s (host wall clock from berthctl update apply --reboot to the new version's container line: apply, shutdown, OVMF, systemd-boot, boot; QEMU TCG, median of $runs)"
 echo "figure: update-reboot-running: $(median <"$vm_dir/reboot-boot.s") s (host wall clock from the kernel's reboot line to the new version's container line: OVMF, systemd-boot, boot)"
 echo "figure: update-new-boot-uptime: $(median <"$vm_dir/reboot-uptime.s") s (guest uptime in the new boot when its container starts)"
 vm_kill
+
+# The same apply on the build host, natively: BERTH_UPDATE_ROOT (see
+# lib/slots.h) lays a host out in files, slot b a file as large as a slot;
+# beside dd of the same bytes to that file. Both read a bundle that is in
+# the page cache (the host's cache is not ours to drop).
+host=$BUILD/bench/update-host
+host_run() {
+	local a b
+	rm -rf "$host"
+	mkdir -p "$host/esp/loader/entries" "$host/state"
+	echo "console=ttyS0 berth.slot=a" >"$host/cmdline"
+	echo "VERSION_ID=0.1.0" >"$host/os-release"
+	printf 'title a\nsort-key berth\nversion 1\n' >"$host/esp/loader/entries/berth-0.1.0-a.conf"
+	cp "$BUILD/keys/update.pub" "$host/update.pub"
+	truncate -s 256M "$host/root-a" "$host/root-b"
+	cat "$vm_dir/v2.bundle" "$vm_dir/v2/root.img" >/dev/null
+	a=$(date +%s.%N)
+	dd if="$vm_dir/v2/root.img" of="$host/root-b" bs=1M conv=fsync,notrunc status=none
+	b=$(date +%s.%N)
+	awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f\n", b - a }' >>"$vm_dir/host-dd.s"
+	a=$(date +%s.%N)
+	BERTH_UPDATE_ROOT=$host "$BUILD/berthctl" update apply "$vm_dir/v2.bundle" >"$host.log" 2>&1 ||
+		bench_stop "apply on the build host failed: $(tail -n 1 "$host.log")"
+	b=$(date +%s.%N)
+	awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f\n", b - a }' >>"$vm_dir/host-apply.s"
+}
+for i in $(seq "$runs"); do
+	host_run
+done
+rm -rf "$host"
+dd_s=$(median <"$vm_dir/host-dd.s")
+apply_s=$(median <"$vm_dir/host-apply.s")
+echo "figure: update-apply-root-native: $(mbs "$apply_s") MB/s (the same apply on the build host into a file standing for slot b, bundle in the page cache, $apply_s s, median of $runs)"
+echo "peer: update-apply-root-native: $(mbs "$dd_s") MB/s (dd bs=1M conv=fsync of the same bytes to that file, $dd_s s)"
+echo "figure: update-apply-vs-dd-native: $(awk -v a="$apply_s" -v d="$dd_s" 'BEGIN { printf "%.0f", 100 * d / a }') % (apply over dd on the build host)"
