@@ -139,6 +139,17 @@ get_string(const uint8_t *p, size_t max, char *out)
 	return 0;
 }
 
+/* Whether buf[from..to) is all zero: the header's unused bytes must be, so
+ * that a later format can give them a meaning old readers refuse. */
+static bool
+zero(const uint8_t *buf, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++)
+		if (buf[i])
+			return false;
+	return true;
+}
+
 int
 bundle_decode(const uint8_t buf[BUNDLE_HEADER_SIZE], struct bundle_header *h, char *err,
 	      size_t errlen)
@@ -173,9 +184,9 @@ bundle_decode(const uint8_t buf[BUNDLE_HEADER_SIZE], struct bundle_header *h, ch
 	if (get_string(buf + O_OPTIONS, BUNDLE_OPTIONS_MAX, h->options) < 0 ||
 	    !options_ok(h->options))
 		return bad(err, errlen, "header: malformed kernel options field");
-	for (size_t i = O_OPTIONS + BUNDLE_OPTIONS_MAX; i < O_SIG; i++)
-		if (buf[i])
-			return bad(err, errlen, "header: reserved bytes are not zero");
+	if (!zero(buf, O_FORMAT + 4, O_VERSION) ||
+	    !zero(buf, O_OPTIONS + BUNDLE_OPTIONS_MAX, O_SIG))
+		return bad(err, errlen, "header: reserved bytes are not zero");
 	memcpy(h->signature, buf + O_SIG, BUNDLE_SIG_SIZE);
 	return 0;
 }
