@@ -81,7 +81,7 @@ bundle_encode(const struct bundle_header *h, uint8_t buf[BUNDLE_HEADER_SIZE])
 	put64(buf + O_HASHOFF, h->hashoffset);
 	memcpy(buf + O_ROOTHASH, h->roothash, 32);
 	put32(buf + O_SALTLEN, h->salt_len);
-	memcpy(buf + O_SALT, h->salt, BUNDLE_SALT_MAX);
+	memcpy(buf + O_SALT, h->salt, h->salt_len < BUNDLE_SALT_MAX ? h->salt_len : BUNDLE_SALT_MAX);
 	memcpy(buf + O_OPTIONS, h->options, strnlen(h->options, BUNDLE_OPTIONS_MAX - 1));
 	memcpy(buf + O_SIG, h->signature, BUNDLE_SIG_SIZE);
 }
@@ -181,6 +181,9 @@ bundle_decode(const uint8_t buf[BUNDLE_HEADER_SIZE], struct bundle_header *h, ch
 	if (h->salt_len > BUNDLE_SALT_MAX)
 		return bad(err, errlen, "header: salt length %u", h->salt_len);
 	memcpy(h->salt, buf + O_SALT, BUNDLE_SALT_MAX);
+	for (uint32_t i = h->salt_len; i < BUNDLE_SALT_MAX; i++)
+		if (h->salt[i])
+			return bad(err, errlen, "header: salt bytes past its length are not zero");
 	if (get_string(buf + O_OPTIONS, BUNDLE_OPTIONS_MAX, h->options) < 0 ||
 	    !options_ok(h->options))
 		return bad(err, errlen, "header: malformed kernel options field");

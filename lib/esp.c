@@ -33,17 +33,21 @@ static int
 parse_counter(char *s, struct esp_entry *e)
 {
 	char *plus = strrchr(s, '+'), *end;
+	unsigned long n;
 
 	if (!plus)
 		return 0;
-	e->left = (unsigned)strtoul(plus + 1, &end, 10);
-	if (end == plus + 1 || !isdigit((unsigned char)plus[1]))
+	/* systemd-boot counts in a few digits; more would wrap. */
+	n = strtoul(plus + 1, &end, 10);
+	if (end == plus + 1 || !isdigit((unsigned char)plus[1]) || n > ESP_MAX_TRIES)
 		return -1;
+	e->left = (unsigned)n;
 	if (*end == '-') {
 		char *d = end + 1;
-		e->done = (unsigned)strtoul(d, &end, 10);
-		if (end == d || !isdigit((unsigned char)*d))
+		n = strtoul(d, &end, 10);
+		if (end == d || !isdigit((unsigned char)*d) || n > ESP_MAX_TRIES)
 			return -1;
+		e->done = (unsigned)n;
 	}
 	if (*end)
 		return -1;

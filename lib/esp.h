@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #define ESP_MAX_ENTRIES 16
+#define ESP_MAX_TRIES 65535 /* a larger counter is not an entry of ours */
 
 struct esp_entry {
 	char file[96];	   /* the name in loader/entries */

@@ -65,7 +65,7 @@ same(const struct bundle_header *a, const struct bundle_header *b)
 	       !memcmp(a->key_id, b->key_id, 8) && !memcmp(a->size, b->size, sizeof(a->size)) &&
 	       !memcmp(a->sha256, b->sha256, sizeof(a->sha256)) &&
 	       a->hashoffset == b->hashoffset && !memcmp(a->roothash, b->roothash, 32) &&
-	       a->salt_len == b->salt_len && !memcmp(a->salt, b->salt, BUNDLE_SALT_MAX) &&
+	       a->salt_len == b->salt_len && !memcmp(a->salt, b->salt, a->salt_len) &&
 	       !strcmp(a->options, b->options) &&
 	       !memcmp(a->signature, b->signature, BUNDLE_SIG_SIZE);
 }
@@ -138,6 +138,7 @@ static void e_hash_end(uint8_t *b) { put64(b + O_HASHOFF, 64ULL << 20); }
 static void e_hash_past(uint8_t *b) { put64(b + O_HASHOFF, 128ULL << 20); }
 static void e_salt33(uint8_t *b) { b[O_SALTLEN] = 33; }
 static void e_salt_high(uint8_t *b) { b[O_SALTLEN + 3] = 0x80; }
+static void e_salt_tail(uint8_t *b) { b[O_SALTLEN] = 16; } /* the sample's salt has 32 bytes */
 static void e_opt_tab(uint8_t *b) { b[O_OPTIONS + 7] = '\t'; }
 static void e_opt_newline(uint8_t *b) { memcpy(b + O_OPTIONS, "quiet\ninit=/x", 14); }
 static void e_opt_del(uint8_t *b) { b[O_OPTIONS + 2] = 0x7f; }
@@ -176,6 +177,7 @@ static const struct spoil spoils[] = {
     {"hash offset past the root", e_hash_past, "hash offset"},
     {"salt length 33", e_salt33, "salt length 33"},
     {"salt length 2^31+32", e_salt_high, "salt length"},
+    {"salt byte past the salt length", e_salt_tail, "salt bytes past its length"},
     {"options with a tab", e_opt_tab, "kernel options"},
     {"options with a newline (a second entry line)", e_opt_newline, "kernel options"},
     {"options with DEL", e_opt_del, "kernel options"},
