@@ -6,7 +6,8 @@
  * BERTH_UPDATE_ROOT=DIR points everything into DIR instead, for tests that
  * run without a real disk: DIR/cmdline, DIR/os-release, DIR/esp/,
  * DIR/root-a, DIR/root-b (files standing for the partitions), DIR/update.pub,
- * DIR/state/. Nothing is mounted then. */
+ * DIR/state/. Nothing is mounted then, and the supervisor counts
+ * update.health_deadline from its own start instead of the kernel's. */
 #ifndef BERTH_SLOTS_H
 #define BERTH_SLOTS_H
 

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -55,6 +56,13 @@ bless_open(struct sv *sv)
 	if (!e->counted)
 		return;
 	b->entry = *e;
+	/* The deadline counts from the kernel's start, so that a restarted
+	 * supervisor keeps it; under BERTH_UPDATE_ROOT (a test on the build
+	 * host, up for hours) from now. */
+	b->t0_ms = getenv("BERTH_UPDATE_ROOT") ? boottime_ms() : 0;
+	/* Giving up only helps when there is something to fall back to. */
+	const struct esp_entry *o = esp_slot_entry(v, n, slots_other(b->s.booted));
+	b->fallback = o && !o->counted;
 	b->fd = timerfd_create(CLOCK_BOOTTIME, TFD_CLOEXEC | TFD_NONBLOCK);
 	b->w = (struct watch){W_BLESS_TIMER, NULL};
 	if (b->fd < 0 || timerfd_settime(b->fd, 0, &it, NULL) < 0 || sv_watch(sv, b->fd, &b->w) < 0) {
@@ -119,10 +127,16 @@ give_up(struct sv *sv, const struct instance *c)
 		 (unsigned long long)sv->manifest.update.health_deadline_ms / 1000,
 		 cstate_str(c->state), health_str(c->health), c->h_output[0] ? ": " : "",
 		 c->h_output);
+	stop_watching(sv);
+	if (!b->fallback) {
+		sv_say("update: %s; the other slot has no confirmed version to fall back to, so "
+		       "this boot stays",
+		       note + strlen(b->entry.version) + 3);
+		return;
+	}
 	if (slots_write_state(&b->s, "trial-failure", note) < 0)
 		sv_say("update: recording the failure: %s", strerror(errno));
 	sv_say("update: giving up on this boot: %s; rebooting", note + strlen(b->entry.version) + 3);
-	stop_watching(sv);
 	if (!sv->shutting_down) {
 		sv->power_signal = SIGTERM;
 		sv_stop_all(sv);
@@ -141,7 +155,7 @@ bless_on_timer(struct sv *sv)
 	c = not_healthy(sv);
 	if (c) {
 		b->healthy_since_ms = 0;
-		if (now >= sv->manifest.update.health_deadline_ms)
+		if (now - b->t0_ms >= sv->manifest.update.health_deadline_ms)
 			give_up(sv, c);
 		return;
 	}

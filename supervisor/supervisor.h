@@ -143,6 +143,8 @@ struct bless {
 	struct slots s;
 	struct esp_entry entry; /* the booted one, with its counter */
 	uint64_t healthy_since_ms; /* CLOCK_BOOTTIME; 0 while not all healthy */
+	bool fallback;		   /* the other slot has a confirmed entry */
+	uint64_t t0_ms;		   /* CLOCK_BOOTTIME the deadline counts from */
 };
 
 struct sv {
