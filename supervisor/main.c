@@ -25,26 +25,80 @@
 #include "paths.h"
 #include "supervisor.h"
 
+/* The console copy of container lines goes through a non-blocking open of
+ * stdout of its own (/proc/self/fd/1: a new open file description, so init's
+ * descriptor stays blocking). A serial console at 115200 baud takes about
+ * 100 lines a second; a chattier container must not make the supervisor
+ * wait: its lines are in the log file and at the targets anyway. Lines the
+ * console cannot take are skipped and counted, and the count is said once
+ * the console takes lines again. */
+static int console_fd = STDOUT_FILENO;
+static unsigned long console_skipped;
+
+static void
+console_open(void)
+{
+	struct stat st;
+	int fd;
+
+	/* Only a terminal or a pipe: a regular file opened again would get an
+	 * offset of its own and the two would write over each other. */
+	if (fstat(STDOUT_FILENO, &st) < 0 || (!S_ISCHR(st.st_mode) && !S_ISFIFO(st.st_mode)))
+		return;
+	fd = open("/proc/self/fd/1", O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd >= 0)
+		console_fd = fd;
+}
+
+/* Writes all of line to fd; false when fd would block (and nothing or part
+ * of the line went out). */
+static bool
+write_line(int fd, const char *line, size_t n)
+{
+	for (size_t off = 0; off < n;) {
+		ssize_t w = write(fd, line + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return errno != EAGAIN;
+		off += (size_t)w;
+	}
+	return true;
+}
+
 /* One write per line, so lines of the supervisor and of containers never
- * interleave mid-line on the console. */
+ * interleave mid-line on the console. The supervisor's own (prefix
+ * "supervisor") always go out, blocking if need be: they are few. */
 static void
 say_line(const char *prefix, const char *text, size_t len)
 {
 	char line[LOG_LINE_MAX + 128];
-	int n = snprintf(line, sizeof line, "%s: %.*s\n", prefix, (int)len, text);
+	bool own = !strcmp(prefix, "supervisor");
+	int n;
+
+	if (console_skipped) {
+		/* Said before the next line that goes out, the supervisor's own
+		 * or a container's. */
+		char note[128];
+		int m = snprintf(note, sizeof note,
+				 "supervisor: console: %lu container lines skipped (the console "
+				 "was too slow); the log files have them\n",
+				 console_skipped);
+		if (!write_line(own ? STDOUT_FILENO : console_fd, note, (size_t)m)) {
+			console_skipped++;
+			return;
+		}
+		console_skipped = 0;
+	}
+	n = snprintf(line, sizeof line, "%s: %.*s\n", prefix, (int)len, text);
 	if (n < 0)
 		return;
 	if ((size_t)n >= sizeof line) {
 		n = sizeof line;
 		line[n - 1] = '\n';
 	}
-	for (ssize_t off = 0, w; off < n; off += w) {
-		w = write(STDOUT_FILENO, line + off, (size_t)(n - off));
-		if (w < 0 && errno != EINTR)
-			return;
-		if (w < 0)
-			w = 0;
-	}
+	if (!write_line(own ? STDOUT_FILENO : console_fd, line, (size_t)n))
+		console_skipped++;
 }
 
 void
@@ -471,6 +525,7 @@ setup(struct sv *sv, const struct options *o)
 	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
 		die(111, "sigprocmask: %s", strerror(errno));
 	signal(SIGPIPE, SIG_IGN);
+	console_open();
 	raise_nofile(sv);
 	if (spec_load(sv, o->manifest, o->images) < 0)
 		exit(1);
