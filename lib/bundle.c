@@ -4,11 +4,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "io.h"
 #include "bundle.h"
 
 /* Offsets in the encoded header; docs/update.md has the same table. */
@@ -86,17 +86,6 @@ bundle_encode(const struct bundle_header *h, uint8_t buf[BUNDLE_HEADER_SIZE])
 	memcpy(buf + O_SIG, h->signature, BUNDLE_SIG_SIZE);
 }
 
-static int __attribute__((format(printf, 3, 4)))
-bad(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 bool
 bundle_version_ok(const char *s)
 {
@@ -156,40 +145,40 @@ bundle_decode(const uint8_t buf[BUNDLE_HEADER_SIZE], struct bundle_header *h, ch
 {
 	memset(h, 0, sizeof(*h));
 	if (memcmp(buf + O_MAGIC, BUNDLE_MAGIC, 8) != 0)
-		return bad(err, errlen, "not a berth update bundle (bad magic)");
+		return io_errf(err, errlen, "not a berth update bundle (bad magic)");
 	h->format = get32(buf + O_FORMAT);
 	if (h->format != BUNDLE_FORMAT)
-		return bad(err, errlen, "bundle format %u; this berthctl reads format %d",
+		return io_errf(err, errlen, "bundle format %u; this berthctl reads format %d",
 			   h->format, BUNDLE_FORMAT);
 	if (get_string(buf + O_VERSION, BUNDLE_VERSION_MAX, h->version) < 0 ||
 	    !bundle_version_ok(h->version))
-		return bad(err, errlen, "header: malformed version field");
+		return io_errf(err, errlen, "header: malformed version field");
 	memcpy(h->key_id, buf + O_KEYID, 8);
 	for (int i = 0; i < BP_NPARTS; i++) {
 		h->size[i] = get64(buf + O_SIZE + 8 * i);
 		memcpy(h->sha256[i], buf + O_SHA + 32 * i, 32);
 		if (h->size[i] == 0 || h->size[i] > (1ULL << 40))
-			return bad(err, errlen, "header: %s size %llu is out of range",
+			return io_errf(err, errlen, "header: %s size %llu is out of range",
 				   part_names[i], (unsigned long long)h->size[i]);
 	}
 	h->hashoffset = get64(buf + O_HASHOFF);
 	if (h->hashoffset == 0 || h->hashoffset % 4096 || h->hashoffset >= h->size[BP_ROOT])
-		return bad(err, errlen, "header: verity hash offset %llu is not inside the root",
+		return io_errf(err, errlen, "header: verity hash offset %llu is not inside the root",
 			   (unsigned long long)h->hashoffset);
 	memcpy(h->roothash, buf + O_ROOTHASH, 32);
 	h->salt_len = get32(buf + O_SALTLEN);
 	if (h->salt_len > BUNDLE_SALT_MAX)
-		return bad(err, errlen, "header: salt length %u", h->salt_len);
+		return io_errf(err, errlen, "header: salt length %u", h->salt_len);
 	memcpy(h->salt, buf + O_SALT, BUNDLE_SALT_MAX);
 	for (uint32_t i = h->salt_len; i < BUNDLE_SALT_MAX; i++)
 		if (h->salt[i])
-			return bad(err, errlen, "header: salt bytes past its length are not zero");
+			return io_errf(err, errlen, "header: salt bytes past its length are not zero");
 	if (get_string(buf + O_OPTIONS, BUNDLE_OPTIONS_MAX, h->options) < 0 ||
 	    !options_ok(h->options))
-		return bad(err, errlen, "header: malformed kernel options field");
+		return io_errf(err, errlen, "header: malformed kernel options field");
 	if (!zero(buf, O_FORMAT + 4, O_VERSION) ||
 	    !zero(buf, O_OPTIONS + BUNDLE_OPTIONS_MAX, O_SIG))
-		return bad(err, errlen, "header: reserved bytes are not zero");
+		return io_errf(err, errlen, "header: reserved bytes are not zero");
 	memcpy(h->signature, buf + O_SIG, BUNDLE_SIG_SIZE);
 	return 0;
 }
@@ -232,16 +221,16 @@ bundle_verify(const uint8_t buf[BUNDLE_HEADER_SIZE], const uint8_t pub[BUNDLE_KE
 	char want[17], got[17];
 
 	if (sodium_init() < 0)
-		return bad(err, errlen, "libsodium failed to initialise");
+		return io_errf(err, errlen, "libsodium failed to initialise");
 	bundle_key_id(pub, id);
 	if (memcmp(id, buf + O_KEYID, 8) != 0) {
 		bundle_hex(id, 8, want);
 		bundle_hex(buf + O_KEYID, 8, got);
-		return bad(err, errlen,
+		return io_errf(err, errlen,
 			   "signed by another key (key id %s; this host trusts %s)", got, want);
 	}
 	if (crypto_sign_verify_detached(buf + O_SIG, buf, BUNDLE_SIGNED_SIZE, pub) != 0)
-		return bad(err, errlen, "bad signature: the header was changed or not signed "
+		return io_errf(err, errlen, "bad signature: the header was changed or not signed "
 					"by this host's update key");
 	return 0;
 }
@@ -318,16 +307,16 @@ bundle_read_key(const char *path, uint8_t *key, size_t n, char *err, size_t errl
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		return bad(err, errlen, "%s: %s", path, strerror(errno));
+		return io_errf(err, errlen, "%s: %s", path, strerror(errno));
 	r = read(fd, hex, sizeof(hex) - 1);
 	close(fd);
 	if (r < 0)
-		return bad(err, errlen, "%s: %s", path, strerror(errno));
+		return io_errf(err, errlen, "%s: %s", path, strerror(errno));
 	while (r > 0 && (hex[r - 1] == '\n' || hex[r - 1] == ' '))
 		r--;
 	hex[r] = 0;
 	if ((size_t)r != 2 * n || sodium_hex2bin(key, n, hex, (size_t)r, NULL, &got, NULL) != 0 ||
 	    got != n)
-		return bad(err, errlen, "%s: not a key (%zu hex digits expected)", path, 2 * n);
+		return io_errf(err, errlen, "%s: not a key (%zu hex digits expected)", path, 2 * n);
 	return 0;
 }

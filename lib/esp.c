@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,19 +13,6 @@
 #include "io.h"
 
 #define ENTRIES "loader/entries"
-
-static int __attribute__((format(printf, 3, 4)))
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	int e = errno;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	errno = e;
-	return -1;
-}
 
 /* "+L" or "+L-D" at the end of s (before ".conf" was cut). */
 static int
@@ -107,7 +93,7 @@ esp_scan(const char *esp, struct esp_entry *v, size_t max, char *err, size_t err
 	snprintf(path, sizeof(path), "%s/" ENTRIES, esp);
 	dir = opendir(path);
 	if (!dir)
-		return fail(err, errlen, "%s: %s", path, strerror(errno));
+		return io_errf(err, errlen, "%s: %s", path, strerror(errno));
 	while ((d = readdir(dir)) && n < max) {
 		if (esp_parse_name(d->d_name, &v[n]) < 0)
 			continue;
@@ -185,19 +171,19 @@ esp_write_entry(const char *esp, const struct esp_entry *e, const char *options,
 		     e->version, e->slot, e->gen, e->version, e->slot, e->version, e->slot,
 		     options);
 	if (n < 0 || (size_t)n >= sizeof(text))
-		return fail(err, errlen, "loader entry %s: too long", e->file);
+		return io_errf(err, errlen, "loader entry %s: too long", e->file);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return fail(err, errlen, "%s: %s", tmp, strerror(errno));
+		return io_errf(err, errlen, "%s: %s", tmp, strerror(errno));
 	if (io_write_all(fd, text, (size_t)n) < 0 || fsync(fd) < 0) {
-		fail(err, errlen, "%s: %s", tmp, strerror(errno));
+		io_errf(err, errlen, "%s: %s", tmp, strerror(errno));
 		close(fd);
 		unlink(tmp);
 		return -1;
 	}
 	close(fd);
 	if (esp_rename_synced(tmp, path) < 0) {
-		fail(err, errlen, "rename %s: %s", tmp, strerror(errno));
+		io_errf(err, errlen, "rename %s: %s", tmp, strerror(errno));
 		unlink(tmp);
 		return -1;
 	}
@@ -213,7 +199,7 @@ esp_bless(const char *esp, const struct esp_entry *e, char *err, size_t errlen)
 	snprintf(from, sizeof(from), "%s/%s", dir, e->file);
 	snprintf(to, sizeof(to), "%s/berth-%s-%c.conf", dir, e->version, e->slot);
 	if (esp_rename_synced(from, to) < 0)
-		return fail(err, errlen, "rename %s: %s", from, strerror(errno));
+		return io_errf(err, errlen, "rename %s: %s", from, strerror(errno));
 	return 0;
 }
 
@@ -249,7 +235,7 @@ remove_matching(const char *dir, char slot, bool entries, char *err, size_t errl
 	DIR *dh = opendir(dir);
 
 	if (!dh)
-		return errno == ENOENT ? 0 : fail(err, errlen, "%s: %s", dir, strerror(errno));
+		return errno == ENOENT ? 0 : io_errf(err, errlen, "%s: %s", dir, strerror(errno));
 	while ((d = readdir(dh))) {
 		size_t n = strlen(d->d_name);
 		bool hit = entries ? esp_parse_name(d->d_name, &e) == 0 && e.slot == slot
@@ -259,14 +245,14 @@ remove_matching(const char *dir, char slot, bool entries, char *err, size_t errl
 			continue;
 		snprintf(p, sizeof(p), "%s/%s", dir, d->d_name);
 		if ((entries ? unlink(p) : remove_dir(p)) < 0) {
-			fail(err, errlen, "remove %s: %s", p, strerror(errno));
+			io_errf(err, errlen, "remove %s: %s", p, strerror(errno));
 			closedir(dh);
 			return -1;
 		}
 	}
 	closedir(dh);
 	if (esp_sync_dir(dir) < 0 && errno != ENOENT)
-		return fail(err, errlen, "fsync %s: %s", dir, strerror(errno));
+		return io_errf(err, errlen, "fsync %s: %s", dir, strerror(errno));
 	return 0;
 }
 

@@ -3,6 +3,8 @@
  * reads, mkdir -p. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,6 +26,19 @@ io_write_all(int fd, const void *s, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+int
+io_errf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	int e = errno;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	errno = e;
+	return -1;
 }
 
 ssize_t

@@ -14,6 +14,10 @@ int io_write_all(int fd, const void *s, size_t n);
  * most len - 1 bytes, NUL-terminated. Returns the length, or -1. */
 ssize_t io_read_small(int dirfd, const char *path, char *buf, size_t len);
 
+/* Formats an error message into err (errlen bytes) and returns -1, errno
+ * unchanged: `return io_errf(err, errlen, "%s: %s", path, strerror(errno));` */
+int io_errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* mkdir -p: makes path and its missing parents with mode; an existing
  * directory is fine. path is modified during the call and restored. */
 int io_mkdir_p(char *path, mode_t mode);

@@ -2,7 +2,6 @@
 /* slots.c: the booted slot, the slot devices, the ESP and the state dir. */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,17 +13,6 @@
 #include "partlabel.h"
 #include "slots.h"
 
-static int __attribute__((format(printf, 3, 4)))
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /* berth.slot= of the kernel command line. */
 static int
 read_slot(const char *cmdline, char *slot, char *err, size_t errlen)
@@ -32,7 +20,7 @@ read_slot(const char *cmdline, char *slot, char *err, size_t errlen)
 	char buf[4096], *p;
 
 	if (io_read_small(AT_FDCWD, cmdline, buf, sizeof(buf)) < 0)
-		return fail(err, errlen, "%s: %s", cmdline, strerror(errno));
+		return io_errf(err, errlen, "%s: %s", cmdline, strerror(errno));
 	for (p = buf; (p = strstr(p, "berth.slot=")); p++) {
 		if (p != buf && p[-1] != ' ')
 			continue;
@@ -41,7 +29,7 @@ read_slot(const char *cmdline, char *slot, char *err, size_t errlen)
 			return 0;
 		}
 	}
-	fail(err, errlen, "%s has no berth.slot=a|b: not booted from a berth slot", cmdline);
+	io_errf(err, errlen, "%s has no berth.slot=a|b: not booted from a berth slot", cmdline);
 	return -2;
 }
 
@@ -74,16 +62,16 @@ mount_esp(char *err, size_t errlen)
 	char dev[PATH_MAX], dir[] = ESP_MOUNT;
 
 	if (io_mkdir_p(dir, 0700) < 0)
-		return fail(err, errlen, "mkdir %s: %s", ESP_MOUNT, strerror(errno));
+		return io_errf(err, errlen, "mkdir %s: %s", ESP_MOUNT, strerror(errno));
 	if (stat("/run/berth", &run) < 0 || stat(ESP_MOUNT, &esp) < 0)
-		return fail(err, errlen, "%s: %s", ESP_MOUNT, strerror(errno));
+		return io_errf(err, errlen, "%s: %s", ESP_MOUNT, strerror(errno));
 	if (run.st_dev != esp.st_dev)
 		return 0;
 	if (partlabel_find("berth-esp", dev, sizeof(dev)) < 0)
-		return fail(err, errlen, "partition berth-esp: %s",
+		return io_errf(err, errlen, "partition berth-esp: %s",
 			    errno == EEXIST ? "more than one" : "not found");
 	if (mount(dev, ESP_MOUNT, "vfat", MS_NOSUID | MS_NODEV | MS_NOEXEC, "umask=0077") < 0)
-		return fail(err, errlen, "mount %s on %s: %s", dev, ESP_MOUNT, strerror(errno));
+		return io_errf(err, errlen, "mount %s on %s: %s", dev, ESP_MOUNT, strerror(errno));
 	return 0;
 }
 
@@ -95,7 +83,7 @@ find_devices(struct slots *s, char *err, size_t errlen)
 
 		snprintf(label, sizeof(label), "berth-root-%c", 'a' + i);
 		if (partlabel_find(label, s->dev[i], sizeof(s->dev[i])) < 0)
-			return fail(err, errlen, "partition %s: %s", label,
+			return io_errf(err, errlen, "partition %s: %s", label,
 				    errno == EEXIST ? "more than one" : "not found");
 	}
 	return 0;
