@@ -118,25 +118,26 @@ static void
 give_up(struct sv *sv, const struct instance *c)
 {
 	struct bless *b = &sv->bless;
-	char note[700];
+	char reason[600], note[700];
 
-	snprintf(note, sizeof note,
-		 "%s %c essential container %s not healthy within %llu s of boot (state %s, "
-		 "health %s%s%s)",
-		 b->entry.version, b->entry.slot, c->spec.name,
-		 (unsigned long long)sv->manifest.update.health_deadline_ms / 1000,
+	snprintf(reason, sizeof reason,
+		 "essential container %s not healthy within %llu s of boot (state %s, health "
+		 "%s%s%s)",
+		 c->spec.name, (unsigned long long)sv->manifest.update.health_deadline_ms / 1000,
 		 cstate_str(c->state), health_str(c->health), c->h_output[0] ? ": " : "",
 		 c->h_output);
 	stop_watching(sv);
 	if (!b->fallback) {
 		sv_say("update: %s; the other slot has no confirmed version to fall back to, so "
 		       "this boot stays",
-		       note + strlen(b->entry.version) + 3);
+		       reason);
 		return;
 	}
+	/* VERSION SLOT REASON, as update status reads it. */
+	snprintf(note, sizeof note, "%s %c %s", b->entry.version, b->entry.slot, reason);
 	if (slots_write_state(&b->s, "trial-failure", note) < 0)
 		sv_say("update: recording the failure: %s", strerror(errno));
-	sv_say("update: giving up on this boot: %s; rebooting", note + strlen(b->entry.version) + 3);
+	sv_say("update: giving up on this boot: %s; rebooting", reason);
 	if (!sv->shutting_down) {
 		sv->power_signal = SIGTERM;
 		sv_stop_all(sv);
