@@ -24,7 +24,9 @@ containers:
 YAML
 net_run --manifest "$WORK/m.yaml"
 [ "$rc" = 0 ] || fail "expected netsetup to set up the bridge, got status $rc: $out"
-ip netns exec "$ns" timeout 20 busybox nc -l -p 9999 >"$WORK/heard" 2>&1 &
+# Its stdin stays open: busybox nc may stop at EOF on stdin before it has
+# read what the peer sent (1 run in 40 heard nothing with </dev/null).
+sleep 20 2>/dev/null | ip netns exec "$ns" timeout 20 busybox nc -l -p 9999 >"$WORK/heard" 2>&1 &
 listener=$!
 
 net_sv_start "$WORK/m.yaml" || fail "the supervisor did not start"
