@@ -50,7 +50,7 @@ $(LIBBERTH): $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(BUILD)/berthctl: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard ctl/*.c)) $(LIBBERTH)
-	$(CC) $(LDHARDEN) -o $@ $^ $(LIBS) -lsodium
+	$(CC) $(LDHARDEN) -o $@ $^ $(LIBS) -lsodium -lnettle
 
 $(BUILD)/supervisor: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard supervisor/*.c)) $(LIBBERTH)
 	$(CC) $(LDHARDEN) -o $@ $^ $(LIBS) $(SUPERVISOR_LIBS)
@@ -61,7 +61,7 @@ $(BUILD)/netsetup: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard netsetup/*.c)) $(L
 # The build side of updates: key generation and bundle signing. It runs on
 # the build host only; no image carries it.
 $(BUILD)/mkbundle: $(BUILD)/obj/image/mkbundle.o $(LIBBERTH)
-	$(CC) $(LDHARDEN) -o $@ $^ -lsodium
+	$(CC) $(LDHARDEN) -o $@ $^ -lsodium -lnettle
 
 # init is PID 1: static musl, no libraries. The kernel UAPI headers it needs
 # come from a private copy of Debian's linux-libc-dev headers so that no glibc

@@ -116,7 +116,7 @@ mbs() { awk -v b="$root_bytes" -v s="$1" 'BEGIN { printf "%.1f", b / 1e6 / s }';
 echo "figure: update-apply-root: $(mbs "$apply_s") MB/s (berthctl update apply, root payload of $((root_bytes / 1000000)) MB over the whole apply, $apply_s s, from a virtio disk, QEMU TCG, median of $runs)"
 echo "peer: update-apply-root: $(mbs "$dd_s") MB/s (dd bs=1M conv=fsync of the same bytes to the same partition, $dd_s s)"
 echo "figure: update-apply-vs-dd: $(awk -v a="$apply_s" -v d="$dd_s" 'BEGIN { printf "%.0f", 100 * d / a }') % (apply throughput over dd's; target >= 80)"
-echo "figure: update-apply-verify-pass: $verify_s s (of the $apply_s s: reading and hashing the whole bundle before a byte is written; the rest hashes again while writing)"
+echo "figure: update-apply-verify-pass: $verify_s s (of the $apply_s s: reading and hashing the whole bundle before a byte is written; the rest writes, hashing again only a bundle others than root could change)"
 echo "figure: update-guest-read: $(mbs "$(took "$vm_dir/read.out")") MB/s (cat of the root payload's disk to /dev/null, cold cache)"
 echo "figure: update-guest-sha256: $(mbs "$(took "$vm_dir/sha.out")") MB/s (busybox sha256sum of the root payload from the page cache)"
 

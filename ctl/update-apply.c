@@ -7,8 +7,9 @@
  *      before anything is written (a bundle from a pipe is kept in an
  *      unlinked file on the data partition for this);
  *   2. the other slot's loader entries and kernels are removed;
- *   3. the root image is written into the other slot's partition, hashed
- *      again on the way, and fsynced;
+ *   3. the root image is written into the other slot's partition (hashed
+ *      again on the way unless nobody but root can have changed the
+ *      bundle since step 1: see same_bytes), and fsynced;
  *   4. kernel and initramfs go to the ESP (temporary file, fsync, rename);
  *   5. the new entry berth-<version>-<slot>+<tries>.conf is written.
  * Until 5 no entry points at the other slot, so the running system stays
@@ -16,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <nettle/sha2.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +46,8 @@ struct apply {
 	int in;		   /* the bundle, at its first payload byte */
 	int src;	   /* payloads for the write pass: in, or the spool */
 	off_t src_off;	   /* where the kernel starts in src */
+	bool rehash;	   /* hash again while writing: see same_bytes */
+	struct stat in_st; /* the input before pass 1 */
 	uint8_t *buf;	   /* CHUNK bytes */
 	uint64_t done, total; /* progress over both passes */
 	int last_pct;
@@ -219,10 +223,10 @@ static int
 verify_payloads(struct apply *a, int spool)
 {
 	for (int i = 0; i < BP_NPARTS; i++) {
-		crypto_hash_sha256_state st;
+		struct sha256_ctx st;
 		uint8_t d[32];
 
-		crypto_hash_sha256_init(&st);
+		sha256_init(&st);
 		for (uint64_t left = a->h.size[i]; left;) {
 			size_t n = left < CHUNK ? (size_t)left : CHUNK;
 			if (read_full(a->in, a->buf, n) < 0)
@@ -230,11 +234,11 @@ verify_payloads(struct apply *a, int spool)
 					     : failed("bundle rejected", "it ends early");
 			if (spool >= 0 && io_write_all(spool, a->buf, n) < 0)
 				return sys_failed("keeping the bundle on /var");
-			crypto_hash_sha256_update(&st, a->buf, n);
+			sha256_update(&st, n, a->buf);
 			left -= n;
 			progress(a, n, "verified");
 		}
-		crypto_hash_sha256_final(&st, d);
+		sha256_digest(&st, sizeof d, d);
 		if (memcmp(d, a->h.sha256[i], 32) != 0) {
 			snprintf(a->err, sizeof(a->err),
 				 "the %s's SHA-256 is not the one the header was signed with",
@@ -243,6 +247,23 @@ verify_payloads(struct apply *a, int spool)
 		}
 	}
 	return 0;
+}
+
+/* Whether the write pass may trust that src still holds the bytes pass 1
+ * hashed, and skip hashing them again (the costlier half of an apply where
+ * the CPU is slow: docs/update.md, Performance). It may for the spool, an
+ * unlinked file only this process holds, and for a file or device that
+ * only root may write (root can write the slots anyway), when it is a
+ * regular file whose size and change time stay as they were (checked
+ * again once written, in unchanged). Anything else is hashed again. */
+static bool
+same_bytes(const struct stat *st, bool spool)
+{
+	if (spool)
+		return true;
+	if (!S_ISREG(st->st_mode) && !S_ISBLK(st->st_mode))
+		return false;
+	return st->st_uid == 0 && !(st->st_mode & (S_IWGRP | S_IWOTH));
 }
 
 /* Sets up src for the write pass: the input itself when it can seek back,
@@ -254,8 +275,11 @@ open_source(struct apply *a, int *spool)
 
 	*spool = -1;
 	if (here >= 0) {
+		if (fstat(a->in, &a->in_st) < 0)
+			return sys_failed("the bundle");
 		a->src = a->in;
 		a->src_off = here;
+		a->rehash = !same_bytes(&a->in_st, false);
 		return 0;
 	}
 	*spool = open(a->s.state, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
@@ -263,19 +287,37 @@ open_source(struct apply *a, int *spool)
 		return sys_failed("a spool file for the bundle in the update state directory");
 	a->src = *spool;
 	a->src_off = 0;
+	a->rehash = false;
 	return 0;
 }
 
-/* Copies part i from src (at its offset) to out, hashing it again: what is
- * written must be what was verified. */
+/* A regular file trusted by same_bytes must not have been written since
+ * pass 1 began: its change time moves with every write. */
+static int
+unchanged(const struct apply *a)
+{
+	struct stat st;
+
+	if (a->rehash || a->src != a->in || !S_ISREG(a->in_st.st_mode))
+		return 0;
+	if (fstat(a->in, &st) < 0)
+		return sys_failed("the bundle");
+	if (st.st_size == a->in_st.st_size && st.st_ctim.tv_sec == a->in_st.st_ctim.tv_sec &&
+	    st.st_ctim.tv_nsec == a->in_st.st_ctim.tv_nsec)
+		return 0;
+	return failed("bundle", "it changed while it was being applied");
+}
+
+/* Copies part i from src (at its offset) to out, hashing it again when
+ * a->rehash: what is written must be what was verified. */
 static int
 copy_part(struct apply *a, int i, off_t at, int out, const char *dest)
 {
-	crypto_hash_sha256_state st;
+	struct sha256_ctx st;
 	uint8_t d[32];
 	off_t off = at;
 
-	crypto_hash_sha256_init(&st);
+	sha256_init(&st);
 	for (uint64_t left = a->h.size[i]; left;) {
 		size_t n = left < CHUNK ? (size_t)left : CHUNK;
 		ssize_t r = pread(a->src, a->buf, n, off);
@@ -284,14 +326,17 @@ copy_part(struct apply *a, int i, off_t at, int out, const char *dest)
 				     : failed("bundle", "it got shorter while being applied");
 		if (io_write_all(out, a->buf, (size_t)r) < 0)
 			return sys_failed(dest);
-		crypto_hash_sha256_update(&st, a->buf, (size_t)r);
+		if (a->rehash)
+			sha256_update(&st, (size_t)r, a->buf);
 		left -= (uint64_t)r;
 		off += r;
 		progress(a, (uint64_t)r, "written");
 	}
 	if (fsync(out) < 0)
 		return sys_failed(dest);
-	crypto_hash_sha256_final(&st, d);
+	if (!a->rehash)
+		return unchanged(a);
+	sha256_digest(&st, sizeof d, d);
 	if (memcmp(d, a->h.sha256[i], 32) != 0)
 		return failed(dest, "the bundle changed while it was being applied");
 	return 0;
@@ -427,6 +472,10 @@ install(struct apply *a)
 		return r;
 	for (int i = 0; i < BP_NPARTS; i++)
 		a->total += 2 * a->h.size[i];
+	if (!a->rehash)
+		fprintf(stderr, "berthctl: update: only root can change %s: its payloads are "
+				"hashed once, and written as read\n",
+			a->src == a->in ? "the bundle" : "the bundle's copy on /var");
 	if ((r = verify_payloads(a, spool)))
 		return r;
 	if (esp_remove_slot(a->s.esp, a->target, a->err, sizeof(a->err)) < 0)

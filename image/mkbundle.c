@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
+#include <nettle/sha2.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,7 +136,7 @@ hex_field(const char *file, const char *key, uint8_t *out, size_t n, uint32_t *g
 static uint64_t
 hash_file(const char *path, uint8_t out[32])
 {
-	crypto_hash_sha256_state st;
+	struct sha256_ctx st;
 	static uint8_t buf[1 << 20];
 	uint64_t size = 0;
 	ssize_t n;
@@ -143,15 +144,15 @@ hash_file(const char *path, uint8_t out[32])
 
 	if (fd < 0)
 		die("%s: %s", path, strerror(errno));
-	crypto_hash_sha256_init(&st);
+	sha256_init(&st);
 	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		crypto_hash_sha256_update(&st, buf, (size_t)n);
+		sha256_update(&st, (size_t)n, buf);
 		size += (uint64_t)n;
 	}
 	if (n < 0)
 		die("%s: %s", path, strerror(errno));
 	close(fd);
-	crypto_hash_sha256_final(&st, out);
+	sha256_digest(&st, 32, out);
 	return size;
 }
 

@@ -94,6 +94,42 @@ fresh_host
 out=$("$ctl" update apply - <"$tmp/v2.bundle" 2>&1)
 expect "apply from stdin: exit status" 0 $?
 check_installed "from stdin"
+expect "from stdin: the copy on /var is hashed once" 1 "$(grep -c 'hashed once' <<<"$out")"
+
+# A bundle only root can write is hashed once; one that others may write
+# is hashed again while written.
+fresh_host
+chmod 0600 "$tmp/v2.bundle"
+out=$("$ctl" update apply "$tmp/v2.bundle" 2>&1)
+expect "root-only file: hashed once" "0 1" "$? $(grep -c 'hashed once' <<<"$out")"
+fresh_host
+chmod 0664 "$tmp/v2.bundle"
+out=$("$ctl" update apply "$tmp/v2.bundle" 2>&1)
+expect "group-writable file: hashed again" "0 0" "$? $(grep -c 'hashed once' <<<"$out")"
+check_installed "hashed again"
+
+# A file hashed once must not be written to while it is applied (touch
+# moves its change time as a write would): the apply stops before the
+# entry. Hashed again, the same touches are harmless.
+touch_while() {
+	local pid
+	(while :; do touch "$tmp/v2.bundle"; done) &
+	pid=$!
+	out=$("$ctl" update apply "$tmp/v2.bundle" 2>&1)
+	rc=$?
+	kill "$pid"
+	wait "$pid" 2>/dev/null
+}
+fresh_host
+chmod 0600 "$tmp/v2.bundle"
+touch_while
+expect "changed while applied: refused" "1 1" "$rc $(grep -c 'it changed while it was being applied' <<<"$out")"
+expect "changed while applied: no entry" "" "$(find "$BERTH_UPDATE_ROOT/esp/loader/entries" -name 'berth-0.2.0-b*')"
+fresh_host
+chmod 0664 "$tmp/v2.bundle"
+touch_while
+expect "touched while hashed again: applied" 0 "$rc"
+chmod 0644 "$tmp/v2.bundle"
 
 # reject NAME EXPECTED-MESSAGE BUNDLE [ARGS]: nothing written, a clear error.
 reject() {
