@@ -18,88 +18,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "console.h"
 #include "control.h"
 #include "logfwd.h"
 #include "loghost.h"
 #include "io.h"
 #include "paths.h"
 #include "supervisor.h"
-
-/* The console copy of container lines goes through a non-blocking open of
- * stdout of its own (/proc/self/fd/1: a new open file description, so init's
- * descriptor stays blocking). A serial console at 115200 baud takes about
- * 100 lines a second; a chattier container must not make the supervisor
- * wait: its lines are in the log file and at the targets anyway. Lines the
- * console cannot take are skipped and counted, and the count is said once
- * the console takes lines again. */
-static int console_fd = STDOUT_FILENO;
-static unsigned long console_skipped;
-
-static void
-console_open(void)
-{
-	struct stat st;
-	int fd;
-
-	/* Only a terminal or a pipe: a regular file opened again would get an
-	 * offset of its own and the two would write over each other. */
-	if (fstat(STDOUT_FILENO, &st) < 0 || (!S_ISCHR(st.st_mode) && !S_ISFIFO(st.st_mode)))
-		return;
-	fd = open("/proc/self/fd/1", O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd >= 0)
-		console_fd = fd;
-}
-
-/* Writes all of line to fd; false when fd would block (and nothing or part
- * of the line went out). */
-static bool
-write_line(int fd, const char *line, size_t n)
-{
-	for (size_t off = 0; off < n;) {
-		ssize_t w = write(fd, line + off, n - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return errno != EAGAIN;
-		off += (size_t)w;
-	}
-	return true;
-}
-
-/* One write per line, so lines of the supervisor and of containers never
- * interleave mid-line on the console. The supervisor's own (prefix
- * "supervisor") always go out, blocking if need be: they are few. */
-static void
-say_line(const char *prefix, const char *text, size_t len)
-{
-	char line[LOG_LINE_MAX + 128];
-	bool own = !strcmp(prefix, "supervisor");
-	int n;
-
-	if (console_skipped) {
-		/* Said before the next line that goes out, the supervisor's own
-		 * or a container's. */
-		char note[128];
-		int m = snprintf(note, sizeof note,
-				 "supervisor: console: %lu container lines skipped (the console "
-				 "was too slow); the log files have them\n",
-				 console_skipped);
-		if (!write_line(own ? STDOUT_FILENO : console_fd, note, (size_t)m)) {
-			console_skipped++;
-			return;
-		}
-		console_skipped = 0;
-	}
-	n = snprintf(line, sizeof line, "%s: %.*s\n", prefix, (int)len, text);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof line) {
-		n = sizeof line;
-		line[n - 1] = '\n';
-	}
-	if (!write_line(own ? STDOUT_FILENO : console_fd, line, (size_t)n))
-		console_skipped++;
-}
 
 void
 sv_say(const char *fmt, ...)
@@ -110,7 +35,7 @@ sv_say(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	say_line("supervisor", msg, strlen(msg));
+	console_own(msg, strlen(msg));
 	loghost_say(msg, strlen(msg));
 }
 
@@ -156,7 +81,7 @@ static void
 out_line(struct sv *sv, struct instance *c, struct outbuf *o, const struct timespec *now,
 	 const char *text, size_t len, bool cont)
 {
-	say_line(c->spec.name, text, len);
+	console_line(c->spec.name, text, len);
 	c->log_seq++;
 	logfile_line(&c->log, now, o == &c->out ? "stdout" : "stderr", text, len, cont);
 	logfwd_line(sv, c, o == &c->err, now, text, len);
@@ -329,6 +254,9 @@ dispatch(struct sv *sv, struct watch *w, uint32_t events)
 		break;
 	case W_BLESS_TIMER:
 		bless_on_timer(sv);
+		break;
+	case W_CONSOLE:
+		console_flush();
 		break;
 	case W_KMSG:
 		loghost_kmsg(sv);
@@ -548,6 +476,8 @@ setup(struct sv *sv, const struct options *o)
 	}
 	sv->devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	sv->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (sv->epfd >= 0)
+		console_watch(sv);
 	sv->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	sv->w_signal = (struct watch){W_SIGNAL, NULL};
 	if (sv->devnull < 0 || sv->epfd < 0 || sv->sigfd < 0 ||
@@ -586,6 +516,7 @@ main(int argc, char **argv)
 		for (int i = 0; i < n; i++)
 			dispatch(&sv, ev[i].data.ptr, ev[i].events);
 		logfwd_kick(&sv); /* what the host's messages queued, too */
+		console_flush();
 		control_power(&sv);
 	}
 	control_close(&sv);

@@ -82,6 +82,7 @@ enum watch_kind {
 	W_LOGFWD_TIMER,	  /* its reconnect timer */
 	W_BLESS_TIMER,	  /* the trial boot's check (bless.c) */
 	W_KMSG,		  /* /dev/kmsg (loghost.c) */
+	W_CONSOLE,	  /* the console can take more (console.c) */
 };
 
 struct instance;
