@@ -66,13 +66,26 @@ put_param(struct out *o, const char *name, const char *value)
 void
 syslog_rfc3339(const struct timespec *ts, char out[static 28])
 {
-	struct tm tm;
+	/* gmtime_r and strftime were a tenth of the supervisor's time, and
+	 * lines come many to a second: the text of the last second seen is
+	 * kept. Static, since every program that formats times is
+	 * single-threaded. */
+	static bool cached;
+	static time_t cached_sec;
+	static char date[20];
 	time_t t = ts->tv_sec;
 	long us = ts->tv_nsec / 1000;
 
-	gmtime_r(&t, &tm);
-	if (strftime(out, 20, "%Y-%m-%dT%H:%M:%S", &tm) != 19)
-		memcpy(out, "0000-00-00T00:00:00", 20);
+	if (!cached || t != cached_sec) {
+		struct tm tm;
+
+		if (!gmtime_r(&t, &tm) ||
+		    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm) != 19)
+			memcpy(date, "0000-00-00T00:00:00", 20);
+		cached_sec = t;
+		cached = true;
+	}
+	memcpy(out, date, 19);
 	out[19] = '.';
 	for (int i = 25; i >= 20; i--, us /= 10)
 		out[i] = (char)('0' + us % 10);
