@@ -13,15 +13,28 @@ struct out {
 	bool full;
 };
 
+/* The next n bytes of o to write into, or NULL when they do not fit. */
+static char *
+reserve(struct out *o, size_t n)
+{
+	char *d;
+
+	if (o->full || n > o->size - o->len) {
+		o->full = true;
+		return NULL;
+	}
+	d = o->p + o->len;
+	o->len += n;
+	return d;
+}
+
 static void
 put(struct out *o, const char *s, size_t n)
 {
-	if (o->full || n > o->size - o->len) {
-		o->full = true;
-		return;
-	}
-	memcpy(o->p + o->len, s, n);
-	o->len += n;
+	char *d = reserve(o, n);
+
+	if (d)
+		memcpy(d, s, n);
 }
 
 static void
@@ -57,15 +70,17 @@ put_dec(struct out *o, uint64_t v)
 static void
 put_field(struct out *o, const char *s, size_t max)
 {
-	size_t n = 0;
-
 	if (!s || !*s) {
 		put(o, "-", 1);
 		return;
 	}
-	for (; s[n] && n < max; n++) {
-		char c = (unsigned char)s[n] >= 33 && (unsigned char)s[n] <= 126 ? s[n] : '_';
-		put(o, &c, 1);
+	size_t n = strnlen(s, max);
+	char *d = reserve(o, n);
+	if (!d)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		d[i] = c >= 33 && c <= 126 ? (char)c : '_';
 	}
 }
 
@@ -77,15 +92,22 @@ put_param_name(struct out *o, const char *name)
 	put(o, "=\"", 2);
 }
 
-/* RFC 5424 6.3.3: '"', '\' and ']' in a PARAM-VALUE are escaped. */
+/* RFC 5424 6.3.3: '"', '\' and ']' in a PARAM-VALUE are escaped. The
+ * value goes in runs between the bytes to escape. */
 static void
 put_param(struct out *o, const char *name, const char *value)
 {
+	const char *s = value;
+
 	put_param_name(o, name);
-	for (const char *s = value; *s; s++) {
-		if (*s == '"' || *s == '\\' || *s == ']')
-			put(o, "\\", 1);
-		put(o, s, 1);
+	for (;;) {
+		size_t n = strcspn(s, "\"\\]");
+		put(o, s, n);
+		s += n;
+		if (!*s)
+			break;
+		char esc[2] = {'\\', *s++};
+		put(o, esc, 2);
 	}
 	put(o, "\"", 1);
 }
