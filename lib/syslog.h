@@ -64,7 +64,8 @@ int syslog_kmsg_parse(char *rec, size_t len, struct syslog_msg *m, uint64_t *use
  * and text the rest. Other text is left as it is. */
 void syslog_kmsg_app(struct syslog_msg *m, char app[static 49]);
 
-/* "2026-11-22T20:00:00.123456Z\0" into out. */
+/* "2026-11-22T20:00:00.123456Z\0" into out. It keeps the last second it
+ * formatted, as does syslog_format: neither is for use from two threads. */
 void syslog_rfc3339(const struct timespec *ts, char out[static 28]);
 
 #endif

@@ -129,22 +129,29 @@ logfile_line(struct logfile *lf, const struct timespec *ts, const char *stream, 
 	     size_t len, bool cont)
 {
 	char head[64];
+	size_t slen = strlen(stream), n = 1 + slen + (cont ? 1 : 0) + 1;
 
 	if (lf->fd < 0 && lf->path[0] && open_current(lf, 0) < 0)
 		lose(lf, "\n", 1, errno); /* since a failed rotation: retried each line */
 	if (lf->fd < 0)
 		return;
-	syslog_rfc3339(ts, head);
-	int n = snprintf(head + 27, sizeof head - 27, " %s%s ", stream, cont ? "+" : "");
-	if (n < 0 || (size_t)n >= sizeof head - 27)
+	/* " STREAM[+] " by hand: snprintf was a cost on every line. The limit
+	 * is the one snprintf had with room for its NUL. */
+	if (n >= sizeof head - 27)
 		return;
-	size_t total = 27 + (size_t)n + len + 1;
+	syslog_rfc3339(ts, head);
+	head[27] = ' ';
+	memcpy(head + 28, stream, slen);
+	if (cont)
+		head[28 + slen] = '+';
+	head[27 + n - 1] = ' ';
+	size_t total = 27 + n + len + 1;
 	if (lf->size > 0 && lf->size + total > lf->max_size) {
 		rotate(lf);
 		if (lf->fd < 0)
 			return;
 	}
-	put(lf, head, 27 + (size_t)n);
+	put(lf, head, 27 + n);
 	put(lf, text, len);
 	put(lf, "\n", 1);
 }

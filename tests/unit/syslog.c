@@ -10,6 +10,7 @@
 /* 2026-11-22T20:00:00.123456789Z */
 #define S0 1795377600
 #define NS0 123456789
+#define IMAGE "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
 static const struct {
 	const char *name;
@@ -122,6 +123,133 @@ static const struct {
      false,
      "<4>1 2026-11-22T20:00:00.123456Z berth kernel - - [berth@32473 seq=\"12\"] berth-drop "
      "IN=eth0"},
+    {"container line",
+     {SYSLOG_FAC_USER,
+      SYSLOG_SEV_INFO,
+      {S0, NS0},
+      "demo",
+      "web",
+      1234,
+      "stdout",
+      41,
+      0,
+      IMAGE,
+      "GET /index.html 200",
+      19,
+      false},
+     false,
+     "<14>1 2026-11-22T20:00:00.123456Z demo web 1234 stdout [berth@32473 seq=\"41\" "
+     "restarts=\"0\" image=\"" IMAGE "\"] GET /index.html 200"},
+    {"container line, framed",
+     {SYSLOG_FAC_USER,
+      SYSLOG_SEV_INFO,
+      {S0, NS0},
+      "demo",
+      "web",
+      1234,
+      "stdout",
+      41,
+      0,
+      IMAGE,
+      "GET /index.html 200",
+      19,
+      false},
+     true,
+     "190 <14>1 2026-11-22T20:00:00.123456Z demo web 1234 stdout [berth@32473 seq=\"41\" "
+     "restarts=\"0\" image=\"" IMAGE "\"] GET /index.html 200"},
+    {"framed, 100 octets: a third length digit",
+     {SYSLOG_FAC_USER,
+      SYSLOG_SEV_ERR,
+      {S0, NS0},
+      "berth",
+      "web",
+      42,
+      "stderr",
+      1,
+      2,
+      NULL,
+      "h\xc3\xa9llo \xe2\x9c\x93!",
+      11,
+      false},
+     true,
+     "100 <11>1 2026-11-22T20:00:00.123456Z berth web 42 stderr [berth@32473 seq=\"1\" "
+     "restarts=\"2\"] "
+     "h\xc3\xa9llo \xe2\x9c\x93!"},
+    {"empty hostname, negative procid",
+     {SYSLOG_FAC_USER,
+      SYSLOG_SEV_INFO,
+      {S0, NS0},
+      "",
+      "web",
+      -1,
+      "stdout",
+      5,
+      1,
+      NULL,
+      "x",
+      1,
+      false},
+     false,
+     "<14>1 2026-11-22T20:00:00.123456Z - web - stdout [berth@32473 seq=\"5\" restarts=\"1\"] x"},
+    {"seq 0, restarts UINT_MAX",
+     {SYSLOG_FAC_USER,
+      SYSLOG_SEV_INFO,
+      {S0, NS0},
+      "demo",
+      "web",
+      9,
+      "stdout",
+      0,
+      4294967295u,
+      NULL,
+      "x",
+      1,
+      false},
+     false,
+     "<14>1 2026-11-22T20:00:00.123456Z demo web 9 stdout [berth@32473 seq=\"0\" "
+     "restarts=\"4294967295\"] x"},
+    {"escapes at the ends of the image and side by side",
+     {SYSLOG_FAC_USER,
+      SYSLOG_SEV_INFO,
+      {S0, NS0},
+      "demo",
+      "web",
+      9,
+      "stdout",
+      3,
+      0,
+      "\"\\]]x\"",
+      "x",
+      1,
+      false},
+     false,
+     "<14>1 2026-11-22T20:00:00.123456Z demo web 9 stdout [berth@32473 seq=\"3\" "
+     "restarts=\"0\" image=\"\\\"\\\\\\]\\]x\\\"\"] x"},
+    {"empty image",
+     {SYSLOG_FAC_USER,
+      SYSLOG_SEV_INFO,
+      {S0, NS0},
+      "demo",
+      "web",
+      9,
+      "stdout",
+      3,
+      0,
+      "",
+      "x",
+      1,
+      false},
+     false,
+     "<14>1 2026-11-22T20:00:00.123456Z demo web 9 stdout [berth@32473 seq=\"3\" "
+     "restarts=\"0\" image=\"\"] x"},
+    {"largest and smallest PRI",
+     {23, 7, {S0, 0}, "demo", "local7", 1, "m", 1, 0, NULL, "", 0, true},
+     false,
+     "<191>1 2026-11-22T20:00:00.000000Z demo local7 1 m [berth@32473 seq=\"1\"]"},
+    {"PRI 0",
+     {0, 0, {S0, 0}, "demo", "kernel", 0, "-", 2, 0, NULL, "panic", 5, true},
+     false,
+     "<0>1 2026-11-22T20:00:00.000000Z demo kernel - - [berth@32473 seq=\"2\"] panic"},
 };
 
 /* Octet-counted frames as a spool or a queue holds them. */
@@ -186,6 +314,141 @@ check_kmsg(void)
 	}
 }
 
+/* The header of m as syslog_format writes it: from the hostname to the
+ * space before the SD, NUL-terminated in buf. */
+static const char *
+header_fields(char *buf, size_t size, const struct syslog_msg *m)
+{
+	ssize_t n = syslog_format(buf, size, m, false);
+
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	char *start = buf + strlen("<14>1 2026-11-22T20:00:00.123456Z ");
+	char *end = strstr(start, " [" SYSLOG_SD_ID);
+	if (!end)
+		return NULL;
+	*end = '\0';
+	return start;
+}
+
+/* Header fields longer than RFC 5424 allows are cut, and the bytes outside
+ * 33..126 in them become '_', on both sides of the cut. */
+static void
+check_fields(void)
+{
+	char host[301], want[512], buf[1024];
+	struct syslog_msg m = {.facility = SYSLOG_FAC_USER,
+			       .severity = SYSLOG_SEV_INFO,
+			       .time = {S0, NS0},
+			       .hostname = host,
+			       .procid = 7,
+			       .seq = 1,
+			       .text = "x",
+			       .len = 1,
+			       .host = true};
+
+	memset(host, 'h', 300);
+	host[300] = '\0';
+	memcpy(host, " !~\x7f\x80\xff\x01", 7);
+	host[254] = '\t'; /* the last byte kept */
+	host[255] = 'X';  /* the first byte cut */
+	m.app = "a123456789b123456789c123456789d123456789e123456\x7fZZZ";
+	m.msgid = "m123456789n123456789o12345678\xc3\xa9\xc3\xa9";
+	memcpy(want, "_!~____", 7);
+	memset(want + 7, 'h', 247);
+	strcpy(
+	    want + 254,
+	    "_ a123456789b123456789c123456789d123456789e123456_ 7 m123456789n123456789o12345678__"
+	    "_");
+	CHECK_STR(header_fields(buf, sizeof buf, &m), want,
+		  "hostname cut at 255, app-name at 48, msgid at 32, bytes outside 33..126 as '_'");
+
+	/* Every byte value alone in a msgid. */
+	int bad = -1;
+	for (int b = 1; b <= 255; b++) {
+		char id[2] = {(char)b, '\0'}, w[2] = {b >= 33 && b <= 126 ? (char)b : '_', '\0'};
+		const char *got;
+
+		m.hostname = "h";
+		m.msgid = id;
+		m.app = "a";
+		got = header_fields(buf, sizeof buf, &m);
+		if (!got || strncmp(got, "h a 7 ", 6) != 0 || strcmp(got + 6, w) != 0) {
+			bad = b;
+			break;
+		}
+	}
+	CHECK(bad < 0,
+	      "each byte 1..255 as a msgid: itself when 33..126, else '_' (first wrong: %d)", bad);
+}
+
+/* In every size below what a message needs, syslog_format returns -1; from
+ * that size on, the message; and it never writes at or past size. */
+static void
+check_sizes(size_t i)
+{
+	char want[512], buf[512];
+	ssize_t need = syslog_format(want, sizeof want, &cases[i].m, cases[i].framed);
+	ssize_t bad = -1;
+
+	for (ssize_t size = 0; size <= need + 1 && need > 0; size++) {
+		memset(buf, 0x5a, sizeof buf);
+		ssize_t n = syslog_format(buf, (size_t)size, &cases[i].m, cases[i].framed);
+		bool ok = size < need ? n == -1 : n == need && memcmp(buf, want, (size_t)n) == 0;
+		for (size_t k = (size_t)size; k < sizeof buf; k++)
+			ok = ok && buf[k] == 0x5a;
+		if (!ok) {
+			bad = size;
+			break;
+		}
+	}
+	CHECK(need > 0 && bad < 0,
+	      "%s: -1 below %zd bytes, the message from there (first wrong: %zd)", cases[i].name,
+	      need, bad);
+}
+
+/* In the order given: the same second again, the next one, back again,
+ * across a day and a year, before 1970 and past what four digits hold. */
+static const struct {
+	long long sec;
+	long nsec;
+	const char *want;
+} stamps[] = {
+    {S0, 0, "2026-11-22T20:00:00.000000Z"},
+    {S0, 999999999, "2026-11-22T20:00:00.999999Z"},
+    {S0 + 1, 1000, "2026-11-22T20:00:01.000001Z"},
+    {S0, 500000, "2026-11-22T20:00:00.000500Z"},
+    {1795391999, 999999000, "2026-11-22T23:59:59.999999Z"},
+    {1795392000, 0, "2026-11-23T00:00:00.000000Z"},
+    {1798761599, 123000, "2026-12-31T23:59:59.000123Z"},
+    {1798761600, 0, "2027-01-01T00:00:00.000000Z"},
+    {1798761599, 0, "2026-12-31T23:59:59.000000Z"},
+    {1835438400, 0, "2028-02-29T12:00:00.000000Z"},
+    {0, 0, "1970-01-01T00:00:00.000000Z"},
+    {-1, 0, "1969-12-31T23:59:59.000000Z"},
+    {253402300799, 0, "9999-12-31T23:59:59.000000Z"},
+    {253402300800, 0, "0000-00-00T00:00:00.000000Z"},
+    {253402300800, 42000, "0000-00-00T00:00:00.000042Z"},
+    {S0, 0, "2026-11-22T20:00:00.000000Z"},
+};
+
+static void
+check_rfc3339(void)
+{
+	for (size_t i = 0; i < sizeof stamps / sizeof stamps[0]; i++) {
+		struct timespec ts = {(time_t)stamps[i].sec, stamps[i].nsec};
+		char out[29];
+
+		/* A missing NUL shows as a trailing 'x'. */
+		memset(out, 'x', 28);
+		out[28] = '\0';
+		syslog_rfc3339(&ts, out);
+		CHECK_STR(out, stamps[i].want, "rfc3339 %zu: %lld.%09ld", i, stamps[i].sec,
+			  stamps[i].nsec);
+	}
+}
+
 int
 main(void)
 {
@@ -208,6 +471,11 @@ main(void)
 		CHECK(syslog_format(buf, (size_t)need - 1, &cases[2].m, framed) == -1,
 		      "-1 in %zd bytes (framed %d)", need - 1, framed);
 	}
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		check_sizes(i);
+	check_fields();
+	check_rfc3339();
 
 	for (size_t i = 0; i < sizeof frames / sizeof frames[0]; i++)
 		CHECK(syslog_frame_len(frames[i].in, strlen(frames[i].in)) == frames[i].want,
