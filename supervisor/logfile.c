@@ -128,17 +128,17 @@ void
 logfile_line(struct logfile *lf, const struct timespec *ts, const char *stream, const char *text,
 	     size_t len, bool cont)
 {
-	char head[64];
-	size_t slen = strlen(stream), n = 1 + slen + (cont ? 1 : 0) + 1;
+	/* The stream is "stdout", "stderr" or, in host.log, an app-name of
+	 * at most 48 bytes (syslog_kmsg_app); a longer one is cut, the line
+	 * is never dropped. */
+	char head[27 + 1 + LOGFILE_STREAM_MAX + 1 + 1];
+	size_t slen = strnlen(stream, LOGFILE_STREAM_MAX), n = 1 + slen + (cont ? 1 : 0) + 1;
 
 	if (lf->fd < 0 && lf->path[0] && open_current(lf, 0) < 0)
 		lose(lf, "\n", 1, errno); /* since a failed rotation: retried each line */
 	if (lf->fd < 0)
 		return;
-	/* " STREAM[+] " by hand: snprintf was a cost on every line. The limit
-	 * is the one snprintf had with room for its NUL. */
-	if (n >= sizeof head - 27)
-		return;
+	/* " STREAM[+] " by hand: snprintf was a cost on every line. */
 	syslog_rfc3339(ts, head);
 	head[27] = ' ';
 	memcpy(head + 28, stream, slen);

@@ -12,6 +12,8 @@
 /* The longest output line kept whole; a longer one is split into pieces of
  * this size, each but the last marked as continued. */
 #define LOG_LINE_MAX (16 * 1024)
+/* The longest stream name a record carries (logfile_line cuts longer). */
+#define LOGFILE_STREAM_MAX 64
 
 struct logfile {
 	int fd; /* -1: closed, or the directory is unusable */

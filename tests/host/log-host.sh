@@ -40,6 +40,12 @@ H="$WORK/log/host.log"
 hre="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]{6}Z berthtest $token one\$"
 grep -qE "$hre" "$H" || fail "expected \"$hre\" in host.log, got $(grep -F "$token" "$H")"
 grep -qE '^[0-9T:.Z-]+ kernel ' "$H" || fail "expected kernel lines in host.log, got none"
+# An app-name of 48 bytes, the most syslog allows, still gets its line.
+long=berthtest-a-program-with-a-long-name-0123456789
+echo "<13>$long: $token long" >/dev/kmsg
+for _ in $(seq 50); do grep -q "$token long" "$H" && break; sleep 0.1; done
+grep -qE "^[0-9T:.Z-]+ $long $token long\$" "$H" ||
+	fail "expected the line of $long in host.log, got $(grep -F "$token long" "$H")"
 grep -qE '^[0-9T:.Z-]+ berth-supervisor supervisor 0\.[0-9.]*: 1 containers$' "$H" ||
 	fail "expected the supervisor's lines in host.log, got none"
 sv_stop 5 || fail "expected the supervisor to exit on SIGTERM within 5 s"
