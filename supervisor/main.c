@@ -75,88 +75,6 @@ sv_timer_arm(struct instance *c, uint64_t ms)
 	return timerfd_settime(c->timerfd, 0, &it, NULL);
 }
 
-/* One output line to the console, the log file and the forward targets;
- * cont: it was cut at LOG_LINE_MAX and goes on in the next one. */
-static void
-out_line(struct sv *sv, struct instance *c, struct outbuf *o, const struct timespec *now,
-	 const char *text, size_t len, bool cont)
-{
-	console_line(c->spec.name, text, len);
-	c->log_seq++;
-	logfile_line(&c->log, now, o == &c->out ? "stdout" : "stderr", text, len, cont);
-	logfwd_line(sv, c, o == &c->err, now, text, len);
-}
-
-/* Prints each complete line; a line longer than the buffer is cut into
- * buffer-sized pieces rather than holding the container back. */
-static void
-out_flush(struct sv *sv, struct instance *c, struct outbuf *o, bool all)
-{
-	struct timespec now;
-	size_t start = 0;
-
-	clock_gettime(CLOCK_REALTIME, &now);
-	for (size_t i = 0; i < o->len; i++) {
-		if (o->buf[i] == '\n') {
-			out_line(sv, c, o, &now, o->buf + start, i - start, false);
-			start = i + 1;
-		}
-	}
-	if ((all || start == 0) && o->len == sizeof o->buf) {
-		out_line(sv, c, o, &now, o->buf, o->len, !all);
-		start = o->len;
-	} else if (all && start < o->len) {
-		out_line(sv, c, o, &now, o->buf + start, o->len - start, false);
-		start = o->len;
-	}
-	memmove(o->buf, o->buf + start, o->len - start);
-	o->len -= start;
-}
-
-/* Writes the lines read; a write error is told once, and how many lines it
- * cost once writing works again. */
-static void
-log_flush(struct instance *c)
-{
-	struct logfile *lf = &c->log;
-
-	if (logfile_flush(lf) < 0) {
-		if (!lf->told)
-			sv_say("container %s: log file %s: %s (lost lines are counted)",
-			       c->spec.name, lf->path, strerror(lf->last_err));
-		lf->told = true;
-	} else if (lf->told) {
-		sv_say("container %s: log file %s: writing again, %lu lines lost", c->spec.name,
-		       lf->path, lf->lost);
-		lf->told = false;
-		lf->lost = 0;
-	}
-}
-
-/* Reads what the pipe holds now; at EOF, prints the rest and closes it. */
-static void
-out_read(struct sv *sv, struct instance *c, struct outbuf *o)
-{
-	while (o->fd >= 0) {
-		ssize_t r = read(o->fd, o->buf + o->len, sizeof o->buf - o->len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0 && errno == EAGAIN)
-			return;
-		if (r <= 0) {
-			out_flush(sv, c, o, true);
-			log_flush(c);
-			logfwd_kick(sv);
-			sv_unwatch(sv, &o->fd);
-			return;
-		}
-		o->len += (size_t)r;
-		out_flush(sv, c, o, false);
-		log_flush(c);
-		logfwd_kick(sv);
-	}
-}
-
 static void
 on_exec_pipe(struct sv *sv, struct instance *c)
 {
@@ -257,6 +175,9 @@ dispatch(struct sv *sv, struct watch *w, uint32_t events)
 		break;
 	case W_CONSOLE:
 		console_flush();
+		break;
+	case W_OUT_TICK:
+		out_tick(sv);
 		break;
 	case W_KMSG:
 		loghost_kmsg(sv);
@@ -484,6 +405,7 @@ setup(struct sv *sv, const struct options *o)
 	    sv_watch(sv, sv->sigfd, &sv->w_signal) < 0)
 		die(111, "setup: %s", strerror(errno));
 	setup_containers(sv);
+	out_open(sv);
 	stopstate_load(sv);
 	logfwd_open(sv);
 	loghost_open(sv, o->kmsg);

@@ -258,6 +258,7 @@ spawn_watch(struct sv *sv, struct instance *c, int p[3][2])
 	c->execfd = p[2][0];
 	p[0][0] = p[1][0] = p[2][0] = -1;
 	c->out.len = c->err.len = 0;
+	c->out.paused = c->err.paused = false;
 	c->exec_error[0] = '\0';
 	if (sv_watch(sv, c->pidfd, &c->w_pidfd) < 0 || sv_watch(sv, c->execfd, &c->w_exec) < 0 ||
 	    sv_watch(sv, c->out.fd, &c->out.w) < 0 || sv_watch(sv, c->err.fd, &c->err.w) < 0)

@@ -83,6 +83,7 @@ enum watch_kind {
 	W_BLESS_TIMER,	  /* the trial boot's check (bless.c) */
 	W_KMSG,		  /* /dev/kmsg (loghost.c) */
 	W_CONSOLE,	  /* the console can take more (console.c) */
+	W_OUT_TICK,	  /* paused output pipes are read again (output.c) */
 };
 
 struct instance;
@@ -101,6 +102,7 @@ struct watch {
 struct outbuf {
 	int fd;
 	struct watch w;
+	bool paused; /* unwatched until the next tick (output.c) */
 	size_t len;
 	char buf[LOG_LINE_MAX];
 };
@@ -179,6 +181,10 @@ struct sv {
 	struct fwd_target *fwd;
 	size_t n_fwd;
 	struct bless bless;
+	/* output.c: the tick that paused output pipes wait for. */
+	int out_timerfd;
+	struct watch w_out_timer;
+	bool out_tick_armed;
 };
 
 /* spec.c: the manifest's containers as instances the supervisor runs. */
@@ -247,6 +253,11 @@ int stopstate_set(struct sv *sv, struct instance *c, bool held);
 /* status.c: every container's state as JSON, for `berthctl status`. */
 struct json;
 void status_to_json(const struct sv *sv, struct json *j);
+
+/* output.c: containers' output, read in paced batches. */
+void out_open(struct sv *sv);
+void out_read(struct sv *sv, struct instance *c, struct outbuf *o);
+void out_tick(struct sv *sv);
 
 /* main.c: messages and the loop's bookkeeping. */
 void sv_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
