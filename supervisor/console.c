@@ -115,7 +115,7 @@ flush_some(void)
 		ssize_t w = write(con_fd, con_buf, con_len);
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w < 0 && errno == EAGAIN)
+		if ((w < 0 && errno == EAGAIN) || w == 0)
 			break;
 		if (w < 0) {
 			/* A console gone for good (hung up): nothing to keep. */
