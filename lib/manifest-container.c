@@ -450,7 +450,7 @@ dep_condition(struct mparse *p, const struct ynode *key, const struct ynode *val
 }
 
 static const struct mfield dep_fields[] = {
-    {"condition", dep_condition},
+    MF_FN("condition", dep_condition),
 };
 
 static void
@@ -575,8 +575,12 @@ h_disable(struct mparse *p, const struct ynode *key, const struct ynode *val, vo
 }
 
 static const struct mfield health_fields[] = {
-    {"test", h_test},	    {"interval", h_interval},	      {"timeout", h_interval},
-    {"retries", h_retries}, {"start_period", h_start_period}, {"disable", h_disable},
+    MF_FN("test", h_test),
+    MF_FN("interval", h_interval),
+    MF_FN("timeout", h_interval),
+    MF_FN("retries", h_retries),
+    MF_FN("start_period", h_start_period),
+    MF_FN("disable", h_disable),
 };
 
 static void
@@ -661,29 +665,29 @@ c_stop_grace_period(struct mparse *p, const struct ynode *key, const struct ynod
 }
 
 static const struct mfield container_fields[] = {
-    {"image", c_image},
-    {"entrypoint", c_entrypoint},
-    {"command", c_command},
-    {"environment", c_environment},
-    {"user", c_user},
-    {"working_dir", c_working_dir},
-    {"hostname", c_hostname},
-    {"ports", c_ports},
-    {"volumes", c_volumes},
-    {"read_only", c_read_only},
-    {"cap_add", c_cap_add},
-    {"cap_drop", c_cap_drop},
-    {"security_opt", c_security_opt},
-    {"network_mode", c_network_mode},
-    {"restart", c_restart},
-    {"depends_on", c_depends_on},
-    {"healthcheck", c_healthcheck},
-    {"mem_limit", c_mem_limit},
-    {"cpus", c_cpus},
-    {"pids_limit", c_pids_limit},
-    {"stop_signal", c_stop_signal},
-    {"stop_grace_period", c_stop_grace_period},
-    {"essential", c_essential},
+    MF_FN("image", c_image),
+    MF_FN("entrypoint", c_entrypoint),
+    MF_FN("command", c_command),
+    MF_FN("environment", c_environment),
+    MF_FN("user", c_user),
+    MF_FN("working_dir", c_working_dir),
+    MF_FN("hostname", c_hostname),
+    MF_FN("ports", c_ports),
+    MF_FN("volumes", c_volumes),
+    MF_FN("read_only", c_read_only),
+    MF_FN("cap_add", c_cap_add),
+    MF_FN("cap_drop", c_cap_drop),
+    MF_FN("security_opt", c_security_opt),
+    MF_FN("network_mode", c_network_mode),
+    MF_FN("restart", c_restart),
+    MF_FN("depends_on", c_depends_on),
+    MF_FN("healthcheck", c_healthcheck),
+    MF_FN("mem_limit", c_mem_limit),
+    MF_FN("cpus", c_cpus),
+    MF_FN("pids_limit", c_pids_limit),
+    MF_FN("stop_signal", c_stop_signal),
+    MF_FN("stop_grace_period", c_stop_grace_period),
+    MF_FN("essential", c_essential),
 };
 
 /* A capability both added and dropped is a contradiction, not a choice. */

@@ -95,7 +95,7 @@ m_mac(struct mparse *p, const struct ynode *key, const struct ynode *val, void *
 }
 
 static const struct mfield match_fields[] = {
-    {"mac", m_mac},
+    MF_FN("mac", m_mac),
 };
 
 static void
@@ -183,9 +183,9 @@ r_metric(struct mparse *p, const struct ynode *key, const struct ynode *val, voi
 }
 
 static const struct mfield route_fields[] = {
-    {"to", r_to},
-    {"via", r_via},
-    {"metric", r_metric},
+    MF_FN("to", r_to),
+    MF_FN("via", r_via),
+    MF_FN("metric", r_metric),
 };
 
 static void
@@ -224,9 +224,9 @@ i_routes(struct mparse *p, const struct ynode *key, const struct ynode *val, voi
 }
 
 static const struct mfield iface_fields[] = {
-    {"name", i_name},		{"match", i_match},   {"dhcp", i_dhcp},
-    {"addresses", i_addresses}, {"routes", i_routes}, {"mtu", i_mtu},
-    {"accept_ra", i_accept_ra},
+    MF_FN("name", i_name),	     MF_FN("match", i_match),	MF_FN("dhcp", i_dhcp),
+    MF_FN("addresses", i_addresses), MF_FN("routes", i_routes), MF_FN("mtu", i_mtu),
+    MF_FN("accept_ra", i_accept_ra),
 };
 
 static void
@@ -306,8 +306,8 @@ d_search(struct mparse *p, const struct ynode *key, const struct ynode *val, voi
 }
 
 static const struct mfield dns_fields[] = {
-    {"nameservers", d_nameservers},
-    {"search", d_search},
+    MF_FN("nameservers", d_nameservers),
+    MF_FN("search", d_search),
 };
 
 static void
@@ -346,9 +346,9 @@ a_from(struct mparse *p, const struct ynode *key, const struct ynode *val, void 
 }
 
 static const struct mfield allow_fields[] = {
-    {"proto", a_proto},
-    {"port", a_port},
-    {"from", a_from},
+    MF_FN("proto", a_proto),
+    MF_FN("port", a_port),
+    MF_FN("from", a_from),
 };
 
 static void
@@ -384,8 +384,8 @@ f_inbound(struct mparse *p, const struct ynode *key, const struct ynode *val, vo
 }
 
 static const struct mfield firewall_fields[] = {
-    {"inbound", f_inbound},
-    {"allow", f_allow},
+    MF_FN("inbound", f_inbound),
+    MF_FN("allow", f_allow),
 };
 
 static void
@@ -423,9 +423,9 @@ b_icc(struct mparse *p, const struct ynode *key, const struct ynode *val, void *
 }
 
 static const struct mfield bridge_fields[] = {
-    {"subnet", b_subnet},
-    {"subnet6", b_subnet6},
-    {"icc", b_icc},
+    MF_FN("subnet", b_subnet),
+    MF_FN("subnet6", b_subnet6),
+    MF_FN("icc", b_icc),
 };
 
 static void
@@ -435,10 +435,10 @@ n_bridge(struct mparse *p, const struct ynode *key, const struct ynode *val, voi
 }
 
 static const struct mfield network_fields[] = {
-    {"interfaces", n_interfaces},
-    {"dns", n_dns},
-    {"firewall", n_firewall},
-    {"bridge", n_bridge},
+    MF_FN("interfaces", n_interfaces),
+    MF_FN("dns", n_dns),
+    MF_FN("firewall", n_firewall),
+    MF_FN("bridge", n_bridge),
 };
 
 void

@@ -4,6 +4,9 @@
 #ifndef BERTH_MANIFEST_PARSE_H
 #define BERTH_MANIFEST_PARSE_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "manifest.h"
 #include "ytree.h"
 
@@ -20,12 +23,60 @@ struct mparse {
 	size_t n_ports;	      /* published in the whole manifest */
 };
 
-/* The handler of one key; key is the key node, val its value. */
+/* How a key without a handler of its own is read: the mp_ reader of that
+ * type, then a plain store into the object. */
+enum mf_kind {
+	MF_FUNC,     /* parse does it all */
+	MF_BOOL,     /* bool */
+	MF_U32,	     /* uint32_t from min to max */
+	MF_SIZE,     /* uint64_t bytes, at least min */
+	MF_DURATION, /* uint64_t milliseconds; min 1 refuses 0 */
+	MF_ENUM,     /* an enum, one of names[0..max] */
+};
+
+/* The handler of one key; key is the key node, val its value. Without a
+ * handler, kind says how to read the value into obj at off. */
 struct mfield {
 	const char *key;
 	void (*parse)(struct mparse *p, const struct ynode *key, const struct ynode *val,
 		      void *obj);
+	enum mf_kind kind;
+	size_t off;
+	uint64_t min, max;
+	const char *const *names;
 };
+
+/* offsetof(T, f), but a compile error when ok is false: a table entry
+ * whose field has another type than its kind stores would otherwise
+ * overwrite its neighbours. */
+/* clang-format off */
+#define MF_AT(T, f, ok) (offsetof(T, f) + 0 * sizeof(struct {			\
+	_Static_assert(ok, "the field's type does not match the kind");	\
+	int unused;								\
+}))
+#define MF_IS(T, f, type) _Generic(((T *)0)->f, type: 1, default: 0)
+/* A pointer would make the count of names 1, silently. */
+#define MF_IS_ARRAY(a) (!__builtin_types_compatible_p(__typeof__(a), __typeof__(&(a)[0])))
+
+#define MF_FN(k, fn) {.key = (k), .parse = (fn)}
+#define MF_BOOL(k, T, f) \
+	{.key = (k), .kind = MF_BOOL, .off = MF_AT(T, f, MF_IS(T, f, bool))}
+#define MF_U32(k, T, f, lo, hi) \
+	{.key = (k), .kind = MF_U32, .min = (lo), .max = (hi), \
+	 .off = MF_AT(T, f, MF_IS(T, f, uint32_t) && (hi) <= UINT32_MAX)}
+#define MF_SIZE(k, T, f, lo) \
+	{.key = (k), .kind = MF_SIZE, .min = (lo), .off = MF_AT(T, f, MF_IS(T, f, uint64_t))}
+#define MF_DUR(k, T, f) \
+	{.key = (k), .kind = MF_DURATION, .off = MF_AT(T, f, MF_IS(T, f, uint64_t))}
+/* A duration that must be more than 0. */
+#define MF_DUR_NZ(k, T, f) \
+	{.key = (k), .kind = MF_DURATION, .min = 1, .off = MF_AT(T, f, MF_IS(T, f, uint64_t))}
+/* names is an array indexed by the enum's values. */
+#define MF_ENUM(k, T, f, names_) \
+	{.key = (k), .kind = MF_ENUM, .names = (names_), \
+	 .max = sizeof(names_) / sizeof((names_)[0]) - 1, \
+	 .off = MF_AT(T, f, sizeof(((T *)0)->f) == sizeof(int) && MF_IS_ARRAY(names_))}
+/* clang-format on */
 
 /* A handler for one item of a list; key is the list's key. */
 typedef void mp_item_fn(struct mparse *p, const struct ynode *key, const struct ynode *item,

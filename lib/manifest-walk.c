@@ -76,6 +76,70 @@ unknown_key(struct mparse *p, const struct ynode *k, const struct mfield *fields
 		mp_error(p, k, "unknown key %s", diag_quote(q, k->str, k->len));
 }
 
+/* "at least 64k": min in the largest unit that divides it, as a manifest
+ * would write it. */
+static void
+size_least(uint64_t min, char *buf, size_t len)
+{
+	static const char units[] = "kmgt";
+	int u = -1;
+
+	while (u < 3 && min && min % 1024 == 0) {
+		min /= 1024;
+		u++;
+	}
+	if (u < 0)
+		snprintf(buf, len, "at least %llu", (unsigned long long)min);
+	else
+		snprintf(buf, len, "at least %llu%c", (unsigned long long)min, units[u]);
+}
+
+/* The reader of an entry without a handler: what the handler of each kind
+ * would do, with the same messages. */
+static void
+field_read(struct mparse *p, const struct mfield *f, const struct ynode *key,
+	   const struct ynode *val, void *obj)
+{
+	void *at = (char *)obj + f->off;
+	char why[64];
+	uint64_t v;
+	int e;
+
+	switch (f->kind) {
+	case MF_FUNC:
+		break;
+	case MF_BOOL:
+		mp_bool(p, key, val, at);
+		break;
+	case MF_U32:
+		if (mp_uint(p, key, val, f->min, f->max, &v))
+			*(uint32_t *)at = (uint32_t)v;
+		break;
+	case MF_SIZE:
+		if (!mp_size(p, key, val, &v))
+			break;
+		if (v < f->min) {
+			size_least(f->min, why, sizeof(why));
+			mp_invalid(p, key, val, "size", why);
+		} else {
+			*(uint64_t *)at = v;
+		}
+		break;
+	case MF_DURATION:
+		if (!mp_duration(p, key, val, &v))
+			break;
+		if (v < f->min) /* only MF_DUR_NZ sets min, to 1 */
+			mp_invalid(p, key, val, "duration", "must be more than 0");
+		else
+			*(uint64_t *)at = v;
+		break;
+	case MF_ENUM:
+		if (mp_enum(p, key, val, f->names, f->max + 1, &e))
+			*(int *)at = e;
+		break;
+	}
+}
+
 bool
 mp_map(struct mparse *p, const struct ynode *key, const struct ynode *val,
        const struct mfield *fields, size_t n, void *obj)
@@ -97,8 +161,10 @@ mp_map(struct mparse *p, const struct ynode *key, const struct ynode *val,
 				break;
 		if (f == n)
 			unknown_key(p, k, fields, n);
-		else if (v->type != YNODE_BAD)
+		else if (v->type != YNODE_BAD && fields[f].parse)
 			fields[f].parse(p, k, v, obj);
+		else if (v->type != YNODE_BAD)
+			field_read(p, &fields[f], k, v, obj);
 	}
 	return true;
 }

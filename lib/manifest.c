@@ -121,10 +121,10 @@ h_sysctls(struct mparse *p, const struct ynode *key, const struct ynode *val, vo
 }
 
 static const struct mfield host_fields[] = {
-    {"hostname", h_hostname},
-    {"debug_console", h_debug_console},
-    {"timezone", h_timezone},
-    {"sysctls", h_sysctls},
+    MF_FN("hostname", h_hostname),
+    MF_FN("debug_console", h_debug_console),
+    MF_FN("timezone", h_timezone),
+    MF_FN("sysctls", h_sysctls),
 };
 
 static void
@@ -201,7 +201,7 @@ l_target_url(struct mparse *p, const struct ynode *key, const struct ynode *val,
 }
 
 static const struct mfield target_fields[] = {
-    {"url", l_target_url},
+    MF_FN("url", l_target_url),
 };
 
 static void
@@ -251,8 +251,8 @@ l_max_files(struct mparse *p, const struct ynode *key, const struct ynode *val, 
 }
 
 static const struct mfield local_fields[] = {
-    {"max_size", l_max_size},
-    {"max_files", l_max_files},
+    MF_FN("max_size", l_max_size),
+    MF_FN("max_files", l_max_files),
 };
 
 static void
@@ -281,10 +281,10 @@ l_kernel(struct mparse *p, const struct ynode *key, const struct ynode *val, voi
 }
 
 static const struct mfield logging_fields[] = {
-    {"forward", l_forward},
-    {"local", l_local},
-    {"kernel", l_kernel},
-    {"spool_size", l_spool_size},
+    MF_FN("forward", l_forward),
+    MF_FN("local", l_local),
+    MF_FN("kernel", l_kernel),
+    MF_FN("spool_size", l_spool_size),
 };
 
 static void
@@ -325,9 +325,9 @@ u_health_deadline(struct mparse *p, const struct ynode *key, const struct ynode 
 }
 
 static const struct mfield update_fields[] = {
-    {"confirm_after", u_confirm_after},
-    {"tries", u_tries},
-    {"health_deadline", u_health_deadline},
+    MF_FN("confirm_after", u_confirm_after),
+    MF_FN("tries", u_tries),
+    MF_FN("health_deadline", u_health_deadline),
 };
 
 static void
@@ -355,8 +355,8 @@ f_update(struct mparse *p, const struct ynode *key, const struct ynode *val, voi
 }
 
 static const struct mfield root_fields[] = {
-    {"version", f_version}, {"host", f_host},	  {"network", mp_network},
-    {"logging", f_logging}, {"update", f_update}, {"containers", mp_containers},
+    MF_FN("version", f_version), MF_FN("host", f_host),	    MF_FN("network", mp_network),
+    MF_FN("logging", f_logging), MF_FN("update", f_update), MF_FN("containers", mp_containers),
 };
 
 static void
