@@ -63,12 +63,6 @@ h_hostname(struct mparse *p, const struct ynode *key, const struct ynode *val, v
 }
 
 static void
-h_debug_console(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
-{
-	mp_bool(p, key, val, &((struct host_cfg *)obj)->debug_console);
-}
-
-static void
 h_timezone(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
 {
 	struct host_cfg *h = obj;
@@ -122,7 +116,7 @@ h_sysctls(struct mparse *p, const struct ynode *key, const struct ynode *val, vo
 
 static const struct mfield host_fields[] = {
     MF_FN("hostname", h_hostname),
-    MF_FN("debug_console", h_debug_console),
+    MF_BOOL("debug_console", struct host_cfg, debug_console),
     MF_FN("timezone", h_timezone),
     MF_FN("sysctls", h_sysctls),
 };
@@ -227,32 +221,9 @@ l_forward(struct mparse *p, const struct ynode *key, const struct ynode *val, vo
 	mp_seq(p, key, val, MANIFEST_MAX_FORWARD, l_forward_item, obj);
 }
 
-static void
-l_max_size(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
-{
-	struct logging_cfg *l = obj;
-	uint64_t v;
-
-	if (!mp_size(p, key, val, &v))
-		return;
-	if (v < 4096)
-		mp_invalid(p, key, val, "size", "at least 4k");
-	else
-		l->max_size = v;
-}
-
-static void
-l_max_files(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
-{
-	uint64_t v;
-
-	if (mp_uint(p, key, val, 1, 100, &v))
-		((struct logging_cfg *)obj)->max_files = (uint32_t)v;
-}
-
 static const struct mfield local_fields[] = {
-    MF_FN("max_size", l_max_size),
-    MF_FN("max_files", l_max_files),
+    MF_SIZE("max_size", struct logging_cfg, max_size, 4096),
+    MF_U32("max_files", struct logging_cfg, max_files, 1, 100),
 };
 
 static void
@@ -261,30 +232,11 @@ l_local(struct mparse *p, const struct ynode *key, const struct ynode *val, void
 	mp_map(p, key, val, local_fields, 2, obj);
 }
 
-static void
-l_spool_size(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
-{
-	uint64_t v;
-
-	if (!mp_size(p, key, val, &v))
-		return;
-	if (v < 64 * 1024)
-		mp_invalid(p, key, val, "size", "at least 64k");
-	else
-		((struct logging_cfg *)obj)->spool_size = v;
-}
-
-static void
-l_kernel(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
-{
-	mp_bool(p, key, val, &((struct logging_cfg *)obj)->kernel);
-}
-
 static const struct mfield logging_fields[] = {
     MF_FN("forward", l_forward),
     MF_FN("local", l_local),
-    MF_FN("kernel", l_kernel),
-    MF_FN("spool_size", l_spool_size),
+    MF_BOOL("kernel", struct logging_cfg, kernel),
+    MF_SIZE("spool_size", struct logging_cfg, spool_size, 64 * 1024),
 };
 
 static void
@@ -296,38 +248,10 @@ f_logging(struct mparse *p, const struct ynode *key, const struct ynode *val, vo
 }
 
 /* update: */
-static void
-u_confirm_after(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
-{
-	mp_duration(p, key, val, &((struct update_cfg *)obj)->confirm_after_ms);
-}
-
-static void
-u_tries(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
-{
-	uint64_t v;
-
-	if (mp_uint(p, key, val, 1, 10, &v))
-		((struct update_cfg *)obj)->tries = (uint32_t)v;
-}
-
-static void
-u_health_deadline(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
-{
-	uint64_t v;
-
-	if (!mp_duration(p, key, val, &v))
-		return;
-	if (v == 0)
-		mp_invalid(p, key, val, "duration", "must be more than 0");
-	else
-		((struct update_cfg *)obj)->health_deadline_ms = v;
-}
-
 static const struct mfield update_fields[] = {
-    MF_FN("confirm_after", u_confirm_after),
-    MF_FN("tries", u_tries),
-    MF_FN("health_deadline", u_health_deadline),
+    MF_DUR("confirm_after", struct update_cfg, confirm_after_ms),
+    MF_U32("tries", struct update_cfg, tries, 1, 10),
+    MF_DUR_NZ("health_deadline", struct update_cfg, health_deadline_ms),
 };
 
 static void
