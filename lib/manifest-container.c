@@ -261,18 +261,6 @@ c_volumes(struct mparse *p, const struct ynode *key, const struct ynode *val, vo
 	mp_seq(p, key, val, MANIFEST_MAX_VOLUMES, volume_item, obj);
 }
 
-static void
-c_read_only(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
-{
-	mp_bool(p, key, val, &((struct container *)obj)->read_only);
-}
-
-static void
-c_essential(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
-{
-	mp_bool(p, key, val, &((struct container *)obj)->essential);
-}
-
 /* One capability name into *set; "ALL" sets *all. */
 static void
 cap_item(struct mparse *p, const struct ynode *key, const struct ynode *item, uint64_t *set,
@@ -539,36 +527,6 @@ h_test(struct mparse *p, const struct ynode *key, const struct ynode *val, void 
 }
 
 static void
-h_interval(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
-{
-	uint64_t v;
-
-	if (!mp_duration(p, key, val, &v))
-		return;
-	if (v == 0)
-		mp_invalid(p, key, val, "duration", "must be more than 0");
-	else if (strcmp(key->str, "interval") == 0)
-		((struct healthcheck *)obj)->interval_ms = v;
-	else
-		((struct healthcheck *)obj)->timeout_ms = v;
-}
-
-static void
-h_start_period(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
-{
-	mp_duration(p, key, val, &((struct healthcheck *)obj)->start_period_ms);
-}
-
-static void
-h_retries(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
-{
-	uint64_t v;
-
-	if (mp_uint(p, key, val, 1, 1000000, &v))
-		((struct healthcheck *)obj)->retries = (uint32_t)v;
-}
-
-static void
 h_disable(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
 {
 	(void)p, (void)key, (void)val, (void)obj; /* read after the walk */
@@ -576,10 +534,10 @@ h_disable(struct mparse *p, const struct ynode *key, const struct ynode *val, vo
 
 static const struct mfield health_fields[] = {
     MF_FN("test", h_test),
-    MF_FN("interval", h_interval),
-    MF_FN("timeout", h_interval),
-    MF_FN("retries", h_retries),
-    MF_FN("start_period", h_start_period),
+    MF_DUR_NZ("interval", struct healthcheck, interval_ms),
+    MF_DUR_NZ("timeout", struct healthcheck, timeout_ms),
+    MF_U32("retries", struct healthcheck, retries, 1, 1000000),
+    MF_DUR("start_period", struct healthcheck, start_period_ms),
     MF_FN("disable", h_disable),
 };
 
@@ -606,19 +564,6 @@ c_healthcheck(struct mparse *p, const struct ynode *key, const struct ynode *val
 	} else if (!test && !ynode_is_null(val)) {
 		mp_error(p, val, "healthcheck: missing required key \"test\"");
 	}
-}
-
-static void
-c_mem_limit(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
-{
-	uint64_t v;
-
-	if (!mp_size(p, key, val, &v))
-		return;
-	if (v < MEM_MIN)
-		mp_invalid(p, key, val, "size", "at least 4m");
-	else
-		((struct container *)obj)->mem_limit = v;
 }
 
 static void
@@ -658,12 +603,6 @@ c_stop_signal(struct mparse *p, const struct ynode *key, const struct ynode *val
 		mp_invalid(p, key, val, "signal", why);
 }
 
-static void
-c_stop_grace_period(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
-{
-	mp_duration(p, key, val, &((struct container *)obj)->stop_grace_ms);
-}
-
 static const struct mfield container_fields[] = {
     MF_FN("image", c_image),
     MF_FN("entrypoint", c_entrypoint),
@@ -674,7 +613,7 @@ static const struct mfield container_fields[] = {
     MF_FN("hostname", c_hostname),
     MF_FN("ports", c_ports),
     MF_FN("volumes", c_volumes),
-    MF_FN("read_only", c_read_only),
+    MF_BOOL("read_only", struct container, read_only),
     MF_FN("cap_add", c_cap_add),
     MF_FN("cap_drop", c_cap_drop),
     MF_FN("security_opt", c_security_opt),
@@ -682,12 +621,12 @@ static const struct mfield container_fields[] = {
     MF_FN("restart", c_restart),
     MF_FN("depends_on", c_depends_on),
     MF_FN("healthcheck", c_healthcheck),
-    MF_FN("mem_limit", c_mem_limit),
+    MF_SIZE("mem_limit", struct container, mem_limit, MEM_MIN),
     MF_FN("cpus", c_cpus),
     MF_FN("pids_limit", c_pids_limit),
     MF_FN("stop_signal", c_stop_signal),
-    MF_FN("stop_grace_period", c_stop_grace_period),
-    MF_FN("essential", c_essential),
+    MF_DUR("stop_grace_period", struct container, stop_grace_ms),
+    MF_BOOL("essential", struct container, essential),
 };
 
 /* A capability both added and dropped is a contradiction, not a choice. */
