@@ -106,27 +106,6 @@ i_match(struct mparse *p, const struct ynode *key, const struct ynode *val, void
 }
 
 static void
-i_dhcp(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
-{
-	mp_bool(p, key, val, &((struct interface *)obj)->dhcp);
-}
-
-static void
-i_accept_ra(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
-{
-	mp_bool(p, key, val, &((struct interface *)obj)->accept_ra);
-}
-
-static void
-i_mtu(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
-{
-	uint64_t v;
-
-	if (mp_uint(p, key, val, 68, 65535, &v))
-		((struct interface *)obj)->mtu = (uint32_t)v;
-}
-
-static void
 i_address_item(struct mparse *p, const struct ynode *key, const struct ynode *item, void *obj)
 {
 	struct interface *i = obj;
@@ -173,19 +152,10 @@ r_via(struct mparse *p, const struct ynode *key, const struct ynode *val, void *
 	t->r.has_via = address(p, key, val, &t->r.via);
 }
 
-static void
-r_metric(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
-{
-	uint64_t v;
-
-	if (mp_uint(p, key, val, 0, UINT32_MAX, &v))
-		((struct route_tmp *)obj)->r.metric = (uint32_t)v;
-}
-
 static const struct mfield route_fields[] = {
     MF_FN("to", r_to),
     MF_FN("via", r_via),
-    MF_FN("metric", r_metric),
+    MF_U32("metric", struct route_tmp, r.metric, 0, UINT32_MAX),
 };
 
 static void
@@ -224,9 +194,13 @@ i_routes(struct mparse *p, const struct ynode *key, const struct ynode *val, voi
 }
 
 static const struct mfield iface_fields[] = {
-    MF_FN("name", i_name),	     MF_FN("match", i_match),	MF_FN("dhcp", i_dhcp),
-    MF_FN("addresses", i_addresses), MF_FN("routes", i_routes), MF_FN("mtu", i_mtu),
-    MF_FN("accept_ra", i_accept_ra),
+    MF_FN("name", i_name),
+    MF_FN("match", i_match),
+    MF_BOOL("dhcp", struct interface, dhcp),
+    MF_FN("addresses", i_addresses),
+    MF_FN("routes", i_routes),
+    MF_U32("mtu", struct interface, mtu, 68, 65535),
+    MF_BOOL("accept_ra", struct interface, accept_ra),
 };
 
 static void
@@ -416,16 +390,10 @@ b_subnet6(struct mparse *p, const struct ynode *key, const struct ynode *val, vo
 	}
 }
 
-static void
-b_icc(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
-{
-	mp_bool(p, key, val, &((struct bridge_cfg *)obj)->icc);
-}
-
 static const struct mfield bridge_fields[] = {
     MF_FN("subnet", b_subnet),
     MF_FN("subnet6", b_subnet6),
-    MF_FN("icc", b_icc),
+    MF_BOOL("icc", struct bridge_cfg, icc),
 };
 
 static void
