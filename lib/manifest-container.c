@@ -369,16 +369,8 @@ c_security_opt(struct mparse *p, const struct ynode *key, const struct ynode *va
 	mp_seq(p, key, val, MANIFEST_MAX_LIST, secopt_item, obj);
 }
 
-static void
-c_network_mode(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
-{
-	static const char *const names[] = {
-	    [NET_BRIDGE] = "bridge", [NET_NONE] = "none", [NET_HOST] = "host"};
-	int v;
-
-	if (mp_enum(p, key, val, names, 3, &v))
-		((struct container *)obj)->network_mode = (enum net_mode)v;
-}
+static const char *const net_mode_names[] = {
+    [NET_BRIDGE] = "bridge", [NET_NONE] = "none", [NET_HOST] = "host"};
 
 static void
 c_restart(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
@@ -425,20 +417,14 @@ dep_item(struct mparse *p, const struct ynode *key, const struct ynode *item, vo
 			 CONTAINER_NAME_MAX);
 }
 
-static void
-dep_condition(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
-{
-	static const char *const names[] = {[DEP_STARTED] = "service_started",
-					    [DEP_HEALTHY] = "service_healthy",
-					    [DEP_COMPLETED] = "service_completed_successfully"};
-	int v;
-
-	if (mp_enum(p, key, val, names, 3, &v))
-		((struct dependency *)obj)->condition = (enum dep_condition)v;
-}
+static const char *const dep_condition_names[] = {
+    [DEP_STARTED] = "service_started",
+    [DEP_HEALTHY] = "service_healthy",
+    [DEP_COMPLETED] = "service_completed_successfully",
+};
 
 static const struct mfield dep_fields[] = {
-    MF_FN("condition", dep_condition),
+    MF_ENUM("condition", struct dependency, condition, dep_condition_names),
 };
 
 static void
@@ -617,7 +603,7 @@ static const struct mfield container_fields[] = {
     MF_FN("cap_add", c_cap_add),
     MF_FN("cap_drop", c_cap_drop),
     MF_FN("security_opt", c_security_opt),
-    MF_FN("network_mode", c_network_mode),
+    MF_ENUM("network_mode", struct container, network_mode, net_mode_names),
     MF_FN("restart", c_restart),
     MF_FN("depends_on", c_depends_on),
     MF_FN("healthcheck", c_healthcheck),

@@ -347,18 +347,10 @@ f_allow(struct mparse *p, const struct ynode *key, const struct ynode *val, void
 	mp_seq(p, key, val, MANIFEST_MAX_ALLOW, f_allow_item, obj);
 }
 
-static void
-f_inbound(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
-{
-	static const char *const names[] = {[FW_DROP] = "drop", [FW_ACCEPT] = "accept"};
-	int v;
-
-	if (mp_enum(p, key, val, names, 2, &v))
-		((struct firewall_cfg *)obj)->inbound = (enum fw_policy)v;
-}
+static const char *const fw_policy_names[] = {[FW_DROP] = "drop", [FW_ACCEPT] = "accept"};
 
 static const struct mfield firewall_fields[] = {
-    MF_FN("inbound", f_inbound),
+    MF_ENUM("inbound", struct firewall_cfg, inbound, fw_policy_names),
     MF_FN("allow", f_allow),
 };
 
