@@ -249,18 +249,17 @@ verify_payloads(struct apply *a, int spool)
 	return 0;
 }
 
-/* Whether the write pass may trust that src still holds the bytes pass 1
- * hashed, and skip hashing them again (the costlier half of an apply where
- * the CPU is slow: docs/update.md, Performance). It may for the spool, an
- * unlinked file only this process holds, and for a file or device that
- * only root may write (root can write the slots anyway), when it is a
- * regular file whose size and change time stay as they were (checked
- * again once written, in unchanged). Anything else is hashed again. */
+/* Whether the write pass may trust that the input still holds the bytes
+ * pass 1 hashed, and skip hashing them again (the costlier half of an
+ * apply where the CPU is slow: docs/update.md, Performance): a file or
+ * device that only root may write (root can write the slots anyway), and
+ * for a regular file only while its size and change time stay as they
+ * were (checked again once written, in unchanged). Anything else is
+ * hashed again. The spool (open_source) is trusted as it is: an unlinked
+ * file only this process holds. */
 static bool
-same_bytes(const struct stat *st, bool spool)
+same_bytes(const struct stat *st)
 {
-	if (spool)
-		return true;
 	if (!S_ISREG(st->st_mode) && !S_ISBLK(st->st_mode))
 		return false;
 	return st->st_uid == 0 && !(st->st_mode & (S_IWGRP | S_IWOTH));
@@ -279,7 +278,7 @@ open_source(struct apply *a, int *spool)
 			return sys_failed("the bundle");
 		a->src = a->in;
 		a->src_off = here;
-		a->rehash = !same_bytes(&a->in_st, false);
+		a->rehash = !same_bytes(&a->in_st);
 		return 0;
 	}
 	*spool = open(a->s.state, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
