@@ -84,24 +84,15 @@ progress(struct apply *a, uint64_t n, const char *phase)
 	fprintf(stderr, "berthctl: update: %3d%% %s\n", pct, phase);
 }
 
-/* Reads exactly n bytes, across short reads; 0, or -1 (errno 0 at EOF). */
+/* Reads exactly n bytes; 0, or -1 (errno 0 at EOF). */
 static int
 read_full(int fd, void *buf, size_t n)
 {
-	size_t off = 0;
+	ssize_t r = io_read_full(fd, buf, n);
 
-	while (off < n) {
-		ssize_t r = read(fd, (char *)buf + off, n - off);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			if (r == 0)
-				errno = 0;
-			return -1;
-		}
-		off += (size_t)r;
-	}
-	return 0;
+	if (r >= 0 && (size_t)r < n)
+		errno = 0;
+	return r >= 0 && (size_t)r == n ? 0 : -1;
 }
 
 static int

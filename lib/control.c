@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "io.h"
 
 void
 control_header_put(unsigned char *hdr, uint32_t len)
@@ -106,21 +107,13 @@ control_reply_encode(enum control_status st, const char *body, size_t len, size_
 static enum control_result
 read_full(int fd, char *buf, size_t n)
 {
-	size_t got = 0;
+	ssize_t r = io_read_full(fd, buf, n);
 
-	while (got < n) {
-		ssize_t r = read(fd, buf + got, n - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			errno = ETIMEDOUT;
-		if (r < 0)
-			return CONTROL_E_RECV;
-		if (r == 0)
-			return CONTROL_E_CLOSED;
-		got += (size_t)r;
-	}
-	return CONTROL_DONE;
+	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		errno = ETIMEDOUT;
+	if (r < 0)
+		return CONTROL_E_RECV;
+	return (size_t)r < n ? CONTROL_E_CLOSED : CONTROL_DONE;
 }
 
 static enum control_result

@@ -28,6 +28,25 @@ io_write_all(int fd, const void *s, size_t n)
 	return 0;
 }
 
+ssize_t
+io_read_full(int fd, void *buf, size_t n)
+{
+	size_t off = 0;
+
+	while (off < n) {
+		ssize_t r = read(fd, (char *)buf + off, n - off);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		off += (size_t)r;
+	}
+	return (ssize_t)off;
+}
+
 int
 io_errf(char *err, size_t errlen, const char *fmt, ...)
 {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Small file helpers: whole writes across short writes and EINTR, small
- * reads, mkdir -p. */
+/* Small file helpers: whole writes and reads across short ones and EINTR,
+ * small files, mkdir -p. */
 #ifndef BERTH_IO_H
 #define BERTH_IO_H
 
@@ -9,6 +9,10 @@
 
 /* Writes all n bytes of s to fd; -1 with errno set on failure. */
 int io_write_all(int fd, const void *s, size_t n);
+
+/* Reads n bytes from fd across short reads and EINTR; fewer only at end
+ * of file. Returns how many, or -1 with errno set. */
+ssize_t io_read_full(int fd, void *buf, size_t n);
 
 /* Reads a small file (path relative to dirfd, or AT_FDCWD) into buf, at
  * most len - 1 bytes, NUL-terminated. Returns the length, or -1. */

@@ -193,24 +193,6 @@ spool_prepend(struct spool *s, const char *p, size_t n)
 	return 0;
 }
 
-static ssize_t
-read_all(int fd, char *buf, size_t n)
-{
-	size_t off = 0;
-
-	while (off < n) {
-		ssize_t r = read(fd, buf + off, n - off);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		if (r == 0)
-			break;
-		off += (size_t)r;
-	}
-	return (ssize_t)off;
-}
-
 ssize_t
 spool_take(struct spool *s, char *buf, size_t room)
 {
@@ -237,7 +219,7 @@ spool_take(struct spool *s, char *buf, size_t room)
 			close(fd);
 			return 0;
 		}
-		ssize_t r = read_all(fd, buf, (size_t)st.st_size);
+		ssize_t r = io_read_full(fd, buf, (size_t)st.st_size);
 		close(fd);
 		if (r < 0)
 			return -1;
