@@ -453,6 +453,20 @@ record(struct apply *a)
 			a->s.state, strerror(errno));
 }
 
+/* The writes, in the order that keeps a power cut safe: the old entries of
+ * the target slot go first, its new entry last. */
+static int
+write_slot(struct apply *a)
+{
+	int r;
+
+	if (esp_remove_slot(a->s.esp, a->target, a->err, sizeof(a->err)) < 0)
+		return failed("removing the other slot's entries", a->err);
+	if ((r = write_root(a)) || (r = write_boot_files(a)) || (r = write_entry(a)))
+		return r;
+	return 0;
+}
+
 static int
 install(struct apply *a)
 {
@@ -468,12 +482,14 @@ install(struct apply *a)
 			a->src == a->in ? "the bundle" : "the bundle's copy on /var");
 	if ((r = verify_payloads(a, spool)))
 		return r;
-	if (esp_remove_slot(a->s.esp, a->target, a->err, sizeof(a->err)) < 0)
-		return failed("removing the other slot's entries", a->err);
-	if ((r = write_root(a)) || (r = write_boot_files(a)) || (r = write_entry(a)))
-		return r;
-	record(a);
-	return 0;
+	if (slots_esp_writable(&a->s, true, a->err, sizeof(a->err)) < 0)
+		return failed("making the ESP writable", a->err);
+	r = write_slot(a);
+	if (slots_esp_writable(&a->s, false, a->err, sizeof(a->err)) < 0)
+		fprintf(stderr, "berthctl: update: warning: %s\n", a->err);
+	if (!r)
+		record(a);
+	return r;
 }
 
 static int

@@ -54,6 +54,14 @@ read_version(const char *osrel, char *out, size_t len)
 	}
 }
 
+/* The ESP is mounted read-only and noatime: reading the loader entries at
+ * every boot must not write the FAT (an access date, the dirty bit), which
+ * wears flash and gives a power cut one more write to tear. The few writers
+ * (confirmation, update apply) remount it writable around their writes with
+ * slots_esp_writable(). */
+#define ESP_FLAGS (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME)
+#define ESP_OPTS "umask=0077"
+
 /* Mounts the ESP on ESP_MOUNT unless something already is mounted there. */
 static int
 mount_esp(char *err, size_t errlen)
@@ -70,8 +78,20 @@ mount_esp(char *err, size_t errlen)
 	if (partlabel_find("berth-esp", dev, sizeof(dev)) < 0)
 		return io_errf(err, errlen, "partition berth-esp: %s",
 			    errno == EEXIST ? "more than one" : "not found");
-	if (mount(dev, ESP_MOUNT, "vfat", MS_NOSUID | MS_NODEV | MS_NOEXEC, "umask=0077") < 0)
+	if (mount(dev, ESP_MOUNT, "vfat", ESP_FLAGS | MS_RDONLY, ESP_OPTS) < 0)
 		return io_errf(err, errlen, "mount %s on %s: %s", dev, ESP_MOUNT, strerror(errno));
+	return 0;
+}
+
+int
+slots_esp_writable(const struct slots *s, bool rw, char *err, size_t errlen)
+{
+	/* Under BERTH_UPDATE_ROOT the ESP is a plain directory. */
+	if (strcmp(s->esp, ESP_MOUNT))
+		return 0;
+	if (mount(NULL, ESP_MOUNT, NULL, MS_REMOUNT | ESP_FLAGS | (rw ? 0 : MS_RDONLY), ESP_OPTS) < 0)
+		return io_errf(err, errlen, "remounting %s %s: %s", ESP_MOUNT,
+			       rw ? "read-write" : "read-only", strerror(errno));
 	return 0;
 }
 

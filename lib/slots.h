@@ -28,10 +28,14 @@ struct slots {
 	char state[PATH_MAX];	 /* what updates leave for status */
 };
 
-/* Fills s: booted slot, version, paths; mounts the ESP when needed.
+/* Fills s: booted slot, version, paths; mounts the ESP (read-only) when needed.
  * Returns 0; -2 when the kernel was not booted from a berth slot (no
  * berth.slot=: a build host, a test); -1 on any other failure. */
 int slots_open(struct slots *s, char *err, size_t errlen);
+
+/* Remounts the ESP read-write (rw) or back read-only: it is mounted
+ * read-only, and a writer makes it writable only around its writes. */
+int slots_esp_writable(const struct slots *s, bool rw, char *err, size_t errlen);
 
 /* The other slot. */
 static inline char

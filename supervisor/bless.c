@@ -101,7 +101,15 @@ confirm(struct sv *sv)
 	struct bless *b = &sv->bless;
 	char err[512];
 
-	if (esp_bless(b->s.esp, &b->entry, err, sizeof err) < 0) {
+	int r = slots_esp_writable(&b->s, true, err, sizeof err);
+
+	if (!r) {
+		r = esp_bless(b->s.esp, &b->entry, err, sizeof err);
+		char rerr[512];
+		if (slots_esp_writable(&b->s, false, rerr, sizeof rerr) < 0)
+			sv_say("update: %s", rerr);
+	}
+	if (r < 0) {
 		sv_say("update: confirming this boot failed (tried again in a second): %s", err);
 		return;
 	}

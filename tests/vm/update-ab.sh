@@ -25,11 +25,12 @@ got=$(upd_booted)
 
 # Bad bundles are refused in the guest too, and slot b (vda3) and the ESP
 # (vda1) keep every byte: one flipped byte in the header, in the signature,
-# in the root payload, and another key.
+# in the root payload, and another key. The "before" reading waits until the
+# guest is settled (web healthy, its writes synced).
 vm_wait_for 'container web: healthy' 120 >/dev/null
 size=$(stat -c %s "$vm_dir/v2.bundle")
 sums='sha256sum /dev/vda1 /dev/vda3 | cut -c1-64 | tr "\n" " "; echo'
-before=$(vm_run "$sums" 120 | grep -aE '^[0-9a-f]{64} ' | tail -n 1)
+before=$(vm_run "sync; $sums" 120 | grep -aE '^[0-9a-f]{64} ' | tail -n 1)
 for at in 20 470 $((size - 600000)); do
 	# A byte other than the one there.
 	c=X
