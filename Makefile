@@ -30,11 +30,16 @@ ALL_LIBS        := $(LIBS) -lmnl -lnftnl -lsodium
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 
-.PHONY: all deps kernel keys image bundle run test test-unit test-host test-vm bench fuzz clean
+.PHONY: all deps deps-test kernel keys image bundle run test test-unit test-host test-vm bench fuzz clean
 all: $(BUILD)/init $(BUILD)/berthctl $(PROGS) $(BUILD)/mkbundle
 
+# deps: what the build, the image and `make run` need; deps-test: that and
+# what the tests and benchmarks add (scripts/packages, scripts/packages-test).
 deps:
 	@scripts/deps
+
+deps-test:
+	@scripts/deps test
 
 # The dependency file names the object both by absolute and by relative
 # path, so header changes rebuild it whether BUILD was given one way or the
@@ -109,22 +114,22 @@ bundle: image
 run: image
 	image/qemu-run $(BUILD)
 
-test: deps
+test: deps-test
 	@$(MAKE) --no-print-directory all $(UNIT_BIN) kernel keys
 	@tests/run unit host vm
 
 test-unit: all $(UNIT_BIN)
 	@tests/run unit
 
-test-host: deps all
+test-host: deps-test all
 	@tests/run host
 
-test-vm: deps all kernel keys
+test-vm: deps-test all kernel keys
 	@tests/run vm
 
 # Benchmarks print figures beside their peers' (bench/run); they assert
 # nothing. BENCH=NAME runs one.
-bench: deps all kernel $(BUILD)/images/busybox
+bench: deps-test all kernel $(BUILD)/images/busybox
 	@bench/run $(BENCH)
 
 # libFuzzer with ASan and UBSan over the manifest parser. FUZZ_SECONDS bounds
@@ -136,7 +141,7 @@ $(BUILD)/fuzz/manifest: tests/fuzz/manifest.c $(LIB_SRC) $(wildcard lib/*.h)
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -Ilib -o $@ tests/fuzz/manifest.c $(LIB_SRC) $(ALL_LIBS)
 
-fuzz: deps $(BUILD)/fuzz/manifest
+fuzz: deps-test $(BUILD)/fuzz/manifest
 	@mkdir -p $(BUILD)/fuzz/corpus $(BUILD)/fuzz/crashes
 	$(BUILD)/fuzz/manifest -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		-dict=tests/fuzz/manifest.dict -artifact_prefix=$(BUILD)/fuzz/crashes/ \
