@@ -28,7 +28,12 @@ static const struct sysctl baseline[] = {
 	{ "fs.suid_dumpable", "0", 0 },
 	{ "kernel.unprivileged_bpf_disabled", "1", 1 },	/* CONFIG_BPF_SYSCALL */
 	{ "net.core.bpf_jit_harden", "2", 1 },		/* CONFIG_BPF_JIT */
-	{ "kernel.yama.ptrace_scope", "1", 1 },		/* CONFIG_SECURITY_YAMA */
+	/* 3: no process may attach to another, root included, until the next
+	 * boot; no debugger is ever needed on a host (docs/kernel.md). */
+	{ "kernel.yama.ptrace_scope", "3", 1 },		/* CONFIG_SECURITY_YAMA */
+	/* Debian's switch: only a privileged process (the supervisor) may
+	 * create a user namespace. */
+	{ "kernel.unprivileged_userns_clone", "0", 1 },	/* CONFIG_USER_NS, Debian */
 	{ "kernel.kexec_load_disabled", "1", 1 },	/* CONFIG_KEXEC_CORE */
 	{ "kernel.perf_event_paranoid", "3", 1 },	/* CONFIG_PERF_EVENTS */
 	{ "kernel.sysrq", "0", 1 },			/* CONFIG_MAGIC_SYSRQ */

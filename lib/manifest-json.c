@@ -72,6 +72,7 @@ write_host(struct json *j, const struct host_cfg *h)
 	json_object_begin(j);
 	key_string(j, "hostname", h->hostname);
 	key_bool(j, "debug_console", h->debug_console);
+	key_bool(j, "nosmt", h->nosmt);
 	key_string(j, "timezone", h->timezone);
 	json_key(j, "sysctls");
 	json_object_begin(j);

@@ -117,6 +117,7 @@ h_sysctls(struct mparse *p, const struct ynode *key, const struct ynode *val, vo
 static const struct mfield host_fields[] = {
     MF_FN("hostname", h_hostname),
     MF_BOOL("debug_console", struct host_cfg, debug_console),
+    MF_BOOL("nosmt", struct host_cfg, nosmt),
     MF_FN("timezone", h_timezone),
     MF_FN("sysctls", h_sysctls),
 };

@@ -43,6 +43,7 @@ struct host_sysctl {
 struct host_cfg {
 	char *hostname;	    /* default "berth" */
 	bool debug_console; /* default false */
+	bool nosmt;	    /* default false: the kernel's nosmt (docs/kernel.md) */
 	char *timezone;	    /* default "UTC" */
 	struct host_sysctl *sysctls;
 	size_t n_sysctls;

@@ -46,7 +46,7 @@ done
 # The defaults of the smallest manifest, as docs/manifest.md lists them.
 printf 'version: 1\ncontainers:\n  app: {image: "dir:x"}\n' >"$tmp/min.yaml"
 "$ctl" show --json "$tmp/min.yaml" >"$tmp/min.json" 2>&1
-check "defaults: host" '.host == {"hostname": "berth", "debug_console": false,
+check "defaults: host" '.host == {"hostname": "berth", "debug_console": false, "nosmt": false,
 	"timezone": "UTC", "sysctls": {}}' "$tmp/min.json"
 check "defaults: eth0 on DHCP" '.network.interfaces == [{"name": "eth0", "match": null,
 	"dhcp": true, "accept_ra": false, "mtu": null, "addresses": [], "routes": []}]' "$tmp/min.json"
