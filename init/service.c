@@ -1,6 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* Starts netsetup (bounded), then keeps the supervisor and debug console running with backoff. */
+/* Starts netsetup (bounded), then keeps the supervisor and debug console running with backoff.
+ *
+ * The debug console starts once the supervisor says it has started its
+ * first containers (a line on fd 3, s6's readiness notification), so that
+ * its prompt comes after the boot messages instead of under them; or when
+ * the supervisor exits, is not installed, or has said nothing within
+ * CONSOLE_WAIT_MS of stage 2. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +24,7 @@
 #define BACKOFF_MIN_MS 1000
 #define BACKOFF_MAX_MS 30000
 #define BACKOFF_RESET_MS 60000 /* a run this long counts as healthy */
+#define CONSOLE_WAIT_MS 15000
 #define SAFE_PATH "PATH=/usr/sbin:/usr/bin:/sbin:/bin"
 
 enum svc_state {
@@ -48,6 +56,7 @@ static char *const supervisor_argv[] = {"/usr/lib/berth/supervisor", NULL};
 /* A leading '-' makes it a login shell, which reads /etc/profile. */
 static char *const shell_argv[] = {"-sh", NULL};
 static char *const env_plain[] = {SAFE_PATH, "HOME=/", NULL};
+static char *const env_supervisor[] = {SAFE_PATH, "HOME=/", "BERTH_READY_FD=3", NULL};
 static char *const env_linux[] = {SAFE_PATH, "HOME=/", "TERM=linux", NULL};
 static char *const env_vt100[] = {SAFE_PATH, "HOME=/", "TERM=vt100", NULL};
 
@@ -72,6 +81,9 @@ static struct service services[SVC_COUNT] = {
 };
 /* clang-format on */
 static int stopping;
+static void on_ready(struct watch *w);
+/* The read end of the supervisor's readiness pipe, while it is open. */
+static struct watch ready = {.fd = -1, .ready = on_ready};
 
 static void svc_start(struct service *s);
 
@@ -147,15 +159,73 @@ svc_announce(struct service *s)
 }
 
 static void
+ready_close(void)
+{
+	if (ready.fd < 0)
+		return;
+	if (loop_del(&ready) < 0)
+		log_debug("readiness pipe: %s", strerror(errno));
+	close_fd(ready.fd);
+	ready.fd = -1;
+}
+
+/* The supervisor's readiness pipe: its read end is watched, its write end
+ * becomes the supervisor's fd 3. Without one the console waits for its
+ * timer instead. */
+static int
+ready_open(void)
+{
+	int p[2];
+
+	ready_close();
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0) {
+		log_msg("warning: readiness pipe: %s", strerror(errno));
+		return -1;
+	}
+	ready.fd = p[0];
+	if (loop_add(&ready) < 0) {
+		log_msg("warning: readiness pipe: %s", strerror(errno));
+		close_fd(p[1]);
+		ready_close();
+		return -1;
+	}
+	return p[1];
+}
+
+/* A line, or the supervisor gone (EOF): either way the console may start. */
+static void
+on_ready(struct watch *w)
+{
+	char buf[16], up[32];
+	ssize_t n = read(w->fd, buf, sizeof(buf));
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n > 0)
+		log_msg("supervisor ready at %s", uptime_str(up, sizeof(up)));
+	ready_close();
+	svc_kick(SVC_CONSOLE);
+}
+
+static void
 svc_start(struct service *s)
 {
-	struct spawn_opts o = {s->path, s->argv, env_plain, s->console};
+	struct spawn_opts o = {s->path, s->argv, env_plain, s->console, -1};
 	char why[300];
 
-	if (s->console)
+	if (s->console) {
 		o.envp = console_env();
+		if (timer_disarm(&s->timer) < 0)
+			log_debug("%s: disarming its timer: %s", s->name, strerror(errno));
+	}
+	if (s == &services[SVC_SUPERVISOR]) {
+		o.envp = env_supervisor;
+		o.notify_fd = ready_open();
+	}
 	s->started_ms = now_ms();
 	s->pid = spawn(&o);
+	if (o.notify_fd > 0)
+		close_fd(o.notify_fd);
 	if (s->pid < 0) {
 		s->pid = 0;
 		snprintf(why, sizeof(why), "cannot start %s (%s): %s", s->name, s->path,
@@ -184,7 +254,7 @@ svc_on_timer(struct watch *w)
 	timer_ack(w);
 	if (stopping)
 		return;
-	if (s->state == SVC_BACKOFF) {
+	if (s->state == SVC_BACKOFF || (s->state == SVC_PENDING && s->console)) {
 		svc_start(s);
 	} else if (s->state == SVC_RUNNING && s->limit_ms) {
 		log_msg("%s still running after %lld s, killing it", s->name, s->limit_ms / 1000);
@@ -213,6 +283,8 @@ svc_exited(struct service *s, int status)
 	}
 	if (timer_disarm(&s->timer) < 0)
 		log_msg("warning: %s: disarming its timer: %s", s->name, strerror(errno));
+	if (s == &services[SVC_SUPERVISOR])
+		svc_kick(SVC_CONSOLE);
 	if (s->respawn) {
 		snprintf(why, sizeof(why), "%s exited (%s) after %lld s", s->name, how,
 			 (now_ms() - s->started_ms) / 1000);
@@ -275,7 +347,11 @@ services_start(void)
 		log_msg("netsetup not installed, skipping");
 	if (services[SVC_SUPERVISOR].state == SVC_ABSENT)
 		log_msg("supervisor not installed");
-	svc_kick(SVC_CONSOLE);
+	if (services[SVC_SUPERVISOR].state == SVC_ABSENT)
+		svc_kick(SVC_CONSOLE);
+	else if (services[SVC_CONSOLE].state == SVC_PENDING &&
+		 timer_arm(&services[SVC_CONSOLE].timer, CONSOLE_WAIT_MS) < 0)
+		svc_kick(SVC_CONSOLE);
 	if (services[SVC_NETSETUP].state == SVC_PENDING)
 		svc_start(&services[SVC_NETSETUP]);
 	else

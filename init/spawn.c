@@ -34,6 +34,18 @@ child_stdio(int console)
 	return fd > 2 ? close_fd(fd) : 0;
 }
 
+/* The readiness pipe as fd 3, open across exec; before child_stdio, whose
+ * open() would otherwise take fd 3. */
+static int
+child_notify_fd(int fd)
+{
+	if (fd <= 0)
+		return 0;
+	if (fd == 3)
+		return fcntl(3, F_SETFD, 0);
+	return dup2(fd, 3) < 0 ? -1 : 0;
+}
+
 static noreturn void
 spawn_child(const struct spawn_opts *o, int errfd)
 {
@@ -41,9 +53,12 @@ spawn_child(const struct spawn_opts *o, int errfd)
 	int err;
 
 	/* PID 1 blocks every signal; its children must not inherit that. */
+	/* fd 3 is the readiness pipe's place: move the error pipe out of it. */
+	if (o->notify_fd > 0 && errfd == 3 && (errfd = fcntl(3, F_DUPFD_CLOEXEC, 4)) < 0)
+		_exit(126);
 	sigemptyset(&none);
 	if (sigprocmask(SIG_SETMASK, &none, NULL) == 0 && setsid() >= 0 &&
-	    child_stdio(o->console) == 0 && chdir("/") == 0)
+	    child_notify_fd(o->notify_fd) == 0 && child_stdio(o->console) == 0 && chdir("/") == 0)
 		execve(o->path, o->argv, o->envp);
 	err = errno;
 	/* Since sizeof(err) < PIPE_BUF, the write is atomic. */

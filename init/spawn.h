@@ -10,6 +10,7 @@ struct spawn_opts {
 	char *const *argv;
 	char *const *envp;
 	int console; /* stdin/out/err and controlling tty on /dev/console */
+	int notify_fd; /* > 0: becomes the child's fd 3 (readiness), else none */
 };
 
 pid_t spawn(const struct spawn_opts *o);

@@ -415,6 +415,36 @@ setup(struct sv *sv, const struct options *o)
 		die(111, "%s", err);
 }
 
+/* The fd init gave for readiness (BERTH_READY_FD), kept from containers;
+ * -1 when started otherwise (a test, by hand). */
+static int
+ready_fd(void)
+{
+	const char *v = getenv("BERTH_READY_FD");
+	char *end;
+	long fd;
+
+	if (!v)
+		return -1;
+	unsetenv("BERTH_READY_FD");
+	fd = strtol(v, &end, 10);
+	if (*end || fd < 3 || fd > 1023 || fcntl((int)fd, F_SETFD, FD_CLOEXEC) < 0)
+		return -1;
+	return (int)fd;
+}
+
+/* Tells init that the first containers are started and their messages
+ * are out, so that the debug console's prompt comes after them. */
+static void
+notify_ready(int fd)
+{
+	if (fd < 0)
+		return;
+	if (write(fd, "ready\n", 6) < 0)
+		sv_say("warning: telling init the supervisor is ready: %s", strerror(errno));
+	close(fd);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -422,11 +452,15 @@ main(int argc, char **argv)
 	struct sv sv = {0};
 	struct epoll_event ev[32];
 
+	int ready = ready_fd();
+
 	clock_gettime(CLOCK_MONOTONIC, &sv.begun);
 	parse_args(argc, argv, &o);
 	setup(&sv, &o);
 	sv_say("supervisor %s: %zu containers", BERTH_VERSION, sv.n);
 	sv_start_ready(&sv);
+	console_flush();
+	notify_ready(ready);
 	/* After a reboot or poweroff request, all down is not the end: init's
 	 * SIGTERM is (see control_power). */
 	while (!(sv.shutting_down && sv_all_down(&sv) && (!sv.power_signal || sv.got_term))) {
