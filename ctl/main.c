@@ -31,8 +31,13 @@ usage(FILE *f)
 {
 	fprintf(f, "usage: berthctl COMMAND [ARGUMENTS]\n"
 		   "       berthctl --help | --version\n\ncommands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-20s %s\n", commands[i].usage, commands[i].help);
+	/* A usage too long for its column gets a line of its own. */
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strlen(commands[i].usage) > 20)
+			fprintf(f, "  %s\n  %-20s %s\n", commands[i].usage, "", commands[i].help);
+		else
+			fprintf(f, "  %-20s %s\n", commands[i].usage, commands[i].help);
+	}
 	fprintf(f, "\nThe commands from status on take --socket PATH (default %s).\n",
 		CONTROL_SOCKET);
 }

@@ -1,9 +1,32 @@
 /* SPDX-License-Identifier: MIT */
 /* berthctl validate FILE...: checks manifests and reports every error. */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "ctl.h"
 #include "manifest.h"
+
+/* Build-time images the build could not find from here: a warning, since
+ * the manifest is valid and the build may run elsewhere, but a build from
+ * this directory will fail. */
+static void
+warn_missing_images(const char *file, const struct manifest *m)
+{
+	for (size_t i = 0; i < m->n_containers; i++) {
+		const struct container *c = &m->containers[i];
+		struct stat st;
+
+		if (!c->image.path || stat(c->image.path, &st) == 0)
+			continue;
+		fprintf(stderr,
+			"berthctl: %s:%u:%u: warning: container \"%s\": image %s:%s: %s (a build "
+			"from this directory would fail)\n",
+			file, c->pos.line, c->pos.col, c->name, image_kind_str(c->image.kind),
+			c->image.path, strerror(errno));
+	}
+}
 
 int
 cmd_validate(int argc, char **argv)
@@ -21,6 +44,8 @@ cmd_validate(int argc, char **argv)
 
 		if (manifest_parse_file(argv[i], &m, &d) == 0) {
 			printf("%s: ok\n", argv[i]);
+			fflush(stdout);
+			warn_missing_images(argv[i], &m);
 		} else {
 			fflush(stdout);
 			ctl_report(&d);

@@ -52,7 +52,14 @@ tmpfs_opts(char *opts, struct volume *v, const char **why)
 		if (!*o) {
 			return fail(why, "empty tmpfs option");
 		} else if (strncmp(o, "size=", 5) == 0) {
-			if (scalar_size(o + 5, &v->tmpfs_size, why) < 0 || v->tmpfs_size == 0)
+			/* The size parser's own reason, as mem_limit gives it. */
+			static char reason[160];
+
+			if (scalar_size(o + 5, &v->tmpfs_size, why) < 0) {
+				snprintf(reason, sizeof(reason), "size=%.40s: %s", o + 5, *why);
+				return fail(why, reason);
+			}
+			if (v->tmpfs_size == 0)
 				return fail(why, "size= takes a size above 0, like 64m");
 		} else if (strncmp(o, "mode=", 5) == 0) {
 			char *end;
@@ -77,6 +84,14 @@ bind_source(const char *src, const char **why)
 	size_t n = strlen(BIND_DIR);
 	char *out;
 
+	/* A container that can write the whole data directory could plant a
+	 * symlink where any other bind source lies. */
+	if (strcmp(src, ".") == 0 || strcmp(src, "./") == 0 || strcmp(src, BIND_DIR) == 0 ||
+	    strcmp(src, BIND_DIR "/") == 0) {
+		fail(why, "a bind source cannot be the data directory " BIND_DIR
+			  " itself: bind a directory below it, like ./NAME");
+		return NULL;
+	}
 	if (src[0] == '.' && src[1] != '/') {
 		fail(why, "a bind source is ./PATH or under " BIND_DIR);
 		return NULL;

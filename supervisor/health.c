@@ -103,8 +103,14 @@ probe_result(struct sv *sv, struct instance *c, int status)
 	}
 	if (c->health == was)
 		return;
-	if (c->health == HS_HEALTHY)
+	/* A check that printed nothing says nothing, rather than "". */
+	if (c->health == HS_HEALTHY && !c->h_output[0])
+		sv_say("container %s: healthy", c->spec.name);
+	else if (c->health == HS_HEALTHY)
 		sv_say("container %s: healthy; last check: \"%s\"", c->spec.name, c->h_output);
+	else if (!c->h_output[0])
+		sv_say("container %s: unhealthy after %u failed checks; last check: status %d",
+		       c->spec.name, c->h_failures, status);
 	else
 		sv_say("container %s: unhealthy after %u failed checks; last check: status %d, "
 		       "\"%s\"",

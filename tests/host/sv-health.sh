@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Health checks run inside the container (they see its files): starting ->
 # unhealthy after `retries` failures -> healthy -> unhealthy, each transition
-# printed with the last output; a check over its timeout fails; a container
+# printed with the last output (none when it printed nothing); a check over its timeout fails; a container
 # depending on service_healthy starts only once its dependency is healthy.
 . "$(dirname "$0")/sv-common"
 sv_init health
@@ -24,6 +24,12 @@ containers:
     stop_grace_period: 200ms
     command: ["/bin/sh", "-c", "echo up; exec sleep 1000"]
     depends_on: {app: {condition: service_healthy}}
+  quiet:
+    image: dir:busybox
+    network_mode: none
+    stop_grace_period: 200ms
+    command: ["/bin/sleep", "1000"]
+    healthcheck: {test: ["CMD", "/bin/true"], interval: 200ms}
   slow:
     image: dir:busybox
     network_mode: none
@@ -49,5 +55,9 @@ healthy=$(sv_line 'container app: healthy') up=$(sv_line '^after: up')
 sv_wait_for '^supervisor: container slow: unhealthy' 3 || fail "expected slow to be unhealthy within 3 s"
 grep -q 'container slow: unhealthy after 1 failed checks; last check: status 124, "timed out after 300 ms"' "$OUT" ||
 	fail "expected slow's check to time out, got: $(grep 'container slow: unhealthy' "$OUT")"
+# A check that prints nothing adds no empty quotes.
+got=$(grep -E '^supervisor: container quiet: healthy' "$OUT")
+[ "$got" = "supervisor: container quiet: healthy" ] ||
+	fail "expected 'supervisor: container quiet: healthy' alone, got: '$got'"
 sv_stop 5 || fail "expected the supervisor to exit on SIGTERM within 5 s"
 pass
