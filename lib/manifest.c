@@ -362,13 +362,35 @@ manifest_parse_buffer(const char *name, const char *buf, size_t len, struct mani
 	return diag_count(d) ? -1 : 0;
 }
 
+/* Opens a manifest to read: "-" is standard input. A FIFO is opened
+ * without waiting for a writer (open(2) of a FIFO blocks until one comes),
+ * then read blocking: with no writer, read gives end-of-file at once. */
+static int
+open_manifest(const char *path)
+{
+	int fd;
+
+	if (!strcmp(path, "-"))
+		return fcntl(0, F_DUPFD_CLOEXEC, 3);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	if (fcntl(fd, F_SETFL, 0) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
 /* Reads up to max + 1 bytes, so that the caller can tell "too large". */
 static int
 read_file(const char *path, size_t max, char **out, size_t *len)
 {
 	size_t n = 0, cap = 65536;
 	char *buf = malloc(cap);
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY), e;
+	int fd = open_manifest(path), e;
 
 	if (!buf || fd < 0)
 		goto fail;

@@ -290,6 +290,14 @@ ytree_parse(const char *buf, size_t len, struct diag *d, struct ynode **root)
 	int docs = 0, r = -1;
 
 	*root = NULL;
+	/* A UTF-8 byte-order mark, as some editors write: libyaml counts it as
+	 * a column of the first line, so the first key looks indented and the
+	 * second one a syntax error. Dropped, positions stay as an editor
+	 * shows them. */
+	if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3)) {
+		buf += 3;
+		len -= 3;
+	}
 	if (!yaml_parser_initialize(&parser)) {
 		diag_add(d, 0, 0, "out of memory");
 		return -1;
