@@ -22,7 +22,9 @@
 /* Replies are made at once, so a connection that has not sent its request
  * and read the reply within CLIENT_MS is stuck or hostile: it is dropped.
  * With at most MAX_CLIENTS at a time, the memory held for connections is
- * bounded by MAX_CLIENTS replies. */
+ * bounded by MAX_CLIENTS replies. When all are taken, a new connection
+ * pushes out the oldest one that has not yet sent its request (see
+ * free_slot), so that idle connections cannot lock root out. */
 #define MAX_CLIENTS 16
 #define CLIENT_MS 5000
 
@@ -439,6 +441,30 @@ refuse(int fd, const char *why)
 	close(fd);
 }
 
+/* A free slot; else the slot of the oldest connection still waiting for
+ * its request, dropped to make room; else -1 (every one is being served,
+ * which takes no time: the caller refuses with "busy"). */
+static int
+free_slot(struct sv *sv)
+{
+	int oldest = -1;
+
+	for (int i = 0; i < MAX_CLIENTS; i++) {
+		const struct ctl_client *cl = &sv->clients[i];
+		if (cl->fd < 0)
+			return i;
+		if (!cl->out && (oldest < 0 || ts_before(&cl->deadline, &sv->clients[oldest].deadline)))
+			oldest = i;
+	}
+	if (oldest >= 0) {
+		sv_say("control: %d connections open: dropped the oldest one, which had sent no "
+		       "request",
+		       MAX_CLIENTS);
+		client_drop(sv, &sv->clients[oldest]);
+	}
+	return oldest;
+}
+
 static void
 on_accept(struct sv *sv)
 {
@@ -457,9 +483,7 @@ on_accept(struct sv *sv)
 			refuse(fd, denied);
 			continue;
 		}
-		for (i = 0; i < MAX_CLIENTS && sv->clients[i].fd >= 0; i++)
-			;
-		if (i == MAX_CLIENTS) {
+		if ((i = free_slot(sv)) < 0) {
 			refuse(fd, "busy: too many control connections, try again");
 			continue;
 		}
