@@ -27,10 +27,19 @@ sv_wait_for "^supervisor: container web: log file $WORK/log/web.log: No space le
 sleep 0.5
 n=$(grep -c 'No space left on device' "$OUT")
 [ "$n" = 1 ] || fail "expected the error told once, got $n times"
+# The 3000 filler lines are all printed within the 3 s sleep: whole lines
+# kept before the room is made, plus the count lost, must be all of them.
+sleep 1
+x=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+kept=$(grep -c " stdout filler [0-9]* $x\$" "$WORK/log/web.log")
 : >"$WORK/log/web.log"
 sv_wait_for '^supervisor: container web: exited' 10 || fail "expected web to exit within 10 s, got no exit line"
 sv_wait_for "^supervisor: container web: log file $WORK/log/web.log: writing again, [1-9][0-9]* lines lost$" 1 ||
 	fail "expected the lost lines counted once writing works, got nothing"
+lost=$(sed -n 's/.*: writing again, \([0-9]*\) lines lost$/\1/p' "$OUT")
+after=$(grep -c " stdout filler [0-9]* $x\$" "$WORK/log/web.log")
+[ $((kept + lost + after)) = 3000 ] ||
+	fail "expected kept ($kept) + lost ($lost) + written after ($after) filler lines to be 3000"
 grep -qE ' stdout after the disk was full$' "$WORK/log/web.log" || fail "expected the line after the disk had room again in the file, got none"
 sv_stop 5 || fail "expected the supervisor to exit on SIGTERM within 5 s"
 pass

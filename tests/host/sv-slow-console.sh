@@ -61,4 +61,11 @@ bad=$(grep -vE '^(chatty: line [0-9]+|chatty: chatty done|supervisor: .*)$' "$WO
 [ -z "$bad" ] || fail "expected only whole lines on the console, got: $bad"
 grep -oE '^chatty: line [0-9]+$' "$WORK/console.log" | cut -d' ' -f3 | sort -c -n 2>/dev/null ||
 	fail "expected the container's lines on the console in order"
+# Nothing is lost without a count: the lines the console shows and the
+# lines it says it skipped are all 20001 the container printed.
+shown=$(grep -cE '^chatty: ' "$WORK/console.log")
+skipped=$(grep -oE 'supervisor: console: [0-9]+ container lines skipped' "$WORK/console.log" |
+	awk '{ n += $3 } END { print n + 0 }')
+[ $((shown + skipped)) = 20001 ] ||
+	fail "expected the console's lines ($shown) and its skipped count ($skipped) to add up to 20001"
 pass
