@@ -393,6 +393,42 @@ lost(struct fwd_target *t)
 	       t->spool.dir, strerror(err));
 }
 
+/* UDP's drops are told as TCP's are: a notice datagram where the gap is,
+ * once the socket takes one again, and a line in host.log. A datagram
+ * that the network loses after send() succeeded cannot be counted. */
+static void
+udp_report_dropped(struct sv *sv, struct fwd_target *t)
+{
+	char text[256], msg[NOTICE_MAX];
+	struct syslog_msg m = {.facility = SYSLOG_FAC_DAEMON,
+			       .severity = SYSLOG_SEV_WARNING,
+			       .hostname = sv->manifest.host.hostname,
+			       .app = "berth",
+			       .procid = getpid(),
+			       .msgid = "dropped",
+			       .host = true};
+
+	clock_gettime(CLOCK_REALTIME, &m.time);
+	int n = snprintf(text, sizeof text, "%llu messages dropped while %s was down or slow",
+			 (unsigned long long)t->dropped, t->cfg->url);
+	m.text = text;
+	m.len = n > 0 ? (size_t)n : 0;
+	ssize_t len = syslog_format(msg, sizeof msg, &m, false), sent = -1;
+	/* A refusal may be an old one, of a datagram sent before the receiver
+	 * came back, which the socket reports once: try once more. */
+	for (int i = 0; len >= 0 && sent < 0 && i < 2; i++) {
+		sent = send(t->fd, msg, (size_t)len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (sent < 0 && errno != ECONNREFUSED)
+			break;
+	}
+	if (sent != len)
+		return;
+	unsigned long long n_lost = t->dropped;
+	t->dropped = 0; /* first: sv_say forwards its line to t too */
+	sv_say("log forward %s: %llu messages lost; the target got a notice where they are missing",
+	       t->cfg->url, n_lost);
+}
+
 void
 logfwd_msg(struct sv *sv, const struct syslog_msg *m, size_t over)
 {
@@ -408,6 +444,8 @@ logfwd_msg(struct sv *sv, const struct syslog_msg *m, size_t over)
 			t->dropped++;
 		} else if (!tcp) {
 			/* A datagram the socket cannot take now is lost, as UDP is. */
+			if (t->dropped && t->state == FWD_UP)
+				udp_report_dropped(sv, t);
 			if (t->state != FWD_UP ||
 			    send(t->fd, msg, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL) != n)
 				t->dropped++;
