@@ -191,11 +191,12 @@ on_resolved(struct sv *sv, struct fwd_target *t)
 	attempt(sv, t);
 }
 
-/* How many messages were dropped, where the gap is; sv_say tells it too. */
-static bool
-report_dropped(struct sv *sv, struct fwd_target *t)
+/* The notice of t->dropped messages, framed for TCP or not: its length
+ * in msg (NOTICE_MAX bytes), or -1. */
+static ssize_t
+dropped_notice(struct sv *sv, const struct fwd_target *t, char *msg, bool tcp)
 {
-	char text[256], msg[NOTICE_MAX];
+	char text[256];
 	struct syslog_msg m = {.facility = SYSLOG_FAC_DAEMON,
 			       .severity = SYSLOG_SEV_WARNING,
 			       .hostname = sv->manifest.host.hostname,
@@ -209,7 +210,16 @@ report_dropped(struct sv *sv, struct fwd_target *t)
 			 (unsigned long long)t->dropped, t->cfg->url);
 	m.text = text;
 	m.len = n > 0 ? (size_t)n : 0;
-	ssize_t len = syslog_format(msg, sizeof msg, &m, true);
+	return syslog_format(msg, NOTICE_MAX, &m, tcp);
+}
+
+/* How many messages were dropped, where the gap is; sv_say tells it too. */
+static bool
+report_dropped(struct sv *sv, struct fwd_target *t)
+{
+	char msg[NOTICE_MAX];
+	ssize_t len = dropped_notice(sv, t, msg, true);
+
 	if (len < 0 || !fq_put(t, msg, (size_t)len, LOGFWD_SLACK + NOTICE_MAX))
 		return false;
 	unsigned long long n_lost = t->dropped;
@@ -399,21 +409,8 @@ lost(struct fwd_target *t)
 static void
 udp_report_dropped(struct sv *sv, struct fwd_target *t)
 {
-	char text[256], msg[NOTICE_MAX];
-	struct syslog_msg m = {.facility = SYSLOG_FAC_DAEMON,
-			       .severity = SYSLOG_SEV_WARNING,
-			       .hostname = sv->manifest.host.hostname,
-			       .app = "berth",
-			       .procid = getpid(),
-			       .msgid = "dropped",
-			       .host = true};
-
-	clock_gettime(CLOCK_REALTIME, &m.time);
-	int n = snprintf(text, sizeof text, "%llu messages dropped while %s was down or slow",
-			 (unsigned long long)t->dropped, t->cfg->url);
-	m.text = text;
-	m.len = n > 0 ? (size_t)n : 0;
-	ssize_t len = syslog_format(msg, sizeof msg, &m, false), sent = -1;
+	char msg[NOTICE_MAX];
+	ssize_t len = dropped_notice(sv, t, msg, false), sent = -1;
 	/* A refusal may be an old one, of a datagram sent before the receiver
 	 * came back, which the socket reports once: try once more. */
 	for (int i = 0; len >= 0 && sent < 0 && i < 2; i++) {
