@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Checks of the manifest that span fields: dependencies and their cycles,
- * the start order, published ports, interfaces and overlapping subnets. */
+ * the start order, published ports, nested bind sources, interfaces and
+ * overlapping subnets. */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -475,6 +476,90 @@ check_bridge_subnet6(struct mparse *p)
 		 s6, s4, 96 + b->subnet.len);
 }
 
+/* A bind source, where it is written and by which container. */
+struct bindsrc {
+	const char *path;
+	const struct volume *v;
+	const char *container;
+};
+
+/* Path order with '/' below every other byte: a directory's descendants
+ * follow it directly ("a", "a/b", "a-c"), so a nested source is found by
+ * looking at the closest top-level one before it. */
+static int
+path_cmp(const char *a, const char *b)
+{
+	for (; *a && *a == *b; a++, b++)
+		;
+	unsigned char x = *a == '/' ? 1 : (unsigned char)*a, y = *b == '/' ? 1 : (unsigned char)*b;
+	return (x > y) - (x < y);
+}
+
+static int
+bindsrc_cmp(const void *a, const void *b)
+{
+	const struct bindsrc *x = a, *y = b;
+	int c = path_cmp(x->path, y->path);
+
+	if (c)
+		return c;
+	return pos_before(x->v->pos, y->v->pos) ? -1 : pos_before(y->v->pos, x->v->pos);
+}
+
+/* Sources are shown as written, ./sub for BIND_DIR/sub: the parser keeps
+ * only binds under BIND_DIR. */
+static void
+bind_nested(struct mparse *p, const struct bindsrc *top, const struct bindsrc *sub)
+{
+	size_t n = strlen(BIND_DIR);
+
+	error_at(p, sub->v->pos,
+		 "volumes: bind source .%s is inside bind source .%s (container %s, %u:%u), "
+		 "refused: a container that writes .%s could put a symlink on the way",
+		 sub->path + n, top->path + n, top->container, top->v->pos.line, top->v->pos.col,
+		 top->path + n);
+}
+
+/* No bind source lies below another, across all containers: whoever can
+ * write the upper one could plant a symlink where the lower one is looked
+ * up. The same source in several containers is fine. */
+static void
+check_binds(struct mparse *p)
+{
+	const struct manifest *m = p->m;
+	struct bindsrc *b;
+	size_t n = 0, top = 0;
+
+	for (size_t i = 0; i < m->n_containers; i++)
+		for (size_t j = 0; j < m->containers[i].n_volumes; j++)
+			n += m->containers[i].volumes[j].kind == VOLUME_BIND;
+	if (n < 2)
+		return;
+	if (!(b = calloc(n, sizeof(*b)))) {
+		diag_add(p->d, 0, 0, "out of memory");
+		return;
+	}
+	n = 0;
+	for (size_t i = 0; i < m->n_containers; i++) {
+		const struct container *c = &m->containers[i];
+		for (size_t j = 0; j < c->n_volumes; j++) {
+			const struct volume *v = &c->volumes[j];
+			if (v->kind == VOLUME_BIND)
+				b[n++] = (struct bindsrc){v->source, v, c->name};
+		}
+	}
+	qsort(b, n, sizeof(*b), bindsrc_cmp);
+	for (size_t i = 1; i < n; i++) {
+		size_t len = strlen(b[top].path);
+
+		if (strncmp(b[i].path, b[top].path, len) == 0 && b[i].path[len] == '/')
+			bind_nested(p, &b[top], &b[i]);
+		else if (strcmp(b[i].path, b[top].path) != 0)
+			top = i;
+	}
+	free(b);
+}
+
 void
 manifest_check(struct mparse *p)
 {
@@ -482,6 +567,7 @@ manifest_check(struct mparse *p)
 
 	check_deps(p);
 	check_ports(p);
+	check_binds(p);
 	check_interfaces(p);
 	check_addresses(p);
 	check_bridge_net(p, &b->subnet, b->subnet_pos, "subnet");

@@ -6,16 +6,21 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "io.h"
+#include "saferesolve.h"
 #include "supervisor.h"
 
 #define NOSUID_NODEV_NOEXEC (MS_NOSUID | MS_NODEV | MS_NOEXEC)
+#define NOSUID_NODEV_NOEXEC_ATTR (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
 
 /* Paths hidden from the container: files get /dev/null, directories an
  * empty read-only tmpfs. Missing ones (sched_debug moved to debugfs in
@@ -47,13 +52,35 @@ static const struct {
     {"/dev/ptmx", "pts/ptmx"},
 };
 
-/* A mount point the image lacks is made in the overlay's upper layer. */
-static int
-mkmnt(const char *path)
+/* The step that failed, its path, and a reason in words when the path
+ * itself was refused: errno is cleared then, so the status shows the
+ * reason alone ("volume ./shared/sub: a symlink in the path (refused)"). */
+static char what_buf[PATH_MAX + 64];
+
+static const char *
+what_path(const char *step, const char *path)
 {
-	if (mkdir(path, 0755) < 0 && errno != EEXIST)
-		return -1;
-	return 0;
+	if (errno == ELOOP || errno == EXDEV || errno == ENOTDIR) {
+		snprintf(what_buf, sizeof what_buf, "%s %s: %s", step, path, sr_strerror(errno));
+		errno = 0;
+	} else {
+		snprintf(what_buf, sizeof what_buf, "%s %s", step, path);
+	}
+	return what_buf;
+}
+
+/* The image's root directory. The images live on the verified root, where
+ * no container writes; still, its last component must be a directory and
+ * no symlink, and no magic link is followed on the way. */
+static int
+image_open(const char *image)
+{
+	struct open_how how = {
+	    .flags = O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
+	    .resolve = RESOLVE_NO_MAGICLINKS,
+	};
+
+	return (int)syscall(SYS_openat2, AT_FDCWD, image, &how, sizeof how);
 }
 
 /*
@@ -67,6 +94,7 @@ static int
 setup_root(const struct container_spec *s, const char *rundir, const char **what)
 {
 	char root[PATH_MAX], upper[PATH_MAX], work[PATH_MAX], opts[3 * PATH_MAX + 64];
+	int img, rc, saved;
 
 	*what = "make mounts private";
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
@@ -83,13 +111,23 @@ setup_root(const struct container_spec *s, const char *rundir, const char **what
 	}
 	if (mkdir(root, 0755) < 0 || mkdir(upper, 0755) < 0 || mkdir(work, 0755) < 0)
 		return -1;
+	if ((img = image_open(s->image)) < 0) {
+		*what = what_path("open image", s->image);
+		return -1;
+	}
 	*what = "mount overlay";
-	if (snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s", s->image, upper,
-		     work) >= (int)sizeof opts) {
+	/* The image's directory as opened, not its path looked up again. */
+	if (snprintf(opts, sizeof opts, "lowerdir=/proc/self/fd/%d,upperdir=%s,workdir=%s", img,
+		     upper, work) >= (int)sizeof opts) {
+		close(img);
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	return mount("overlay", root, "overlay", 0, opts);
+	rc = mount("overlay", root, "overlay", 0, opts);
+	saved = errno;
+	close(img);
+	errno = saved;
+	return rc;
 }
 
 /* pivot_root(".", ".") stacks the old root on the new one; detaching it
@@ -108,50 +146,124 @@ enter_root(const char *rundir, const char **what)
 	return 0;
 }
 
+/* A new mount of type with comma separated key=value options and flags,
+ * attached on the directory at target (an O_PATH fd): with the new mount
+ * API nothing is looked up by path. */
 static int
-setup_dev(const char **what)
+mount_at(int target, const char *type, const char *opts, unsigned attrs)
 {
-	*what = "mount /dev";
-	if (mkmnt("/dev") < 0 ||
-	    mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=64k") < 0)
+	char buf[256], *o, *val, *rest = buf;
+	int fs, mnt = -1, saved;
+
+	if (snprintf(buf, sizeof buf, "%s", opts ? opts : "") >= (int)sizeof buf) {
+		errno = ENAMETOOLONG;
 		return -1;
+	}
+	if ((fs = fsopen(type, FSOPEN_CLOEXEC)) < 0)
+		return -1;
+	/* The source /proc/mounts shows, as mount(2) with the type's name. */
+	if (fsconfig(fs, FSCONFIG_SET_STRING, "source", type, 0) < 0)
+		goto out_close_fs;
+	while ((o = strsep(&rest, ","))) {
+		if (!*o)
+			continue;
+		if ((val = strchr(o, '=')))
+			*val++ = '\0';
+		if (fsconfig(fs, val ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, o, val, 0) < 0)
+			goto out_close_fs;
+	}
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
+	    (mnt = fsmount(fs, FSMOUNT_CLOEXEC, attrs)) < 0)
+		goto out_close_fs;
+	if (move_mount(mnt, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		goto out_close_fs;
+	close(mnt);
+	close(fs);
+	return 0;
+out_close_fs:
+	saved = errno;
+	if (mnt >= 0)
+		close(mnt);
+	close(fs);
+	errno = saved;
+	return -1;
+}
+
+/* A mount point of the container's, made if the image lacks it, and a
+ * fresh filesystem on it. */
+static int
+mount_in_root(int rootfd, const char *path, const char *type, const char *opts, unsigned attrs)
+{
+	int t = sr_mkdirs(rootfd, path, SR_IN_ROOT, 0755), rc, saved;
+
+	if (t < 0)
+		return -1;
+	rc = mount_at(t, type, opts, attrs);
+	saved = errno;
+	close(t);
+	errno = saved;
+	return rc;
+}
+
+/* The device nodes go into the fresh tmpfs on /dev, nothing of the
+ * image's: they are made from an fd of it. */
+static int
+fill_dev(int dev, const char **what)
+{
 	*what = "create devices";
 	for (size_t i = 0; i < sizeof devices / sizeof devices[0]; i++) {
-		if (mknod(devices[i].path, S_IFCHR | 0666,
-			  makedev(devices[i].maj, devices[i].min)) < 0)
+		if (mknodat(dev, devices[i].path + 5, S_IFCHR | 0666,
+			    makedev(devices[i].maj, devices[i].min)) < 0)
 			return -1;
 	}
 	for (size_t i = 0; i < sizeof devlinks / sizeof devlinks[0]; i++)
-		if (symlink(devlinks[i].target, devlinks[i].path) < 0)
+		if (symlinkat(devlinks[i].target, dev, devlinks[i].path + 5) < 0)
 			return -1;
 	*what = "mount /dev/pts";
-	if (mkdir("/dev/pts", 0755) < 0 ||
-	    mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-		  "newinstance,ptmxmode=0666,mode=0620") < 0)
+	if (mount_in_root(dev, "pts", "devpts", "newinstance,ptmxmode=0666,mode=0620",
+			  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC) < 0)
 		return -1;
 	*what = "mount /dev/shm";
-	if (mkdir("/dev/shm", 01777) < 0 ||
-	    mount("shm", "/dev/shm", "tmpfs", NOSUID_NODEV_NOEXEC, "mode=1777,size=65536k") < 0)
+	if (mount_in_root(dev, "shm", "tmpfs", "mode=1777,size=64m", NOSUID_NODEV_NOEXEC_ATTR) < 0)
 		return -1;
 	*what = "mount /dev/mqueue";
-	if (mkdir("/dev/mqueue", 0755) < 0 ||
-	    mount("mqueue", "/dev/mqueue", "mqueue", NOSUID_NODEV_NOEXEC, NULL) < 0)
-		return -1;
-	return 0;
+	return mount_in_root(dev, "mqueue", "mqueue", NULL, NOSUID_NODEV_NOEXEC_ATTR);
 }
 
 static int
-setup_proc_sys(const char **what)
+setup_dev(int rootfd, const char **what)
+{
+	int dev, rc;
+
+	*what = "mount /dev";
+	if (mount_in_root(rootfd, "/dev", "tmpfs", "mode=755,size=64k",
+			  MOUNT_ATTR_NOSUID | MOUNT_ATTR_STRICTATIME) < 0) {
+		*what = what_path("mount", "/dev");
+		return -1;
+	}
+	if ((dev = sr_open(rootfd, "/dev", SR_IN_ROOT, O_PATH | O_DIRECTORY)) < 0)
+		return -1;
+	rc = fill_dev(dev, what);
+	close(dev);
+	return rc;
+}
+
+static int
+setup_proc_sys(int rootfd, const char **what)
 {
 	struct stat st;
 
 	*what = "mount /proc";
-	if (mkmnt("/proc") < 0 || mount("proc", "/proc", "proc", NOSUID_NODEV_NOEXEC, NULL) < 0)
+	if (mount_in_root(rootfd, "/proc", "proc", NULL, NOSUID_NODEV_NOEXEC_ATTR) < 0) {
+		*what = what_path("mount", "/proc");
 		return -1;
+	}
 	*what = "mount /sys";
-	if (mkmnt("/sys") < 0 ||
-	    mount("sysfs", "/sys", "sysfs", MS_RDONLY | NOSUID_NODEV_NOEXEC, NULL) < 0)
+	if (mount_in_root(rootfd, "/sys", "sysfs", NULL,
+			  MOUNT_ATTR_RDONLY | NOSUID_NODEV_NOEXEC_ATTR) < 0) {
+		*what = what_path("mount", "/sys");
 		return -1;
+	}
 	for (size_t i = 0; i < sizeof masked / sizeof masked[0]; i++) {
 		*what = masked[i];
 		if (stat(masked[i], &st) < 0) {
@@ -179,40 +291,67 @@ setup_proc_sys(const char **what)
 	return 0;
 }
 
-/* The host directory of a named volume or bind, made on first use. The
- * manifest gives binds under BIND_DIR; --data-dir moves that prefix. */
-static int
-volume_source(const struct volume *v, const struct sv_paths *p, char *buf, size_t len)
+/* A bind source as the manifest shows it: ./sub for BIND_DIR/sub. */
+static const char *
+volume_label(const struct volume *v, char *buf, size_t len)
 {
 	size_t n = strlen(BIND_DIR);
-	int w;
 
-	if (v->kind == VOLUME_NAMED) {
-		w = snprintf(buf, len, "%s/%s", p->volumes, v->source);
-	} else {
+	if (v->kind == VOLUME_BIND && strncmp(v->source, BIND_DIR, n) == 0 && v->source[n] == '/')
+		snprintf(buf, len, ".%s", v->source + n);
+	else
+		snprintf(buf, len, "%s", v->source);
+	return buf;
+}
+
+/*
+ * The host side of a named volume or bind: its directory, made on first
+ * use, or an existing file. It is resolved below the volumes or data
+ * directory from an fd of it, never through a symlink: a container that
+ * can write a bind source could otherwise plant one where another bind
+ * lies below it, and send that mount anywhere on the host. The bases are
+ * the supervisor's own configuration (--volumes, --data-dir moves BIND_DIR)
+ * and are made as given.
+ */
+static int
+volume_source(const struct volume *v, const struct sv_paths *p)
+{
+	const char *rel = v->source;
+	char base[PATH_MAX];
+	size_t n = strlen(BIND_DIR);
+	int dfd, fd, saved;
+
+	if (v->kind == VOLUME_BIND) {
 		/* The parser allows nothing else; never bind an arbitrary path. */
-		if (strncmp(v->source, BIND_DIR, n) != 0) {
+		if (strncmp(v->source, BIND_DIR, n) != 0 || v->source[n] != '/') {
 			errno = EINVAL;
 			return -1;
 		}
-		w = snprintf(buf, len, "%s%s", p->data, v->source + n);
+		rel = v->source + n + 1;
 	}
-	if (w < 0 || (size_t)w >= len) {
+	if (snprintf(base, sizeof base, "%s", v->kind == VOLUME_NAMED ? p->volumes : p->data) >=
+	    (int)sizeof base) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	return io_mkdir_p(buf, 0755);
+	if (io_mkdir_p(base, 0755) < 0 || (dfd = open(base, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	fd = sr_mkdirs(dfd, rel, SR_BENEATH, 0755);
+	saved = errno;
+	close(dfd);
+	errno = saved;
+	return fd;
 }
 
-/* A detached copy of a host path's mount, taken before pivot_root and
- * attached inside afterwards (open_tree, then move_mount). */
+/* A detached copy of the mount at fd, taken before pivot_root and
+ * attached inside afterwards (move_mount). */
 static int
-clone_tree(const char *src, bool read_only)
+clone_tree(int src, bool read_only)
 {
 	struct mount_attr attr = {
 	    .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (read_only ? MOUNT_ATTR_RDONLY : 0),
 	};
-	int fd = open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	int fd = open_tree(src, "", AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	if (mount_setattr(fd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0) {
@@ -224,64 +363,110 @@ clone_tree(const char *src, bool read_only)
 	return fd;
 }
 
-static char what_buf[PATH_MAX + 64];
-
-static const char *
-what_path(const char *step, const char *path)
-{
-	snprintf(what_buf, sizeof what_buf, "%s %s", step, path);
-	return what_buf;
-}
-
 /* Before pivot_root: the host side of every volume, and resolv.conf. */
 static int
 open_sources(const struct container *m, const struct sv_paths *p, int *fds, int *resolv,
 	     const char **what)
 {
-	char src[PATH_MAX];
+	char label[PATH_MAX];
+	int src, saved;
 
 	for (size_t i = 0; i < m->n_volumes; i++) {
 		const struct volume *v = &m->volumes[i];
 		if (v->kind == VOLUME_TMPFS)
 			continue;
-		*what = what_path("volume", v->source);
-		if (volume_source(v, p, src, sizeof src) < 0)
+		volume_label(v, label, sizeof label);
+		if ((src = volume_source(v, p)) < 0) {
+			*what = what_path("volume", label);
 			return -1;
-		*what = what_path("volume", src);
-		if ((fds[i] = clone_tree(src, v->read_only)) < 0)
+		}
+		fds[i] = clone_tree(src, v->read_only);
+		saved = errno;
+		close(src);
+		errno = saved;
+		if (fds[i] < 0) {
+			*what = what_path("volume", label);
 			return -1;
+		}
 	}
-	/* A host without the file (no DNS configured yet) gives none. */
+	/* A host without the file (no DNS configured yet) gives none. The
+	 * host's own resolv.conf may be a symlink (into /run): no container
+	 * can write there, so it is followed. */
 	if (m->network_mode != NET_NONE && access(p->resolv_conf, R_OK) == 0) {
-		*what = what_path("bind", p->resolv_conf);
-		if ((*resolv = clone_tree(p->resolv_conf, true)) < 0)
+		if ((src = open(p->resolv_conf, O_PATH | O_CLOEXEC)) < 0) {
+			*what = what_path("bind", p->resolv_conf);
 			return -1;
+		}
+		*resolv = clone_tree(src, true);
+		saved = errno;
+		close(src);
+		errno = saved;
+		if (*resolv < 0) {
+			*what = what_path("bind", p->resolv_conf);
+			return -1;
+		}
 	}
 	return 0;
 }
 
-/* After pivot_root: volumes and tmpfs mounts in manifest order. */
+/* A volume over the container's /proc or /sys would hide their masks, and
+ * one over its root would hide the image: an image's symlink (/data ->
+ * /proc, or -> ../..) must not take a volume there. */
 static int
-mount_volumes(const struct container *m, const int *fds, const char **what)
+target_check(int rootfd, int t, const char *target, const char **what)
 {
-	char target[PATH_MAX], opts[64];
+	struct statfs sf;
+	struct stat a, b;
+
+	if (fstatfs(t, &sf) < 0 || fstat(t, &a) < 0 || fstat(rootfd, &b) < 0) {
+		*what = what_path("volume target", target);
+		return -1;
+	}
+	if (sf.f_type == PROC_SUPER_MAGIC || sf.f_type == SYSFS_MAGIC ||
+	    (a.st_dev == b.st_dev && a.st_ino == b.st_ino)) {
+		snprintf(what_buf, sizeof what_buf,
+			 "volume target %s: leads to the container's /, /proc or /sys (refused)",
+			 target);
+		*what = what_buf;
+		errno = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* After pivot_root: volumes and tmpfs mounts in manifest order. Targets are
+ * resolved in the root: an image's symlinks are followed, but never out of
+ * it, and missing directories are made in the overlay's upper layer. */
+static int
+mount_volumes(const struct container *m, int rootfd, const int *fds, const char **what)
+{
+	char opts[64];
+	int t, rc;
 
 	for (size_t i = 0; i < m->n_volumes; i++) {
 		const struct volume *v = &m->volumes[i];
-		snprintf(target, sizeof target, "%s", v->target);
-		*what = what_path("volume target", v->target);
-		/* After pivot_root, so the image's symlinks resolve within its root. */
-		if (io_mkdir_p(target, 0755) < 0)
+		if ((t = sr_mkdirs(rootfd, v->target, SR_IN_ROOT, 0755)) < 0) {
+			*what = what_path("volume target", v->target);
 			return -1;
-		if (v->kind != VOLUME_TMPFS) {
-			if (move_mount(fds[i], "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-				return -1;
-			continue;
 		}
-		snprintf(opts, sizeof opts, "size=%llu,mode=%o", (unsigned long long)v->tmpfs_size,
-			 v->tmpfs_mode);
-		if (mount("tmpfs", target, "tmpfs",
-			  MS_NOSUID | MS_NODEV | (v->read_only ? MS_RDONLY : 0), opts) < 0)
+		if (target_check(rootfd, t, v->target, what) < 0) {
+			close(t);
+			return -1;
+		}
+		if (v->kind != VOLUME_TMPFS) {
+			rc = move_mount(fds[i], "", t, "",
+					MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+		} else {
+			snprintf(opts, sizeof opts, "size=%llu,mode=%o",
+				 (unsigned long long)v->tmpfs_size, v->tmpfs_mode);
+			rc = mount_at(t, "tmpfs", opts,
+				      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+					  (v->read_only ? MOUNT_ATTR_RDONLY : 0));
+		}
+		if (rc < 0)
+			*what = what_path("volume target", v->target);
+		close(t);
+		if (rc < 0)
 			return -1;
 	}
 	return 0;
@@ -289,20 +474,33 @@ mount_volumes(const struct container *m, const int *fds, const char **what)
 
 /* The host's resolver configuration, read-only over /etc/resolv.conf. An
  * image without the file gets an empty one to mount on (in the overlay's
- * upper layer); an image without /etc keeps none. */
+ * upper layer); an image without /etc, or whose resolv.conf is a symlink
+ * to nothing, keeps its own. */
 static int
-mount_resolv(int fd, const char **what)
+mount_resolv(int rootfd, int fd, const char **what)
 {
+	int t, etc, f, rc;
+
 	*what = "mount /etc/resolv.conf";
 	/* An existing file is mounted on as it is: opening it for writing
 	 * would copy it up into the overlay for nothing. */
-	if (access("/etc/resolv.conf", F_OK) < 0) {
-		int f = open("/etc/resolv.conf", O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
-		if (f < 0)
+	if ((t = sr_open(rootfd, "/etc/resolv.conf", SR_IN_ROOT, O_PATH)) < 0) {
+		if (errno != ENOENT)
+			return -1;
+		if ((etc = sr_open(rootfd, "/etc", SR_IN_ROOT, O_PATH | O_DIRECTORY)) < 0)
 			return errno == ENOENT ? 0 : -1;
+		f = openat(etc, "resolv.conf",
+			   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644);
+		close(etc);
+		if (f < 0)
+			return errno == EEXIST ? 0 : -1;
 		close(f);
+		if ((t = sr_open(rootfd, "/etc/resolv.conf", SR_IN_ROOT, O_PATH)) < 0)
+			return -1;
 	}
-	return move_mount(fd, "", AT_FDCWD, "/etc/resolv.conf", MOVE_MOUNT_F_EMPTY_PATH);
+	rc = move_mount(fd, "", t, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+	close(t);
+	return rc;
 }
 
 /* Runs in the child, in its new mount and pid namespaces, as full root.
@@ -312,18 +510,26 @@ int
 mounts_setup(const struct container_spec *s, const struct sv_paths *p, const char **what)
 {
 	const struct container *m = s->m;
-	int fds[m->n_volumes + 1], resolv = -1;
+	int fds[m->n_volumes + 1], resolv = -1, rootfd, rc;
 
 	if (setup_root(s, p->rundir, what) < 0 || open_sources(m, p, fds, &resolv, what) < 0 ||
 	    enter_root(p->rundir, what) < 0)
 		return -1;
+	/* Every path below is looked up in the container's root, from here. */
+	*what = "open the container's root";
+	if ((rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
 	/* /dev first: masking binds /dev/null over files of /proc. */
-	if (setup_dev(what) < 0 || setup_proc_sys(what) < 0)
+	rc = setup_dev(rootfd, what) < 0 || setup_proc_sys(rootfd, what) < 0 ||
+	     mount_volumes(m, rootfd, fds, what) < 0 ||
+	     (resolv >= 0 && mount_resolv(rootfd, resolv, what) < 0);
+	if (rc) {
+		int saved = errno;
+		close(rootfd);
+		errno = saved;
 		return -1;
-	if (mount_volumes(m, fds, what) < 0)
-		return -1;
-	if (resolv >= 0 && mount_resolv(resolv, what) < 0)
-		return -1;
+	}
+	close(rootfd);
 	/* Last, once every mount point exists. A bind remount changes the
 	 * flags of the root's own mount only: the volumes and /dev, /proc and
 	 * /sys under it keep theirs. Without CAP_SYS_ADMIN the container

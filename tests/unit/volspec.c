@@ -24,7 +24,11 @@ main(void)
 	    {"./site:/srv", 1, VOLUME_BIND, BIND_DIR "/site", "/srv", 0, 0, 0},
 	    {"./a/b/c:/srv:ro", 1, VOLUME_BIND, BIND_DIR "/a/b/c", "/srv", 1, 0, 0},
 	    {BIND_DIR "/x:/x", 1, VOLUME_BIND, BIND_DIR "/x", "/x", 0, 0, 0},
-	    {BIND_DIR ":/all", 1, VOLUME_BIND, BIND_DIR, "/all", 0, 0, 0},
+	    {BIND_DIR ":/all", 0, 0, NULL, NULL, 0, 0, 0},
+	    {BIND_DIR "/:/all", 0, 0, NULL, NULL, 0, 0, 0},
+	    {"./a/../b:/x", 0, 0, NULL, NULL, 0, 0, 0},
+	    {"./a/..:/x", 0, 0, NULL, NULL, 0, 0, 0},
+	    {BIND_DIR "/a/..:/x", 0, 0, NULL, NULL, 0, 0, 0},
 	    {"tmpfs:/tmp", 1, VOLUME_TMPFS, NULL, "/tmp", 0, 64ull << 20, 01777},
 	    {"tmpfs:/run:size=16m", 1, VOLUME_TMPFS, NULL, "/run", 0, 16ull << 20, 01777},
 	    {"tmpfs:/run:size=1g,mode=755,ro", 1, VOLUME_TMPFS, NULL, "/run", 1, 1ull << 30, 0755},
@@ -77,6 +81,8 @@ main(void)
 		CHECK(ok, "volume \"%s\"", cases[i].in);
 		volume_free(&v);
 	}
+	CHECK(volume_parse(".:/x", &(struct volume){0}, &why) < 0 && strstr(why, "data directory"),
+	      "binding the data directory is refused as such (got: %s)", why);
 	CHECK_STR(volume_kind_str(VOLUME_BIND), "bind", "volume_kind_str");
 	CHECK_EXIT();
 }
