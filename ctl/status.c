@@ -8,10 +8,22 @@
 #include "ctl.h"
 #include "ytree.h"
 
-enum col { C_NAME, C_STATE, C_PID, C_UPTIME, C_RESTARTS, C_HEALTH, C_PORTS, C_EXIT, C_N };
+enum col {
+	C_NAME,
+	C_STATE,
+	C_PID,
+	C_UPTIME,
+	C_RESTARTS,
+	C_HEALTH,
+	C_MEMORY,
+	C_WRITABLE,
+	C_PORTS,
+	C_EXIT,
+	C_N
+};
 
-static const char *const heads[C_N] = {"NAME",	   "STATE",  "PID",   "UPTIME",
-				       "RESTARTS", "HEALTH", "PORTS", "LAST EXIT"};
+static const char *const heads[C_N] = {"NAME",	 "STATE",  "PID",      "UPTIME", "RESTARTS",
+				       "HEALTH", "MEMORY", "WRITABLE", "PORTS",	 "LAST EXIT"};
 
 static const struct ynode *
 get(const struct ynode *map, const char *key)
@@ -51,6 +63,59 @@ uptime(const struct ynode *n, char *buf, size_t len)
 		snprintf(buf, len, "%lus", s);
 }
 
+/* Bytes as 256M, 1.5G, 7.2G: one decimal where it matters. */
+static void
+size_human(const char *t, char *buf, size_t len)
+{
+	static const char units[] = "KMGT";
+	double v = strtod(t, NULL);
+	int u = -1;
+
+	while (u < 3 && v >= 1024) {
+		v /= 1024;
+		u++;
+	}
+	if (u < 0)
+		snprintf(buf, len, "%.0f", v);
+	else if (v < 10 && v != (double)(long long)v)
+		snprintf(buf, len, "%.1f%c", v, units[u]);
+	else
+		snprintf(buf, len, "%.0f%c", v, units[u]);
+}
+
+/* The container's own limit, or "shared:SIZE" for one without: it may
+ * take what the other containers leave of their common limit. */
+static void
+memory(const struct ynode *limits, char *buf, size_t len)
+{
+	char size[32];
+	const char *own = text(get(limits, "memory")), *shared;
+
+	if (strcmp(own, "-") != 0) {
+		size_human(own, buf, len);
+		return;
+	}
+	shared = text(get(limits, "memory_shared"));
+	if (strcmp(shared, "-") == 0) {
+		snprintf(buf, len, "unlimited");
+		return;
+	}
+	size_human(shared, size, sizeof size);
+	snprintf(buf, len, "shared:%s", size);
+}
+
+/* The writable layer's size; "read-only" for a container without one. */
+static void
+writable(const struct ynode *limits, char *buf, size_t len)
+{
+	const char *t = text(get(limits, "writable"));
+
+	if (strcmp(t, "-") == 0)
+		snprintf(buf, len, "read-only");
+	else
+		size_human(t, buf, len);
+}
+
 static void
 ports(const struct ynode *n, char *buf, size_t len)
 {
@@ -76,6 +141,8 @@ row_fill(const struct ynode *c, char row[C_N][128])
 	snprintf(row[C_RESTARTS], 128, "%s", text(get(c, "restarts")));
 	const char *h = text(get(get(c, "health"), "state"));
 	snprintf(row[C_HEALTH], 128, "%s", strcmp(h, "none") == 0 ? "-" : h);
+	memory(get(c, "limits"), row[C_MEMORY], 128);
+	writable(get(c, "limits"), row[C_WRITABLE], 128);
 	ports(get(c, "ports"), row[C_PORTS], 128);
 	snprintf(row[C_EXIT], 128, "%s", text(get(c, "last_exit")));
 }

@@ -13,6 +13,8 @@
 #define PIDS_DEFAULT 4096
 #define PIDS_MAX 4194304 /* PID_MAX_LIMIT on 64-bit */
 #define MEM_MIN (4u << 20)
+#define STORAGE_DEFAULT (256u << 20)
+#define STORAGE_MIN (1u << 20)
 
 void
 mp_container_defaults(struct container *c)
@@ -27,6 +29,7 @@ mp_container_defaults(struct container *c)
 	c->health.timeout_ms = 30000;
 	c->health.retries = 3;
 	c->pids_limit = PIDS_DEFAULT;
+	c->storage_size = STORAGE_DEFAULT;
 	c->stop_signal = SIGTERM;
 	c->stop_grace_ms = 10000;
 }
@@ -589,6 +592,19 @@ c_stop_signal(struct mparse *p, const struct ynode *key, const struct ynode *val
 		mp_invalid(p, key, val, "signal", why);
 }
 
+/* Compose's storage_opt takes the storage driver's options; berth's
+ * writable layer is a tmpfs, whose one option is its size. */
+static const struct mfield storage_fields[] = {
+    MF_SIZE("size", struct container, storage_size, STORAGE_MIN),
+};
+
+static void
+c_storage_opt(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
+{
+	mp_map(p, key, val, storage_fields, sizeof(storage_fields) / sizeof(storage_fields[0]),
+	       obj);
+}
+
 static const struct mfield container_fields[] = {
     MF_FN("image", c_image),
     MF_FN("entrypoint", c_entrypoint),
@@ -600,6 +616,7 @@ static const struct mfield container_fields[] = {
     MF_FN("ports", c_ports),
     MF_FN("volumes", c_volumes),
     MF_BOOL("read_only", struct container, read_only),
+    MF_FN("storage_opt", c_storage_opt),
     MF_FN("cap_add", c_cap_add),
     MF_FN("cap_drop", c_cap_drop),
     MF_FN("security_opt", c_security_opt),
@@ -634,6 +651,17 @@ caps_resolve(struct mparse *p, const struct ynode *val, struct container *c)
 		}
 	}
 	c->caps = ((c->cap_drop_all ? 0 : cap_default_set()) & ~c->cap_drop) | c->cap_add;
+}
+
+/* A size for a writable layer that is not there is a mistake, not a no-op. */
+static void
+storage_check(struct mparse *p, const struct ynode *val, const struct container *c)
+{
+	const struct ynode *key = mp_get_key(val, "storage_opt");
+
+	if (c->read_only && key)
+		mp_error(p, key,
+			 "storage_opt: a read_only container has no writable layer to size");
 }
 
 /* The container's name as a host name: '_' is not allowed there. */
@@ -682,6 +710,7 @@ container(struct mparse *p, const struct ynode *k, const struct ynode *v)
 		mp_error(p, k, "container %s: missing required key \"image\"",
 			 diag_quote(q, k->str, k->len));
 	caps_resolve(p, v, c);
+	storage_check(p, v, c);
 	if (!c->hostname && !(c->hostname = default_hostname(c->name)))
 		diag_add(p->d, 0, 0, "out of memory");
 }

@@ -79,6 +79,11 @@ write_host(struct json *j, const struct host_cfg *h)
 	for (size_t i = 0; i < h->n_sysctls; i++)
 		key_string(j, h->sysctls[i].key, h->sysctls[i].value);
 	json_object_end(j);
+	json_key(j, "memory_reserve");
+	if (h->memory_reserve)
+		json_uint(j, h->memory_reserve);
+	else
+		json_null(j); /* automatic: the supervisor computes it from RAM */
 	json_object_end(j);
 }
 
@@ -400,6 +405,14 @@ write_container(struct json *j, const struct container *c)
 	write_ports(j, c);
 	write_volumes(j, c);
 	key_bool(j, "read_only", c->read_only);
+	json_key(j, "storage_opt");
+	if (c->read_only) {
+		json_null(j); /* no writable layer */
+	} else {
+		json_object_begin(j);
+		key_uint(j, "size", c->storage_size);
+		json_object_end(j);
+	}
 	write_caps(j, "cap_add", c->cap_add, false);
 	write_caps(j, "cap_drop", c->cap_drop, c->cap_drop_all);
 	write_caps(j, "capabilities", c->caps, false);

@@ -120,6 +120,7 @@ static const struct mfield host_fields[] = {
     MF_BOOL("nosmt", struct host_cfg, nosmt),
     MF_FN("timezone", h_timezone),
     MF_FN("sysctls", h_sysctls),
+    MF_SIZE("memory_reserve", struct host_cfg, memory_reserve, 16u << 20),
 };
 
 static void

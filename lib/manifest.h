@@ -47,6 +47,10 @@ struct host_cfg {
 	char *timezone;	    /* default "UTC" */
 	struct host_sysctl *sysctls;
 	size_t n_sysctls;
+	/* Memory kept from the containers for init, the supervisor and
+	 * netsetup; 0: the larger of 128 MiB and 10% of RAM, at most 1 GiB
+	 * (docs/supervisor.md, "Memory"). */
+	uint64_t memory_reserve;
 };
 
 /* network: */
@@ -218,6 +222,9 @@ struct container {
 	struct volume *volumes;
 	size_t n_volumes;
 	bool read_only;
+	/* storage_opt.size: bytes of the writable layer (a tmpfs charged to
+	 * the container's memory); default 256 MiB; not used when read_only. */
+	uint64_t storage_size;
 	uint64_t cap_add, cap_drop; /* as written, CAP_BIT() sets */
 	bool cap_drop_all;
 	uint64_t caps;	   /* the result: the default set, less drops, plus adds */

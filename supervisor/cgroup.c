@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* cgroup.c: one cgroup v2 directory per container, its limits, and cgroup.kill. */
+/* cgroup.c: one cgroup v2 directory per container, its limits, and cgroup.kill;
+ * the containers' common memory limit and the host's reserve. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
@@ -322,6 +324,34 @@ cg_limit(int fd, const char *file, const char *val, const char *name, char *err,
 	return -1;
 }
 
+/*
+ * An OOM kill takes the whole container (memory.oom.group), never one of
+ * its processes alone, so that the restart policy sees it fail. The tmpfs
+ * of its writable layer is charged here too.
+ */
+static int
+cg_set_memory(int fd, const struct container_spec *s, char *err, size_t errlen)
+{
+	const struct container *m = s->m;
+	char val[64];
+
+	if (cg_has_file(fd, "memory.oom.group") &&
+	    cg_limit(fd, "memory.oom.group", "1", s->name, err, errlen) < 0)
+		return -1;
+	if (m->mem_limit == 0)
+		return 0; /* bounded by the containers' common memory.max */
+	snprintf(val, sizeof val, "%llu", (unsigned long long)m->mem_limit);
+	if (cg_limit(fd, "memory.max", val, s->name, err, errlen) < 0)
+		return -1;
+	/* Without this the limit would push the container into swap
+	 * instead of the OOM killer, and the restart policy would
+	 * never see the failure. */
+	if (cg_has_file(fd, "memory.swap.max") &&
+	    cg_limit(fd, "memory.swap.max", "0", s->name, err, errlen) < 0)
+		return -1;
+	return 0;
+}
+
 static int
 cg_set_limits(int fd, const struct container_spec *s, char *err, size_t errlen)
 {
@@ -338,17 +368,8 @@ cg_set_limits(int fd, const struct container_spec *s, char *err, size_t errlen)
 		if (cg_limit(fd, "pids.max", val, s->name, err, errlen) < 0)
 			return -1;
 	}
-	if (m->mem_limit > 0) {
-		snprintf(val, sizeof val, "%llu", (unsigned long long)m->mem_limit);
-		if (cg_limit(fd, "memory.max", val, s->name, err, errlen) < 0)
-			return -1;
-		/* Without this the limit would push the container into swap
-		 * instead of the OOM killer, and the restart policy would
-		 * never see the failure. */
-		if (cg_has_file(fd, "memory.swap.max") &&
-		    cg_limit(fd, "memory.swap.max", "0", s->name, err, errlen) < 0)
-			return -1;
-	}
+	if (cg_set_memory(fd, s, err, errlen) < 0)
+		return -1;
 	if (m->cpus_milli > 0) {
 		snprintf(val, sizeof val, "%llu 100000", (unsigned long long)m->cpus_milli * 100);
 		if (cg_limit(fd, "cpu.max", val, s->name, err, errlen) < 0)
@@ -407,4 +428,173 @@ cg_remove(int rootfd, const char *name)
 	if (unlinkat(rootfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
 		return -1;
 	return 0;
+}
+
+/* The reserve's bounds when the manifest does not set it (docs/supervisor.md,
+ * "Memory"): init, netsetup and the supervisor need a few MiB, the rest is
+ * room for the kernel's own and for page cache of the host's programs. */
+#define RESERVE_MIN (128ull << 20)
+#define RESERVE_MAX (1ull << 30)
+
+static uint64_t
+cg_ram(void)
+{
+	struct sysinfo si;
+
+	if (sysinfo(&si) < 0)
+		return 0;
+	return (uint64_t)si.totalram * si.mem_unit;
+}
+
+/* The manifest's reserve, or the larger of 128 MiB and a tenth of RAM, at
+ * most 1 GiB; never more than half of RAM, so that the containers keep
+ * room whatever the manifest says. */
+static uint64_t
+cg_reserve_of(uint64_t ram, uint64_t want)
+{
+	uint64_t r = want;
+
+	if (!r) {
+		r = ram / 10 > RESERVE_MIN ? ram / 10 : RESERVE_MIN;
+		if (r > RESERVE_MAX)
+			r = RESERVE_MAX;
+	}
+	if (r > ram / 2) {
+		if (want)
+			sv_say("warning: host.memory_reserve %llu MiB is more than half of the "
+			       "%llu MiB of RAM: the host keeps %llu MiB",
+			       (unsigned long long)(want >> 20), (unsigned long long)(ram >> 20),
+			       (unsigned long long)(ram / 2 >> 20));
+		r = ram / 2;
+	}
+	return r;
+}
+
+/* Whether pid is a kernel thread: kthreadd (2) or one of its children,
+ * which no cgroup of berth's is for. */
+static bool
+cg_is_kthread(pid_t pid)
+{
+	char path[64], buf[512];
+	const char *p;
+	int ppid = 0;
+	ssize_t r = -1;
+
+	if (pid == 2)
+		return true;
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		do
+			r = read(fd, buf, sizeof buf - 1);
+		while (r < 0 && errno == EINTR);
+		close(fd);
+	}
+	buf[r > 0 ? r : 0] = '\0';
+	/* "pid (comm) state ppid ...": comm may hold anything, ')' too. */
+	if (!(p = strrchr(buf, ')')) || sscanf(p + 1, " %*c %d", &ppid) != 1)
+		return true; /* gone, or not ours to move */
+	return ppid == 2;
+}
+
+/*
+ * Moves every process of the cgroup at fromdir but the kernel's threads
+ * (init, netsetup's DHCP clients, the supervisor, the debug console) into
+ * the host cgroup at hostfd. Returns how many moved.
+ */
+static unsigned
+cg_adopt(const char *fromdir, int hostfd, const char *hostdir)
+{
+	char path[PATH_MAX], pid[24];
+	unsigned moved = 0;
+	int p;
+
+	if (snprintf(path, sizeof path, "%s/cgroup.procs", fromdir) >= (int)sizeof path)
+		return 0;
+	FILE *f = fopen(path, "re");
+	if (!f) {
+		sv_say("warning: %s: %s", path, strerror(errno));
+		return 0;
+	}
+	while (fscanf(f, "%d", &p) == 1) {
+		if (cg_is_kthread(p))
+			continue;
+		snprintf(pid, sizeof pid, "%d", p);
+		if (cg_write(hostfd, "cgroup.procs", pid) == 0)
+			moved++;
+		else if (errno != ESRCH && errno != EINVAL)
+			sv_say("warning: cgroup %s: cannot move process %d there: %s", hostdir, p,
+			       strerror(errno));
+	}
+	fclose(f);
+	return moved;
+}
+
+/*
+ * The host's side of the reserve: a cgroup next to the containers' root
+ * with memory.min, holding init and what it runs. Only the supervisor
+ * that init started (its parent is PID 1 of the host) moves processes:
+ * a test's supervisor must not move its host's.
+ */
+static void
+cg_host_protect(const char *cgroot, uint64_t reserve)
+{
+	char parent[PATH_MAX], host[PATH_MAX + 8], val[32];
+	char *slash;
+
+	snprintf(parent, sizeof parent, "%s", cgroot);
+	if (!(slash = strrchr(parent, '/')) || slash == parent)
+		return;
+	*slash = '\0';
+	snprintf(host, sizeof host, "%s/host", parent);
+	if (mkdir(host, 0755) < 0 && errno != EEXIST) {
+		sv_say("warning: cgroup %s: %s: the host's processes get no memory protection",
+		       host, strerror(errno));
+		return;
+	}
+	int fd = open(host, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		sv_say("warning: cgroup %s: %s", host, strerror(errno));
+		return;
+	}
+	snprintf(val, sizeof val, "%llu", (unsigned long long)reserve);
+	if (cg_write(fd, "memory.min", val) < 0)
+		sv_say("warning: cgroup %s: memory.min: %s: the host's processes get no memory "
+		       "protection",
+		       host, strerror(errno));
+	unsigned moved = cg_adopt(parent, fd, host);
+	close(fd);
+	if (moved)
+		sv_say("cgroup %s: moved %u host processes here (memory.min %llu MiB)", host, moved,
+		       (unsigned long long)(reserve >> 20));
+}
+
+/*
+ * All containers share the memory.max of the cgroup root: RAM less the
+ * reserve kept for init, netsetup and the supervisor, which get it as
+ * memory.min. A container without a mem_limit of its own is bounded by
+ * this alone: it can exhaust the other containers' memory, never the
+ * host's. Without the memory controller this is warned about and skipped.
+ */
+void
+cg_memory_setup(struct sv *sv, int rootfd, const char *cgroot, bool host)
+{
+	char val[32];
+	uint64_t ram = cg_ram();
+
+	sv->mem_ram = ram;
+	sv->mem_reserve = cg_reserve_of(ram, sv->manifest.host.memory_reserve);
+	sv->mem_shared = 0;
+	if (!ram || !cg_has_file(rootfd, "memory.max"))
+		return; /* cg_delegate() said why */
+	snprintf(val, sizeof val, "%llu", (unsigned long long)(ram - sv->mem_reserve));
+	if (cg_write(rootfd, "memory.max", val) < 0) {
+		sv_say("warning: cgroup %s: memory.max: %s: containers without a mem_limit can "
+		       "take all of the host's memory",
+		       cgroot, strerror(errno));
+		return;
+	}
+	sv->mem_shared = ram - sv->mem_reserve;
+	if (host)
+		cg_host_protect(cgroot, sv->mem_reserve);
 }

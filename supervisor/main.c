@@ -409,7 +409,11 @@ setup(struct sv *sv, const struct options *o)
 	stopstate_load(sv);
 	logfwd_open(sv);
 	loghost_open(sv, o->kmsg);
+	say_manifest(o);
 	sv->init_pid = o->init_pid;
+	/* Only the host's supervisor, started by init, moves the host's
+	 * processes into their protected cgroup. */
+	cg_memory_setup(sv, sv->cgroot_fd, o->cgroot, o->init_pid == 1 && getppid() == 1);
 	bless_open(sv);
 	if (control_open(sv, o->control, err, sizeof err) < 0)
 		die(111, "%s", err);

@@ -99,9 +99,14 @@ setup_root(const struct container_spec *s, const char *rundir, const char **what
 	*what = "make mounts private";
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return -1;
-	/* The scratch tmpfs lives only in this child's mount namespace. */
+	/* The scratch tmpfs lives only in this child's mount namespace. It
+	 * holds the writable layer, charged to the container's memory: its
+	 * size is storage_opt's; a read_only root holds mount points only. */
+	char tmpfs_opts[64];
+	snprintf(tmpfs_opts, sizeof tmpfs_opts, "mode=0700,size=%llu",
+		 s->m->read_only ? 1ull << 20 : (unsigned long long)s->m->storage_size);
 	*what = "mount scratch tmpfs";
-	if (mount("tmpfs", rundir, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700") < 0)
+	if (mount("tmpfs", rundir, "tmpfs", MS_NOSUID | MS_NODEV, tmpfs_opts) < 0)
 		return -1;
 	if (snprintf(root, sizeof root, "%s/root", rundir) >= (int)sizeof root ||
 	    snprintf(upper, sizeof upper, "%s/upper", rundir) >= (int)sizeof upper ||

@@ -35,17 +35,27 @@ write_health(struct json *j, const struct instance *c)
 }
 
 static void
-write_limits(struct json *j, const struct container *m)
+key_bytes(struct json *j, const char *key, uint64_t v)
+{
+	json_key(j, key);
+	if (v)
+		json_uint(j, v);
+	else
+		json_null(j);
+}
+
+/* memory: the container's own limit; memory_shared: without one, the
+ * containers' common limit it shares (null when none could be set). */
+static void
+write_limits(struct json *j, const struct sv *sv, const struct container *m)
 {
 	char cpus[32];
 
 	json_key(j, "limits");
 	json_object_begin(j);
-	json_key(j, "memory");
-	if (m->mem_limit)
-		json_uint(j, m->mem_limit);
-	else
-		json_null(j);
+	key_bytes(j, "memory", m->mem_limit);
+	key_bytes(j, "memory_shared", m->mem_limit ? 0 : sv->mem_shared);
+	key_bytes(j, "writable", m->read_only ? 0 : m->storage_size);
 	json_key(j, "cpus");
 	snprintf(cpus, sizeof cpus, "%u.%03u", m->cpus_milli / 1000, m->cpus_milli % 1000);
 	if (m->cpus_milli)
@@ -83,7 +93,7 @@ write_sets(struct json *j, const struct container *m)
 }
 
 static void
-write_container(struct json *j, const struct instance *c)
+write_container(struct json *j, const struct sv *sv, const struct instance *c)
 {
 	const struct container *m = c->spec.m;
 	struct timespec now;
@@ -108,7 +118,7 @@ write_container(struct json *j, const struct instance *c)
 	key_str(j, "last_exit", c->last_exit[0] ? c->last_exit : NULL);
 	key_str(j, "restart_policy", restart_kind_str(m->restart.kind));
 	write_health(j, c);
-	write_limits(j, m);
+	write_limits(j, sv, m);
 	write_sets(j, m);
 	key_str(j, "seccomp", m->seccomp == SECCOMP_PROFILE_DEFAULT ? "default" : "unconfined");
 	json_key(j, "no_new_privs");
@@ -119,6 +129,19 @@ write_container(struct json *j, const struct instance *c)
 	if (c->attached)
 		ip_addr_format(&c->addr.addr, addr, sizeof addr);
 	key_str(j, "address", c->attached ? addr : NULL);
+	json_object_end(j);
+}
+
+/* The host's RAM, the reserve kept from the containers, and their common
+ * memory.max (null when it could not be set). */
+static void
+write_memory(struct json *j, const struct sv *sv)
+{
+	json_key(j, "memory");
+	json_object_begin(j);
+	key_bytes(j, "ram", sv->mem_ram);
+	key_bytes(j, "reserve", sv->mem_reserve);
+	key_bytes(j, "containers", sv->mem_shared);
 	json_object_end(j);
 }
 
@@ -138,11 +161,12 @@ status_to_json(const struct sv *sv, struct json *j)
 	json_key(j, "shutting_down");
 	json_bool(j, sv->shutting_down);
 	key_str(j, "power", power);
+	write_memory(j, sv);
 	json_object_end(j);
 	json_key(j, "containers");
 	json_array_begin(j);
 	for (size_t i = 0; i < sv->n; i++)
-		write_container(j, &sv->c[i]);
+		write_container(j, sv, &sv->c[i]);
 	json_array_end(j);
 	json_object_end(j);
 }

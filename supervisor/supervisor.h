@@ -157,6 +157,9 @@ struct sv {
 	size_t n;
 	struct manifest manifest;
 	const char *cgroot; /* cgroup v2 directory the containers go under */
+	/* cgroup.c: RAM, the host's reserve, and the containers' common
+	 * memory.max (0: not set, no memory controller). */
+	uint64_t mem_ram, mem_reserve, mem_shared;
 	struct sv_paths paths;
 	int cgroot_fd;
 	bool has_bridge;  /* some container uses network_mode bridge */
@@ -192,6 +195,7 @@ int spec_load(struct sv *sv, const char *file, const char *images);
 
 /* cgroup.c: cgroup v2 directories, limits and cgroup.kill. */
 int cg_root_open(const char *path, char *err, size_t errlen);
+void cg_memory_setup(struct sv *sv, int rootfd, const char *cgroot, bool host);
 int cg_create(int rootfd, const struct container_spec *s, char *err, size_t errlen);
 int cg_kill(int cgfd);
 int cg_remove(int rootfd, const char *name);

@@ -61,9 +61,9 @@ done
 printf 'version: 1\ncontainers:\n  app: {image: "dir:x"}\n' >"$tmp/min.yaml"
 "$ctl" show --json "$tmp/min.yaml" >"$tmp/min.json" 2>&1
 check "defaults: host" '.host == {"hostname": "berth", "debug_console": false, "nosmt": false,
-	"timezone": "UTC", "sysctls": {}}' "$tmp/min.json"
+	"timezone": "UTC", "sysctls": {}, "memory_reserve": null}' "$tmp/min.json"
 check "defaults: eth0 on DHCP" '.network.interfaces == [{"name": "eth0", "match": null,
-	"dhcp": true, "accept_ra": false, "mtu": null, "addresses": [], "routes": []}]' "$tmp/min.json"
+	"dhcp": true, "required": true, "accept_ra": false, "mtu": null, "addresses": [], "routes": []}]' "$tmp/min.json"
 check "defaults: firewall and bridge" '.network.firewall == {"inbound": "drop", "allow": []} and
 	.network.bridge == {"subnet": "172.31.0.0/24", "subnet6": null, "icc": false}' "$tmp/min.json"
 check "defaults: logging and update" '.logging.local == {"max_size": 10485760, "max_files": 5}
@@ -76,6 +76,7 @@ check "defaults: container" '.containers.app | .entrypoint == null and .command 
 	.security_opt == {"no_new_privileges": true, "seccomp": "default"} and
 	.network_mode == "bridge" and .restart == "no" and .healthcheck == null and
 	.mem_limit == null and .cpus == null and .pids_limit == 4096 and
+	.storage_opt == {"size": 268435456} and
 	.stop_signal == "SIGTERM" and .stop_grace_period == "10s" and .essential == false' \
 	"$tmp/min.json"
 

@@ -329,6 +329,57 @@ test_container_defaults(void)
 	diag_free(&d);
 }
 
+/* storage_opt and host.memory_reserve: what they read, and what they refuse. */
+static void
+test_storage(void)
+{
+	static const struct {
+		const char *name, *yaml; /* the container "a"'s keys, or the host's */
+		uint64_t size, reserve;	 /* 0: an error is expected */
+		const char *error;	 /* part of its message */
+	} cases[] = {
+	    {"storage_opt default 256 MiB", "", 256u << 20, 0, NULL},
+	    {"storage_opt size 64m", "storage_opt: {size: 64m}", 64u << 20, 0, NULL},
+	    {"storage_opt size 2g", "storage_opt: {size: 2g}", 2ull << 30, 0, NULL},
+	    {"storage_opt empty keeps the default", "storage_opt: {}", 256u << 20, 0, NULL},
+	    {"storage_opt below 1 MiB", "storage_opt: {size: 512k}", 0, 0, "at least"},
+	    {"storage_opt bad size", "storage_opt: {size: lots}", 0, 0, "size: invalid size"},
+	    {"storage_opt unknown key", "storage_opt: {sise: 1g}", 0, 0, "did you mean \"size\""},
+	    {"storage_opt not a mapping", "storage_opt: 1g", 0, 0, "expected a mapping"},
+	    {"storage_opt with read_only", "read_only: true\n    storage_opt: {size: 1g}", 0, 0,
+	     "a read_only container has no writable layer"},
+	    {"host.memory_reserve 256m", "host: {memory_reserve: 256m}", 256u << 20, 256u << 20,
+	     NULL},
+	    {"host.memory_reserve below 16 MiB", "host: {memory_reserve: 1m}", 0, 0, "at least"},
+	};
+	char text[512];
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct manifest m;
+		struct diag d;
+		bool host = strncmp(cases[i].yaml, "host:", 5) == 0;
+
+		snprintf(text, sizeof text,
+			 "version: 1\n%s\ncontainers:\n  a:\n    image: dir:x\n    %s\n",
+			 host ? cases[i].yaml : "", host ? "" : cases[i].yaml);
+		int rc = manifest_parse_buffer("test.yaml", text, strlen(text), &m, &d);
+		const struct container *c = m.n_containers ? &m.containers[0] : NULL;
+		if (cases[i].size) {
+			CHECK(rc == 0 && c &&
+				  c->storage_size == (host ? 256u << 20 : cases[i].size) &&
+				  m.host.memory_reserve == cases[i].reserve,
+			      "%s: read", cases[i].name);
+		} else {
+			CHECK(rc < 0 && d.n == 1 && strstr(d.v[0].msg, cases[i].error) &&
+				  d.v[0].line >= 2,
+			      "%s: refused with \"%s\" (got \"%s\")", cases[i].name, cases[i].error,
+			      d.n ? d.v[0].msg : "no error");
+		}
+		manifest_free(&m);
+		diag_free(&d);
+	}
+}
+
 static void
 test_errors(void)
 {
@@ -397,6 +448,10 @@ test_json(void)
 	CHECK(j.buf && strstr(j.buf, "\"Q\": \"a\\\"b\\\\c\\n\\u0001\xc3\xa9\""),
 	      "environment value escaped in JSON");
 	CHECK(j.buf && strstr(j.buf, "\"pids_limit\": 4096"), "JSON has the defaults");
+	CHECK(j.buf && strstr(j.buf, "\"storage_opt\": {\n        \"size\": 268435456\n      }"),
+	      "JSON has the writable layer's default size");
+	CHECK(j.buf && strstr(j.buf, "\"memory_reserve\": null"),
+	      "JSON has the automatic memory reserve as null");
 	CHECK(j.buf && strstr(j.buf, "\"start_order\": [\n    \"web\"\n  ]"), "JSON start order");
 	json_free(&j);
 	manifest_free(&m);
@@ -431,6 +486,7 @@ main(void)
 	test_defaults();
 	test_full();
 	test_container_defaults();
+	test_storage();
 	test_errors();
 	test_json();
 	test_examples();
