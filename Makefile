@@ -23,7 +23,7 @@ LIBS     := -lyaml
 # sources yet builds nothing.
 PROGS    := $(foreach d,supervisor netsetup,$(if $(wildcard $(d)/*.c),$(BUILD)/$(d)))
 SUPERVISOR_LIBS := -lcap -lseccomp -lmnl -lnftnl -lsodium
-NETSETUP_LIBS   := -lmnl -lnftnl
+NETSETUP_LIBS   := -lmnl -lnftnl -lsodium
 # Unit tests and the fuzzer may touch any lib/ file, so they link every library.
 ALL_LIBS        := $(LIBS) -lmnl -lnftnl -lsodium
 

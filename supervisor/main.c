@@ -187,6 +187,7 @@ dispatch(struct sv *sv, struct watch *w, uint32_t events)
 
 struct options {
 	const char *manifest, *images, *cgroot, *control, *kmsg;
+	char manifest_why[512]; /* why the override on /var is not in force */
 	pid_t init_pid;
 	struct sv_paths paths;
 };
@@ -287,7 +288,7 @@ parse_args(int argc, char **argv, struct options *o)
 	if (optind != argc)
 		usage();
 	if (!o->manifest)
-		o->manifest = manifest_default_path();
+		o->manifest = manifest_in_force(o->manifest_why, sizeof o->manifest_why);
 }
 
 /* A log file that cannot be opened is told, never fatal: the console copy
@@ -360,6 +361,15 @@ raise_nofile(struct sv *sv)
 	if (setrlimit(RLIMIT_NOFILE, &r) < 0)
 		sv_say("warning: RLIMIT_NOFILE stays at %llu: %s",
 		       (unsigned long long)sv->nofile.rlim_cur, strerror(errno));
+}
+
+/* Said once host.log is open, which needs the manifest's logging. */
+static void
+say_manifest(const struct options *o)
+{
+	if (o->manifest_why[0])
+		sv_say("manifest: ignoring %s: %s; running the image's manifest %s",
+		       MANIFEST_OVERRIDE, o->manifest_why, MANIFEST_BAKED);
 }
 
 static void
