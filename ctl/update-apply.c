@@ -25,6 +25,7 @@
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -160,6 +161,20 @@ check_entries(struct apply *a)
 }
 
 /* Header: signature first, then form, then whether this host takes it. */
+/* Whether the bundle is for this host's architecture, product and board,
+ * before anything is written. */
+static int
+check_compat(struct apply *a)
+{
+	struct utsname u;
+	struct bundle_host host = {.product = a->s.product, .board = a->s.board};
+
+	if (uname(&u) < 0)
+		return io_errf(a->err, sizeof(a->err), "uname: %s", strerror(errno));
+	host.arch = u.machine;
+	return bundle_compat_check(&a->h, &host, a->err, sizeof(a->err));
+}
+
 static int
 read_header(struct apply *a)
 {
@@ -174,6 +189,8 @@ read_header(struct apply *a)
 		return failed("bundle rejected", a->err);
 	if (bundle_decode(raw, &a->h, a->err, sizeof(a->err)) < 0)
 		return failed("bundle rejected", a->err);
+	if (check_compat(a) < 0)
+		return failed("refused", a->err);
 	if (bundle_vercmp(a->h.version, a->s.version) < 0 && !a->allow_downgrade) {
 		snprintf(a->err, sizeof(a->err),
 			 "berth %s is older than the running %s (--allow-downgrade installs it)",

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* mkbundle: the build side of A/B updates (docs/update.md).
  *
- *   mkbundle keygen DIR             writes DIR/update.key and DIR/update.pub
- *   mkbundle create KEY IMGDIR OUT  signs IMGDIR's kernel, initramfs and root
+ *   mkbundle keygen DIR                  writes DIR/update.key and DIR/update.pub
+ *   mkbundle create [-1] KEY IMGDIR OUT  signs IMGDIR's kernel, initramfs and root
  *
  * IMGDIR is what image/mkimage wrote: bzImage, initramfs.img, root.img,
- * root.env (verity root hash, hash offset, salt), image.env (version) and
- * cmdline-a (the kernel options, less the berth.* keys). The secret key
+ * root.env (verity root hash, hash offset, salt), image.env (version,
+ * product, boards) and cmdline-a (the kernel options, less the berth.*
+ * keys). -1 writes format 1, which names no product: for hosts whose
+ * berthctl reads only format 1, as a stepping stone (docs/update.md). The secret key
  * never goes into an image; the public key does (image/stage-rootfs). */
 #include <errno.h>
 #include <stdarg.h>
@@ -70,9 +72,9 @@ keygen(const char *dir)
 	return 0;
 }
 
-/* The value of key in a KEY=VALUE file, or die. */
-static void
-env_get(const char *file, const char *key, char *out, size_t len)
+/* The value of key in a KEY=VALUE file: 0, or -1 when it has none. */
+static int
+env_find(const char *file, const char *key, char *out, size_t len)
 {
 	char line[1024];
 	size_t k = strlen(key);
@@ -86,10 +88,30 @@ env_get(const char *file, const char *key, char *out, size_t len)
 		line[strcspn(line, "\n")] = 0;
 		snprintf(out, len, "%s", line + k + 1);
 		fclose(f);
-		return;
+		return 0;
 	}
 	fclose(f);
-	die("%s: no %s=", file, key);
+	return -1;
+}
+
+/* The value of key in a KEY=VALUE file, or die. */
+static void
+env_get(const char *file, const char *key, char *out, size_t len)
+{
+	if (env_find(file, key, out, len) < 0)
+		die("%s: no %s=", file, key);
+}
+
+/* What the bundle is for: this build's architecture, and image.env's
+ * product (berth when it names none) and boards. */
+static void
+compat_of(const char *file, struct bundle_header *h)
+{
+	snprintf(h->arch, sizeof(h->arch), "%s", bundle_build_arch());
+	if (env_find(file, "product", h->product, sizeof(h->product)) < 0 || !h->product[0])
+		snprintf(h->product, sizeof(h->product), "berth");
+	if (env_find(file, "boards", h->boards, sizeof(h->boards)) < 0)
+		h->boards[0] = 0;
 }
 
 /* The kernel options of cmdline-a without berth.* keys. */
@@ -176,9 +198,9 @@ append_file(int out, const char *path, const char *dest)
 static const char *const payload_files[BP_NPARTS] = {"bzImage", "initramfs.img", "root.img"};
 
 static int
-create(const char *keyfile, const char *dir, const char *out)
+create(const char *keyfile, const char *dir, const char *out, uint32_t format)
 {
-	struct bundle_header h = {.format = BUNDLE_FORMAT};
+	struct bundle_header h = {.format = format};
 	uint8_t sk[BUNDLE_SECRET_SIZE], buf[BUNDLE_HEADER_SIZE];
 	char path[4096], tmp[4200], num[64], err[256];
 	int fd;
@@ -189,13 +211,16 @@ create(const char *keyfile, const char *dir, const char *out)
 	env_get(path, "version", h.version, sizeof(h.version));
 	if (!bundle_version_ok(h.version))
 		die("%s: version %s: 1-31 characters of [0-9A-Za-z.~_-]", path, h.version);
+	if (format != BUNDLE_FORMAT_V1)
+		compat_of(path, &h);
 	snprintf(path, sizeof(path), "%s/root.env", dir);
 	hex_field(path, "roothash", h.roothash, 32, NULL);
 	hex_field(path, "salt", h.salt, BUNDLE_SALT_MAX, &h.salt_len);
 	env_get(path, "hashoffset", num, sizeof(num));
 	h.hashoffset = strtoull(num, NULL, 10);
 	snprintf(path, sizeof(path), "%s/cmdline-a", dir);
-	options_of(path, h.options, sizeof(h.options));
+	options_of(path, h.options,
+		   format == BUNDLE_FORMAT_V1 ? BUNDLE_OPTIONS_MAX : BUNDLE_OPTIONS2_MAX);
 	for (int i = 0; i < BP_NPARTS; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, payload_files[i]);
 		h.size[i] = hash_file(path, h.sha256[i]);
@@ -217,8 +242,11 @@ create(const char *keyfile, const char *dir, const char *out)
 	}
 	if (fsync(fd) < 0 || close(fd) < 0 || rename(tmp, out) < 0)
 		die("%s: %s", out, strerror(errno));
-	printf("%s: wrote %s: berth %s, %llu bytes (kernel %llu, initramfs %llu, root %llu)\n",
-	       prog, out, h.version, (unsigned long long)bundle_total(&h),
+	printf("%s: wrote %s: berth %s for %s (%s%s%s), %llu bytes (kernel %llu, initramfs %llu, "
+	       "root %llu)\n",
+	       prog, out, h.version, h.product[0] ? h.product : "any product (format 1)",
+	       h.arch[0] ? h.arch : "-", h.boards[0] ? ", boards " : "", h.boards,
+	       (unsigned long long)bundle_total(&h),
 	       (unsigned long long)h.size[BP_KERNEL], (unsigned long long)h.size[BP_INITRD],
 	       (unsigned long long)h.size[BP_ROOT]);
 	return 0;
@@ -232,7 +260,10 @@ main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "keygen"))
 		return keygen(argv[2]);
 	if (argc == 5 && !strcmp(argv[1], "create"))
-		return create(argv[2], argv[3], argv[4]);
-	fprintf(stderr, "usage: %s keygen DIR\n       %s create KEY IMAGEDIR OUT\n", prog, prog);
+		return create(argv[2], argv[3], argv[4], BUNDLE_FORMAT);
+	if (argc == 6 && !strcmp(argv[1], "create") && !strcmp(argv[2], "-1"))
+		return create(argv[3], argv[4], argv[5], BUNDLE_FORMAT_V1);
+	fprintf(stderr, "usage: %s keygen DIR\n       %s create [-1] KEY IMAGEDIR OUT\n", prog,
+		prog);
 	return 2;
 }

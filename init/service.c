@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -86,6 +87,20 @@ static void on_ready(struct watch *w);
 static struct watch ready = {.fd = -1, .ready = on_ready};
 
 static void svc_start(struct service *s);
+
+/* How netsetup ended, for the supervisor: a boot on trial is confirmed
+ * only when it says "ok" (supervisor/reach.c). /run is a fresh tmpfs. */
+#define NETSETUP_STATUS "/run/berth/netsetup"
+static void
+netsetup_status(const char *fmt, const char *what)
+{
+	char text[160];
+
+	snprintf(text, sizeof(text), fmt, what);
+	if ((mkdir("/run/berth", 0700) < 0 && errno != EEXIST) ||
+	    write_file(NETSETUP_STATUS, text) < 0)
+		log_msg("warning: %s: %s", NETSETUP_STATUS, strerror(errno));
+}
 
 /* A VGA console (tty0, tty1, ...) speaks "linux"; a serial one vt100. */
 static char *const *
@@ -234,6 +249,7 @@ svc_start(struct service *s)
 			svc_schedule(s, why);
 		} else {
 			log_msg("%s; carrying on", why);
+			netsetup_status("failed: %s\n", why);
 			s->state = SVC_DONE;
 			svc_kick(SVC_SUPERVISOR);
 		}
@@ -258,6 +274,7 @@ svc_on_timer(struct watch *w)
 		svc_start(s);
 	} else if (s->state == SVC_RUNNING && s->limit_ms) {
 		log_msg("%s still running after %lld s, killing it", s->name, s->limit_ms / 1000);
+		netsetup_status("failed: still running after %s s, killed\n", "30");
 		/* Its process group too: helpers it left hanging go with it. */
 		if (kill(-s->pid, SIGKILL) < 0 && kill(s->pid, SIGKILL) < 0)
 			log_msg("warning: killing %s: %s", s->name, strerror(errno));
@@ -292,10 +309,13 @@ svc_exited(struct service *s, int status)
 		return;
 	}
 	s->state = SVC_DONE;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		log_msg("%s finished at %s", s->name, uptime_str(up, sizeof(up)));
-	else
+		netsetup_status("ok\n", NULL);
+	} else {
 		log_msg("%s failed (%s); carrying on", s->name, how);
+		netsetup_status("failed: %s\n", how);
+	}
 	svc_kick(SVC_SUPERVISOR);
 }
 
@@ -343,8 +363,10 @@ services_start(void)
 		services[i].backoff_ms = BACKOFF_MIN_MS;
 		services[i].state = svc_installed(&services[i]) ? SVC_PENDING : SVC_ABSENT;
 	}
-	if (services[SVC_NETSETUP].state == SVC_ABSENT)
+	if (services[SVC_NETSETUP].state == SVC_ABSENT) {
 		log_msg("netsetup not installed, skipping");
+		netsetup_status("failed: not installed\n", NULL);
+	}
 	if (services[SVC_SUPERVISOR].state == SVC_ABSENT)
 		log_msg("supervisor not installed");
 	if (services[SVC_SUPERVISOR].state == SVC_ABSENT)

@@ -23,10 +23,17 @@ enum {
 	O_ROOTHASH = 184,  /* 32 */
 	O_SALTLEN = 216,   /* u32 */
 	O_SALT = 220,	   /* 32 */
-	O_OPTIONS = 252,   /* 192 */
+	O_OPTIONS = 252,   /* 192 in format 1, 112 in format 2 */
+	O_ARCH = 364,	   /* format 2: 16 */
+	O_PRODUCT = 380,   /* format 2: 32 */
+	O_BOARDS = 412,	   /* format 2: 32 */
 	O_SIG = BUNDLE_SIGNED_SIZE,
 };
 _Static_assert(O_OPTIONS + BUNDLE_OPTIONS_MAX <= BUNDLE_SIGNED_SIZE, "header layout");
+_Static_assert(O_OPTIONS + BUNDLE_OPTIONS2_MAX == O_ARCH && O_ARCH + BUNDLE_ARCH_MAX == O_PRODUCT &&
+		   O_PRODUCT + BUNDLE_PRODUCT_MAX == O_BOARDS &&
+		   O_BOARDS + BUNDLE_BOARDS_MAX <= BUNDLE_SIGNED_SIZE,
+	       "format 2 layout");
 
 static const char *const part_names[BP_NPARTS] = {"kernel", "initramfs", "root image"};
 
@@ -82,7 +89,14 @@ bundle_encode(const struct bundle_header *h, uint8_t buf[BUNDLE_HEADER_SIZE])
 	memcpy(buf + O_ROOTHASH, h->roothash, 32);
 	put32(buf + O_SALTLEN, h->salt_len);
 	memcpy(buf + O_SALT, h->salt, h->salt_len < BUNDLE_SALT_MAX ? h->salt_len : BUNDLE_SALT_MAX);
-	memcpy(buf + O_OPTIONS, h->options, strnlen(h->options, BUNDLE_OPTIONS_MAX - 1));
+	if (h->format == BUNDLE_FORMAT_V1) {
+		memcpy(buf + O_OPTIONS, h->options, strnlen(h->options, BUNDLE_OPTIONS_MAX - 1));
+	} else {
+		memcpy(buf + O_OPTIONS, h->options, strnlen(h->options, BUNDLE_OPTIONS2_MAX - 1));
+		memcpy(buf + O_ARCH, h->arch, strnlen(h->arch, BUNDLE_ARCH_MAX - 1));
+		memcpy(buf + O_PRODUCT, h->product, strnlen(h->product, BUNDLE_PRODUCT_MAX - 1));
+		memcpy(buf + O_BOARDS, h->boards, strnlen(h->boards, BUNDLE_BOARDS_MAX - 1));
+	}
 	memcpy(buf + O_SIG, h->signature, BUNDLE_SIG_SIZE);
 }
 
@@ -95,6 +109,33 @@ bundle_version_ok(const char *s)
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (!isalnum((unsigned char)s[i]) && !strchr(".~_-", s[i]))
+			return false;
+	return true;
+}
+
+bool
+bundle_product_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= BUNDLE_PRODUCT_MAX || !isalnum((unsigned char)s[0]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("._-", s[i]))
+			return false;
+	return true;
+}
+
+/* Boards: printable ASCII, names separated by '|', none empty. */
+static bool
+boards_ok(const char *s)
+{
+	if (!*s)
+		return true;
+	if (*s == '|' || s[strlen(s) - 1] == '|' || strstr(s, "||"))
+		return false;
+	for (const char *p = s; *p; p++)
+		if (*p < 0x20 || *p > 0x7e)
 			return false;
 	return true;
 }
@@ -139,6 +180,33 @@ zero(const uint8_t *buf, size_t from, size_t to)
 	return true;
 }
 
+/* The options and, in format 2, what the bundle is for; the bytes after
+ * them up to the signature are reserved, zero. */
+static int
+decode_tail(const uint8_t *buf, struct bundle_header *h, char *err, size_t errlen)
+{
+	bool v1 = h->format == BUNDLE_FORMAT_V1;
+	size_t end = O_OPTIONS + (v1 ? BUNDLE_OPTIONS_MAX : BUNDLE_OPTIONS2_MAX);
+
+	if (get_string(buf + O_OPTIONS, end - O_OPTIONS, h->options) < 0 || !options_ok(h->options))
+		return io_errf(err, errlen, "header: malformed kernel options field");
+	if (!v1) {
+		if (get_string(buf + O_ARCH, BUNDLE_ARCH_MAX, h->arch) < 0 ||
+		    !bundle_product_ok(h->arch))
+			return io_errf(err, errlen, "header: malformed architecture field");
+		if (get_string(buf + O_PRODUCT, BUNDLE_PRODUCT_MAX, h->product) < 0 ||
+		    !bundle_product_ok(h->product))
+			return io_errf(err, errlen, "header: malformed product field");
+		if (get_string(buf + O_BOARDS, BUNDLE_BOARDS_MAX, h->boards) < 0 ||
+		    !boards_ok(h->boards))
+			return io_errf(err, errlen, "header: malformed boards field");
+		end = O_BOARDS + BUNDLE_BOARDS_MAX;
+	}
+	if (!zero(buf, end, O_SIG))
+		return io_errf(err, errlen, "header: reserved bytes are not zero");
+	return 0;
+}
+
 int
 bundle_decode(const uint8_t buf[BUNDLE_HEADER_SIZE], struct bundle_header *h, char *err,
 	      size_t errlen)
@@ -147,9 +215,9 @@ bundle_decode(const uint8_t buf[BUNDLE_HEADER_SIZE], struct bundle_header *h, ch
 	if (memcmp(buf + O_MAGIC, BUNDLE_MAGIC, 8) != 0)
 		return io_errf(err, errlen, "not a berth update bundle (bad magic)");
 	h->format = get32(buf + O_FORMAT);
-	if (h->format != BUNDLE_FORMAT)
-		return io_errf(err, errlen, "bundle format %u; this berthctl reads format %d",
-			   h->format, BUNDLE_FORMAT);
+	if (h->format != BUNDLE_FORMAT && h->format != BUNDLE_FORMAT_V1)
+		return io_errf(err, errlen, "bundle format %u; this berthctl reads formats %d and %d",
+			   h->format, BUNDLE_FORMAT_V1, BUNDLE_FORMAT);
 	if (get_string(buf + O_VERSION, BUNDLE_VERSION_MAX, h->version) < 0 ||
 	    !bundle_version_ok(h->version))
 		return io_errf(err, errlen, "header: malformed version field");
@@ -173,11 +241,9 @@ bundle_decode(const uint8_t buf[BUNDLE_HEADER_SIZE], struct bundle_header *h, ch
 	for (uint32_t i = h->salt_len; i < BUNDLE_SALT_MAX; i++)
 		if (h->salt[i])
 			return io_errf(err, errlen, "header: salt bytes past its length are not zero");
-	if (get_string(buf + O_OPTIONS, BUNDLE_OPTIONS_MAX, h->options) < 0 ||
-	    !options_ok(h->options))
-		return io_errf(err, errlen, "header: malformed kernel options field");
-	if (!zero(buf, O_FORMAT + 4, O_VERSION) ||
-	    !zero(buf, O_OPTIONS + BUNDLE_OPTIONS_MAX, O_SIG))
+	if (decode_tail(buf, h, err, errlen) < 0)
+		return -1;
+	if (!zero(buf, O_FORMAT + 4, O_VERSION))
 		return io_errf(err, errlen, "header: reserved bytes are not zero");
 	memcpy(h->signature, buf + O_SIG, BUNDLE_SIG_SIZE);
 	return 0;
@@ -318,5 +384,50 @@ bundle_read_key(const char *path, uint8_t *key, size_t n, char *err, size_t errl
 	if ((size_t)r != 2 * n || sodium_hex2bin(key, n, hex, (size_t)r, NULL, &got, NULL) != 0 ||
 	    got != n)
 		return io_errf(err, errlen, "%s: not a key (%zu hex digits expected)", path, 2 * n);
+	return 0;
+}
+
+const char *
+bundle_build_arch(void)
+{
+#if defined(__x86_64__)
+	return "x86_64";
+#elif defined(__aarch64__)
+	return "aarch64";
+#else
+#error "bundle_build_arch: name this architecture as uname(2) does"
+#endif
+}
+
+/* Whether the '|'-separated list names board exactly. */
+static bool
+boards_have(const char *list, const char *board)
+{
+	size_t n = strlen(board);
+
+	for (const char *p = list; p; p = strchr(p, '|') ? strchr(p, '|') + 1 : NULL)
+		if (n && !strncmp(p, board, n) && (p[n] == '|' || !p[n]))
+			return true;
+	return false;
+}
+
+int
+bundle_compat_check(const struct bundle_header *h, const struct bundle_host *host, char *err,
+		    size_t errlen)
+{
+	if (h->format == BUNDLE_FORMAT_V1)
+		return io_errf(err, errlen,
+			       "the bundle (format 1) does not say which product it is for; this "
+			       "host is \"%s\" (%s): make the bundle with this berth's mkbundle",
+			       host->product, host->arch);
+	if (strcmp(h->arch, host->arch))
+		return io_errf(err, errlen, "the bundle is for architecture %s, this host is %s",
+			       h->arch, host->arch);
+	if (strcmp(h->product, host->product))
+		return io_errf(err, errlen, "the bundle is for product \"%s\", this host is \"%s\"",
+			       h->product, host->product);
+	if (h->boards[0] && !boards_have(h->boards, host->board))
+		return io_errf(err, errlen, "the bundle is for boards \"%s\", this host is \"%s\"",
+			       h->boards, host->board[0] ? host->board : "(unknown)");
 	return 0;
 }

@@ -4,7 +4,10 @@
  * A bundle is a 512-byte header, then the kernel, the initramfs and the
  * root image (erofs + verity tree), back to back. The header's first 448
  * bytes are signed with Ed25519; the signature fills the last 64. Every
- * integer is little-endian. Nothing here touches a disk: the parse and the
+ * integer is little-endian. Format 2 adds what the bundle is for
+ * (architecture, product, boards) in the tail of format 1's options field,
+ * which format 2 shortens; format 1 is still read, and refused by the
+ * compatibility check for naming nothing. Nothing here touches a disk: the parse and the
  * checks are pure, so that the unit tests cover them. */
 #ifndef BERTH_BUNDLE_H
 #define BERTH_BUNDLE_H
@@ -14,11 +17,16 @@
 #include <stdint.h>
 
 #define BUNDLE_MAGIC "BERTHUPD"
-#define BUNDLE_FORMAT 1
+#define BUNDLE_FORMAT 2	 /* what mkbundle writes */
+#define BUNDLE_FORMAT_V1 1 /* still read (and made with mkbundle -1) */
 #define BUNDLE_HEADER_SIZE 512
 #define BUNDLE_SIGNED_SIZE 448 /* bytes the signature covers */
 #define BUNDLE_VERSION_MAX 32  /* with its NUL */
-#define BUNDLE_OPTIONS_MAX 192 /* with its NUL */
+#define BUNDLE_OPTIONS_MAX 192 /* with its NUL; format 1 */
+#define BUNDLE_OPTIONS2_MAX 112 /* with its NUL; format 2 */
+#define BUNDLE_ARCH_MAX 16
+#define BUNDLE_PRODUCT_MAX 32
+#define BUNDLE_BOARDS_MAX 32
 #define BUNDLE_SALT_MAX 32
 #define BUNDLE_KEY_SIZE 32    /* Ed25519 public key */
 #define BUNDLE_SECRET_SIZE 64 /* Ed25519 secret key (libsodium's form) */
@@ -37,7 +45,18 @@ struct bundle_header {
 	uint8_t salt[BUNDLE_SALT_MAX];	     /* verity salt */
 	uint32_t salt_len;		     /* 0: no salt */
 	char options[BUNDLE_OPTIONS_MAX];    /* kernel command line, less berth.* slot keys */
+	/* Format 2: what the bundle is for; "" in format 1. */
+	char arch[BUNDLE_ARCH_MAX];	  /* uname machine: x86_64 */
+	char product[BUNDLE_PRODUCT_MAX]; /* the manifest's update.product */
+	char boards[BUNDLE_BOARDS_MAX];	  /* '|'-separated DMI product names; "": any */
 	uint8_t signature[BUNDLE_SIG_SIZE];
+};
+
+/* What a host is, for bundle_compat_check. */
+struct bundle_host {
+	const char *arch;    /* uname machine */
+	const char *product; /* BERTH_PRODUCT of os-release */
+	const char *board;   /* DMI product name; "" when unknown */
 };
 
 const char *bundle_part_name(enum bundle_part p);
@@ -62,6 +81,19 @@ int bundle_sign(struct bundle_header *h, const uint8_t sk[BUNDLE_SECRET_SIZE]);
  * by another key, or a bad signature). */
 int bundle_verify(const uint8_t buf[BUNDLE_HEADER_SIZE], const uint8_t pub[BUNDLE_KEY_SIZE],
 		  char *err, size_t errlen);
+
+/* Whether a bundle is for this host: its architecture and product equal
+ * the host's, and its board list (when not empty) names the host's board.
+ * 0, or -1 with both values in err. Format 1 names nothing: refused. */
+int bundle_compat_check(const struct bundle_header *h, const struct bundle_host *host,
+			char *err, size_t errlen);
+
+/* Whether s fits a product name: 1-31 of [0-9A-Za-z._-], starting with an
+ * alphanumeric. */
+bool bundle_product_ok(const char *s);
+
+/* The architecture berth was built for, as uname(2) names it. */
+const char *bundle_build_arch(void);
 
 /* Total bundle size: header and payloads; 0 on overflow. */
 uint64_t bundle_total(const struct bundle_header *h);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Writes the normalised manifest model, defaults included, as JSON. */
 #include <stdio.h>
+#include <sys/socket.h>
 #include <string.h>
 
 #include "cap.h"
@@ -104,6 +105,7 @@ write_interface(struct json *j, const struct interface *i)
 		json_null(j);
 	}
 	key_bool(j, "dhcp", i->dhcp);
+	key_bool(j, "required", manifest_iface_required(i));
 	key_bool(j, "accept_ra", i->accept_ra);
 	json_key(j, "mtu");
 	if (i->mtu)
@@ -232,6 +234,22 @@ write_update(struct json *j, const struct update_cfg *u)
 	key_duration(j, "confirm_after", u->confirm_after_ms);
 	key_uint(j, "tries", u->tries);
 	key_duration(j, "health_deadline", u->health_deadline_ms);
+	json_key(j, "confirm_target");
+	if (u->confirm_target == CT_TCP) {
+		char a[IP_ADDR_STRLEN], t[IP_ADDR_STRLEN + 10];
+		ip_addr_format(&u->confirm_addr, a, sizeof(a));
+		snprintf(t, sizeof(t), u->confirm_addr.family == AF_INET6 ? "[%s]:%u" : "%s:%u", a,
+			 u->confirm_port);
+		json_string(j, t);
+	} else {
+		json_string(j, u->confirm_target == CT_NONE ? "none" : "gateway");
+	}
+	key_string(j, "product", u->product);
+	json_key(j, "boards");
+	json_array_begin(j);
+	for (size_t i = 0; i < u->n_boards; i++)
+		json_string(j, u->boards[i]);
+	json_array_end(j);
 	json_object_end(j);
 }
 

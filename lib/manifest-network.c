@@ -193,8 +193,18 @@ i_routes(struct mparse *p, const struct ynode *key, const struct ynode *val, voi
 	mp_seq(p, key, val, MANIFEST_MAX_ROUTES, i_route_item, obj);
 }
 
+static void
+i_required(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
+{
+	struct interface *i = obj;
+
+	if (mp_bool(p, key, val, &i->required))
+		i->has_required = true;
+}
+
 static const struct mfield iface_fields[] = {
     MF_FN("name", i_name),
+    MF_FN("required", i_required),
     MF_FN("match", i_match),
     MF_BOOL("dhcp", struct interface, dhcp),
     MF_FN("addresses", i_addresses),

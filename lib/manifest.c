@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <string.h>
@@ -250,10 +251,87 @@ f_logging(struct mparse *p, const struct ynode *key, const struct ynode *val, vo
 }
 
 /* update: */
+static void
+u_product(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
+{
+	struct update_cfg *u = obj;
+	const char *s = mp_scalar(p, key, val, "a product name like berth or edge-gw"), *why;
+
+	if (!s)
+		return;
+	if (name_product_check(s, &why) < 0)
+		mp_invalid(p, key, val, "product name", why);
+	else
+		set_string(p, key, s, &u->product);
+}
+
+/* A bundle's header holds the boards '|'-separated in 31 bytes. */
+static void
+u_boards(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
+{
+	struct update_cfg *u = obj;
+	size_t total = 0;
+	const char *why;
+
+	if (!mp_argv(p, key, val, 0, &u->boards, &u->n_boards))
+		return;
+	for (size_t i = 0; i < u->n_boards; i++) {
+		if (name_board_check(u->boards[i], &why) < 0) {
+			mp_error(p, val, "boards: invalid board name \"%s\": %s", u->boards[i], why);
+			return;
+		}
+		total += strlen(u->boards[i]) + (i > 0);
+	}
+	if (total > 31)
+		mp_error(p, val, "boards: %zu characters with separators; an update bundle holds 31",
+			 total);
+}
+
+/* gateway, none, or ADDRESS:PORT ([IPv6]:PORT). */
+static void
+u_confirm_target(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
+{
+	struct update_cfg *u = obj;
+	const char *s = mp_scalar(p, key, val, "gateway, none or ADDRESS:PORT"), *why = NULL;
+	char host[64];
+	const char *colon;
+	char *end;
+	unsigned long port;
+
+	if (!s)
+		return;
+	if (!strcmp(s, "gateway") || !strcmp(s, "none")) {
+		u->confirm_target = s[0] == 'g' ? CT_GATEWAY : CT_NONE;
+		return;
+	}
+	colon = strrchr(s, ':');
+	if (!colon || (size_t)(colon - s) >= sizeof(host)) {
+		mp_invalid(p, key, val, "confirmation target", "expected gateway, none or ADDRESS:PORT");
+		return;
+	}
+	snprintf(host, sizeof(host), "%.*s", (int)(colon - s), s);
+	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+		memmove(host, host + 1, strlen(host));
+		host[strlen(host) - 1] = 0;
+	}
+	port = strtoul(colon + 1, &end, 10);
+	if (!colon[1] || *end || port == 0 || port > 65535)
+		why = "the port is a number from 1 to 65535";
+	if (why || ip_addr_parse(host, &u->confirm_addr, &why) < 0) {
+		mp_invalid(p, key, val, "confirmation target", why);
+		return;
+	}
+	u->confirm_target = CT_TCP;
+	u->confirm_port = (uint16_t)port;
+}
+
 static const struct mfield update_fields[] = {
     MF_DUR("confirm_after", struct update_cfg, confirm_after_ms),
     MF_U32("tries", struct update_cfg, tries, 1, 10),
     MF_DUR_NZ("health_deadline", struct update_cfg, health_deadline_ms),
+    MF_FN("confirm_target", u_confirm_target),
+    MF_FN("product", u_product),
+    MF_FN("boards", u_boards),
 };
 
 static void
@@ -264,7 +342,7 @@ f_update(struct mparse *p, const struct ynode *key, const struct ynode *val, voi
 	char c[DURATION_STRLEN], h[DURATION_STRLEN];
 
 	(void)obj;
-	if (!mp_map(p, key, val, update_fields, 3, u))
+	if (!mp_map(p, key, val, update_fields, sizeof(update_fields) / sizeof(update_fields[0]), u))
 		return;
 	/* Being healthy for confirm_after must fit before the deadline. */
 	if (u->confirm_after_ms < u->health_deadline_ms)
@@ -301,6 +379,7 @@ defaults(struct manifest *m)
 	m->update.confirm_after_ms = 60000;
 	m->update.tries = 3;
 	m->update.health_deadline_ms = 300000;
+	m->update.product = strdup("berth");
 }
 
 /* With no interfaces: key at all, the host asks DHCP on eth0, as an
@@ -450,6 +529,19 @@ manifest_parse_file(const char *path, struct manifest *m, struct diag *d)
 	return r;
 }
 
+bool
+manifest_iface_required(const struct interface *i)
+{
+	if (i->has_required)
+		return i->required;
+	if (i->dhcp)
+		return true;
+	for (size_t r = 0; r < i->n_routes; r++)
+		if (i->routes[r].to.len == 0)
+			return true;
+	return false;
+}
+
 const struct container *
 manifest_container(const struct manifest *m, const char *name)
 {
@@ -503,6 +595,8 @@ manifest_free(struct manifest *m)
 	free(m->file);
 	free(m->host.hostname);
 	free(m->host.timezone);
+	free(m->update.product);
+	mp_free_argv(m->update.boards, m->update.n_boards);
 	for (size_t i = 0; i < m->host.n_sysctls; i++) {
 		free(m->host.sysctls[i].key);
 		free(m->host.sysctls[i].value);

@@ -72,6 +72,10 @@ struct interface {
 	bool match_mac; /* the interface with this MAC, whatever its name */
 	struct mac_addr mac;
 	bool dhcp;	/* DHCPv4; default false */
+	/* A trial boot is confirmed only with this interface up and addressed;
+	 * default (has_required false): an interface with DHCP or a default
+	 * route is required. manifest_iface_required() says which. */
+	bool required, has_required;
 	bool accept_ra; /* IPv6 router advertisements (SLAAC); default false */
 	uint32_t mtu;	/* 0: leave the link's MTU alone */
 	struct iface_addr *addresses;
@@ -149,10 +153,24 @@ struct logging_cfg {
 };
 
 /* update: */
+/* update.confirm_target: what must answer before a trial boot is
+ * confirmed. */
+enum confirm_target {
+	CT_GATEWAY, /* the IPv4 default gateway answers an ICMP echo (default) */
+	CT_NONE,    /* nothing beyond the interfaces */
+	CT_TCP,	    /* a TCP connect to address:port succeeds */
+};
+
 struct update_cfg {
 	uint64_t confirm_after_ms;   /* default 60 s */
 	uint32_t tries;		     /* default 3 */
 	uint64_t health_deadline_ms; /* default 5 min */
+	enum confirm_target confirm_target;
+	struct ip_addr confirm_addr; /* CT_TCP */
+	uint16_t confirm_port;	     /* CT_TCP */
+	char *product;		     /* default "berth": bundles must name it */
+	char **boards;		     /* DMI product names bundles are for; none: any */
+	size_t n_boards;
 };
 
 /* containers: */
@@ -271,6 +289,10 @@ void manifest_free(struct manifest *m);
 
 /* The container called name, or NULL. */
 const struct container *manifest_container(const struct manifest *m, const char *name);
+
+/* Whether a trial boot needs interface i up with an address: its required
+ * key, else whether it has DHCP or a default route. */
+bool manifest_iface_required(const struct interface *i);
 
 /* The normalised model, defaults included, as one JSON object (what
  * "berthctl show --json" prints). */

@@ -209,6 +209,34 @@ name_timezone_check(const char *s, const char **why)
 }
 
 int
+name_product_check(const char *s, const char **why)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 31)
+		return fail(why, "1 to 31 characters");
+	if (!is_alnum(s[0]))
+		return fail(why, "starts with a letter or digit");
+	for (size_t i = 0; i < n; i++)
+		if (!is_alnum(s[i]) && !strchr("._-", s[i]))
+			return fail(why, "letters, digits, '.', '_' and '-' only");
+	return 0;
+}
+
+int
+name_board_check(const char *s, const char **why)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 31)
+		return fail(why, "1 to 31 characters");
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < 0x20 || s[i] > 0x7e || s[i] == '|')
+			return fail(why, "printable ASCII, no '|'");
+	return 0;
+}
+
+int
 path_check_abs(const char *s, const char **why)
 {
 	if (s[0] != '/')

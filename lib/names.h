@@ -34,6 +34,12 @@ int name_env_check(const char *s, const char **why);
 int name_sysctl_check(const char *s, const char **why);
 /* Europe/Berlin, UTC, Etc/GMT+2 */
 int name_timezone_check(const char *s, const char **why);
+/* update.product: 1-31 of [0-9A-Za-z._-], starting with a letter or digit
+ * (what an update bundle's header can carry). */
+int name_product_check(const char *s, const char **why);
+/* One of update.boards: 1-31 printable ASCII characters, no '|' (the
+ * separator in a bundle's header; DMI names have commas). */
+int name_board_check(const char *s, const char **why);
 /* An absolute, normalised path: starts with '/', no empty, "." or ".."
  * components, no trailing '/' (except "/" itself). */
 int path_check_abs(const char *s, const char **why);

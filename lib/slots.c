@@ -33,19 +33,20 @@ read_slot(const char *cmdline, char *slot, char *err, size_t errlen)
 	return -2;
 }
 
-/* VERSION_ID= of os-release. */
+/* KEY= of os-release (KEY includes the '='), or dflt. */
 static void
-read_version(const char *osrel, char *out, size_t len)
+read_osrel(const char *osrel, const char *key, const char *dflt, char *out, size_t len)
 {
 	char buf[2048], *p, *end;
+	size_t k = strlen(key);
 
-	snprintf(out, len, "unknown");
+	snprintf(out, len, "%s", dflt);
 	if (io_read_small(AT_FDCWD, osrel, buf, sizeof(buf)) < 0)
 		return;
 	for (p = buf; p; p = (p = strchr(p, '\n')) ? p + 1 : NULL) {
-		if (strncmp(p, "VERSION_ID=", 11))
+		if (strncmp(p, key, k))
 			continue;
-		p += 11;
+		p += k;
 		if (*p == '"')
 			p++;
 		end = p + strcspn(p, "\"\n");
@@ -95,6 +96,16 @@ slots_esp_writable(const struct slots *s, bool rw, char *err, size_t errlen)
 	return 0;
 }
 
+static void
+read_identity(struct slots *s, const char *osrel, const char *board)
+{
+	read_osrel(osrel, "VERSION_ID=", "unknown", s->version, sizeof(s->version));
+	read_osrel(osrel, "BERTH_PRODUCT=", "berth", s->product, sizeof(s->product));
+	if (io_read_small(AT_FDCWD, board, s->board, sizeof(s->board)) < 0)
+		s->board[0] = 0;
+	s->board[strcspn(s->board, "\n")] = 0;
+}
+
 static int
 find_devices(struct slots *s, char *err, size_t errlen)
 {
@@ -121,8 +132,11 @@ slots_open(struct slots *s, char *err, size_t errlen)
 		int r = read_slot(path, &s->booted, err, errlen);
 		if (r < 0)
 			return r;
+		char board[PATH_MAX];
+
 		snprintf(path, sizeof(path), "%s/os-release", t);
-		read_version(path, s->version, sizeof(s->version));
+		snprintf(board, sizeof(board), "%s/board", t);
+		read_identity(s, path, board);
 		snprintf(s->esp, sizeof(s->esp), "%s/esp", t);
 		snprintf(s->dev[0], sizeof(s->dev[0]), "%s/root-a", t);
 		snprintf(s->dev[1], sizeof(s->dev[1]), "%s/root-b", t);
@@ -133,7 +147,7 @@ slots_open(struct slots *s, char *err, size_t errlen)
 	int r = read_slot("/proc/cmdline", &s->booted, err, errlen);
 	if (r < 0)
 		return r;
-	read_version("/etc/os-release", s->version, sizeof(s->version));
+	read_identity(s, "/etc/os-release", "/sys/class/dmi/id/product_name");
 	snprintf(s->esp, sizeof(s->esp), "%s", ESP_MOUNT);
 	snprintf(s->pubkey, sizeof(s->pubkey), "%s", UPDATE_KEY);
 	snprintf(s->state, sizeof(s->state), "%s", UPDATE_STATE);

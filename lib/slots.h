@@ -4,7 +4,7 @@
  * directory on the data partition.
  *
  * BERTH_UPDATE_ROOT=DIR points everything into DIR instead, for tests that
- * run without a real disk: DIR/cmdline, DIR/os-release, DIR/esp/,
+ * run without a real disk: DIR/cmdline, DIR/os-release, DIR/board, DIR/esp/,
  * DIR/root-a, DIR/root-b (files standing for the partitions), DIR/update.pub,
  * DIR/state/. Nothing is mounted then, and the supervisor counts
  * update.health_deadline from its own start instead of the kernel's. */
@@ -22,6 +22,8 @@
 struct slots {
 	char booted;		 /* 'a' or 'b', from berth.slot= */
 	char version[32];	 /* the booted OS version (VERSION_ID) */
+	char product[32];	 /* BERTH_PRODUCT of os-release; "berth" if none */
+	char board[64];		 /* DMI product name; "" when unknown */
 	char esp[PATH_MAX];	 /* the mounted ESP */
 	char dev[2][PATH_MAX];	 /* the root partitions of slot a and b */
 	char pubkey[PATH_MAX];	 /* the update public key of this root */

@@ -2,7 +2,9 @@
 /* bless.c: confirms a boot on trial, or gives up on it (docs/update.md).
  *
  * After an update, systemd-boot boots the new entry with a counter in its
- * name (berth-<version>-<slot>+<left>-<done>.conf). Once every essential
+ * name (berth-<version>-<slot>+<left>-<done>.conf). Once the host can be
+ * reached (reach.c: netsetup succeeded, the required interfaces are up
+ * with addresses, the confirmation target answers) and every essential
  * container has been healthy (or, without a health check, running) for
  * update.confirm_after, the entry is renamed without the counter: the boot
  * is good and stays the default. If that has not happened
@@ -41,6 +43,7 @@ bless_open(struct sv *sv)
 	int n;
 
 	b->fd = -1;
+	reach_init(&b->reach);
 	n = slots_open(&b->s, err, sizeof err);
 	if (n == -1)
 		sv_say("update: no boot confirmation: %s", err);
@@ -93,6 +96,22 @@ static void
 stop_watching(struct sv *sv)
 {
 	sv_unwatch(sv, &sv->bless.fd);
+	reach_close(&sv->bless.reach);
+}
+
+/* What keeps this boot from being confirmed, in why; 0 when nothing. */
+static int
+not_ready(struct sv *sv, char *why, size_t len)
+{
+	const struct instance *c = not_healthy(sv);
+
+	if (c) {
+		snprintf(why, len, "essential container %s not healthy (state %s, health %s%s%.120s)",
+			 c->spec.name, cstate_str(c->state), health_str(c->health),
+			 c->h_output[0] ? ": " : "", c->h_output);
+		return 1;
+	}
+	return !reach_check(sv, &sv->bless.reach, why, len);
 }
 
 static void
@@ -113,8 +132,8 @@ confirm(struct sv *sv)
 		sv_say("update: confirming this boot failed (tried again in a second): %s", err);
 		return;
 	}
-	sv_say("update: berth %s (slot %c) confirmed: every essential container healthy for "
-	       "%llu ms",
+	sv_say("update: berth %s (slot %c) confirmed: the network is up and every essential "
+	       "container healthy for %llu ms",
 	       b->entry.version, b->entry.slot,
 	       (unsigned long long)sv->manifest.update.confirm_after_ms);
 	stop_watching(sv);
@@ -123,17 +142,13 @@ confirm(struct sv *sv)
 /* Past the deadline: note why, then reboot so the next try (or the
  * previous entry) boots. */
 static void
-give_up(struct sv *sv, const struct instance *c)
+give_up(struct sv *sv, const char *why)
 {
 	struct bless *b = &sv->bless;
 	char reason[600], note[700];
 
-	snprintf(reason, sizeof reason,
-		 "essential container %s not healthy within %llu s of boot (state %s, health "
-		 "%s%s%s)",
-		 c->spec.name, (unsigned long long)sv->manifest.update.health_deadline_ms / 1000,
-		 cstate_str(c->state), health_str(c->health), c->h_output[0] ? ": " : "",
-		 c->h_output);
+	snprintf(reason, sizeof reason, "not confirmed within %llu s of boot: %s",
+		 (unsigned long long)sv->manifest.update.health_deadline_ms / 1000, why);
 	stop_watching(sv);
 	if (!b->fallback) {
 		sv_say("update: %s; the other slot has no confirmed version to fall back to, so "
@@ -156,18 +171,22 @@ void
 bless_on_timer(struct sv *sv)
 {
 	struct bless *b = &sv->bless;
-	const struct instance *c;
 	uint64_t ticks, now = boottime_ms();
+	char why[300];
 
 	if (read(b->fd, &ticks, sizeof ticks) != sizeof ticks || sv->shutting_down)
 		return;
-	c = not_healthy(sv);
-	if (c) {
+	if (not_ready(sv, why, sizeof why)) {
 		b->healthy_since_ms = 0;
-		if (now - b->t0_ms >= sv->manifest.update.health_deadline_ms)
-			give_up(sv, c);
+		if (now - b->t0_ms >= sv->manifest.update.health_deadline_ms) {
+			give_up(sv, why);
+		} else if (strcmp(why, b->waiting)) {
+			sv_say("update: not confirming this boot yet: %s", why);
+			snprintf(b->waiting, sizeof b->waiting, "%s", why);
+		}
 		return;
 	}
+	b->waiting[0] = 0;
 	if (!b->healthy_since_ms)
 		b->healthy_since_ms = now;
 	if (now - b->healthy_since_ms >= sv->manifest.update.confirm_after_ms)

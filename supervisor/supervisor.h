@@ -139,6 +139,14 @@ struct instance {
 	size_t ndeps;
 };
 
+/* reach.c: whether a boot on trial can be reached (bless.c asks). */
+struct reach {
+	int icmp, tcp; /* probes under way, else -1 */
+	uint16_t id, seq;
+	bool answered;	     /* the target answered once: it stays so */
+	char status[PATH_MAX]; /* netsetup's status, as init writes it */
+};
+
 /* bless.c: a boot on trial after an update. */
 struct bless {
 	int fd; /* 1 s timer while on trial, else -1 */
@@ -148,6 +156,8 @@ struct bless {
 	uint64_t healthy_since_ms; /* CLOCK_BOOTTIME; 0 while not all healthy */
 	bool fallback;		   /* the other slot has a confirmed entry */
 	uint64_t t0_ms;		   /* CLOCK_BOOTTIME the deadline counts from */
+	struct reach reach;
+	char waiting[300]; /* what the confirmation waits for, as last said */
 };
 
 struct sv {
@@ -231,6 +241,11 @@ void health_stop(struct sv *sv, struct instance *c);
 void health_on_timer(struct sv *sv, struct instance *c);
 void health_on_exit(struct sv *sv, struct instance *c);
 const char *health_str(enum health_state h);
+
+/* reach.c: 1 when reachable; else 0 and why. Sends and reads the probes. */
+void reach_init(struct reach *r);
+int reach_check(struct sv *sv, struct reach *r, char *why, size_t len);
+void reach_close(struct reach *r);
 
 /* bless.c: confirms a trial boot, or reboots when it cannot get healthy. */
 void bless_open(struct sv *sv);

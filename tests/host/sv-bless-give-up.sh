@@ -18,7 +18,7 @@ done
 [ "$(cat "$INIT_LOG" 2>/dev/null)" = TERM ] || fail "expected init to get SIGTERM (reboot), got \"$(cat "$INIT_LOG" 2>/dev/null)\""
 note=$(cat "$BERTH_UPDATE_ROOT/state/trial-failure" 2>/dev/null)
 case $note in
-"0.2.0 b essential container web not healthy within 4 s of boot (state running, health unhealthy"*) ;;
+"0.2.0 b not confirmed within 4 s of boot: essential container web not healthy (state running, health unhealthy"*) ;;
 *) fail "expected the failure note, got '$note'" ;;
 esac
 [ "$(bless_entries)" = "berth-0.1.0-a.conf berth-0.2.0-b+1-1.conf " ] ||

@@ -4,8 +4,9 @@
 # (BERTH_UPDATE_ROOT, see lib/slots.h): files stand for the slot partitions,
 # a directory for the ESP. Good bundles land in the other slot with a counted
 # entry; every bad one (a flipped byte in the header, the signature or the
-# root payload, another key, a short file, a downgrade, a boot on trial, a
-# second apply at once) is rejected with nothing written.
+# root payload, another key, a short file, a downgrade, another product,
+# architecture or board, a format 1 bundle that names none, a boot on
+# trial, a second apply at once) is rejected with nothing written.
 set -u
 : "${BUILD:?}" "${TOP:?}"
 ctl=$BUILD/berthctl mkb=$BUILD/mkbundle
@@ -170,6 +171,25 @@ reject "one byte short" "it ends early" "$tmp/short"
 payloads "$tmp/v0" 0.0.9
 "$mkb" create "$tmp/keys/update.key" "$tmp/v0" "$tmp/v0.bundle" >/dev/null
 reject "downgrade" "older than the running 0.1.0" "$tmp/v0.bundle"
+
+# What a bundle is for: image.env's product and boards, this build's
+# architecture; the host's product from os-release, its board from DIR/board.
+payloads "$tmp/vp" 0.2.0
+printf 'product=edge-gw\nboards=\n' >>"$tmp/vp/image.env"
+"$mkb" create "$tmp/keys/update.key" "$tmp/vp" "$tmp/vp.bundle" >/dev/null
+reject "another product" 'the bundle is for product "edge-gw", this host is "berth"' "$tmp/vp.bundle"
+payloads "$tmp/vb" 0.2.0
+printf 'product=berth\nboards=Board One|Board Two\n' >>"$tmp/vb/image.env"
+"$mkb" create "$tmp/keys/update.key" "$tmp/vb" "$tmp/vb.bundle" >/dev/null
+reject "a board not listed" 'the bundle is for boards "Board One|Board Two", this host is "(unknown)"' \
+	"$tmp/vb.bundle"
+fresh_host
+echo "Board Two" >"$BERTH_UPDATE_ROOT/board"
+"$ctl" update apply "$tmp/vb.bundle" >/dev/null 2>&1
+expect "the host's board listed: applied" 0 $?
+"$mkb" create -1 "$tmp/keys/update.key" "$tmp/v2" "$tmp/v1format.bundle" >/dev/null
+reject "format 1 (names no product)" 'the bundle (format 1) does not say which product it is for' \
+	"$tmp/v1format.bundle"
 fresh_host
 "$ctl" update apply --allow-downgrade "$tmp/v0.bundle" >/dev/null 2>&1
 expect "downgrade with --allow-downgrade" yes \

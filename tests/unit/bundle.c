@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of lib/bundle.c: the update bundle's header byte for byte,
- * every reason a header is refused, the Ed25519 signature over it (every
+/* Unit tests of lib/bundle.c: the update bundle's header byte for byte
+ * (formats 1 and 2), every reason a header is refused, what a bundle is
+ * for against what a host is, the Ed25519 signature over it (every
  * single-bit change rejected), version ordering and key files. */
 #include <fcntl.h>
 #include <sodium.h>
@@ -24,6 +25,9 @@ enum {
 	O_HASHOFF = 80,
 	O_SALTLEN = 216,
 	O_OPTIONS = 252,
+	O_ARCH = 364,
+	O_PRODUCT = 380,
+	O_BOARDS = 412,
 	O_RESERVED = 444,
 };
 
@@ -54,6 +58,9 @@ sample(struct bundle_header *h)
 	}
 	h->salt_len = 32;
 	strcpy(h->options, "console=ttyS0 quiet rootwait");
+	strcpy(h->arch, "x86_64");
+	strcpy(h->product, "edge-gw");
+	strcpy(h->boards, "Standard PC (Q35 + ICH9, 2009)");
 	memset(h->key_id, 0x11, 8);
 	memset(h->signature, 0x22, BUNDLE_SIG_SIZE);
 }
@@ -66,7 +73,8 @@ same(const struct bundle_header *a, const struct bundle_header *b)
 	       !memcmp(a->sha256, b->sha256, sizeof(a->sha256)) &&
 	       a->hashoffset == b->hashoffset && !memcmp(a->roothash, b->roothash, 32) &&
 	       a->salt_len == b->salt_len && !memcmp(a->salt, b->salt, a->salt_len) &&
-	       !strcmp(a->options, b->options) &&
+	       !strcmp(a->options, b->options) && !strcmp(a->arch, b->arch) &&
+	       !strcmp(a->product, b->product) && !strcmp(a->boards, b->boards) &&
 	       !memcmp(a->signature, b->signature, BUNDLE_SIG_SIZE);
 }
 
@@ -98,11 +106,30 @@ test_round_trip(void)
 	CHECK(r == 0 && same(&h, &d), "round trip: 1-char version, no options, no salt");
 	memset(h.version, 'v', BUNDLE_VERSION_MAX - 1);
 	h.version[BUNDLE_VERSION_MAX - 1] = 0;
+	memset(h.options, 'o', BUNDLE_OPTIONS2_MAX - 1);
+	h.options[BUNDLE_OPTIONS2_MAX - 1] = 0;
+	memset(h.arch, 'a', BUNDLE_ARCH_MAX - 1);
+	memset(h.product, 'p', BUNDLE_PRODUCT_MAX - 1);
+	memset(h.boards, 'b', BUNDLE_BOARDS_MAX - 1);
+	bundle_encode(&h, buf);
+	r = bundle_decode(buf, &d, err, sizeof(err));
+	CHECK(r == 0 && same(&h, &d),
+	      "round trip: 31-char version, 111-char options, longest arch, product, boards (%s)",
+	      r ? err : "ok");
+	CHECK(buf[O_ARCH] == 'a' && buf[O_PRODUCT] == 'p' && buf[O_BOARDS] == 'b' &&
+		      buf[O_RESERVED] == 0,
+	      "format 2: arch, product and boards in place, reserved bytes zero");
+
+	/* Format 1: 191-char options, nothing about what it is for. */
+	memset(&h.arch, 0, sizeof(h.arch));
+	memset(&h.product, 0, sizeof(h.product));
+	memset(&h.boards, 0, sizeof(h.boards));
+	h.format = BUNDLE_FORMAT_V1;
 	memset(h.options, 'o', BUNDLE_OPTIONS_MAX - 1);
 	h.options[BUNDLE_OPTIONS_MAX - 1] = 0;
 	bundle_encode(&h, buf);
 	r = bundle_decode(buf, &d, err, sizeof(err));
-	CHECK(r == 0 && same(&h, &d), "round trip: 31-char version, 191-char options (%s)",
+	CHECK(r == 0 && same(&h, &d), "round trip: format 1, 191-char options (%s)",
 	      r ? err : "ok");
 	CHECK_STR(bundle_part_name(BP_ROOT), "root image", "bundle_part_name(BP_ROOT)");
 }
@@ -116,7 +143,7 @@ struct spoil {
 
 static void e_magic(uint8_t *b) { b[7] = 'X'; }
 static void e_format0(uint8_t *b) { b[O_FORMAT] = 0; }
-static void e_format2(uint8_t *b) { b[O_FORMAT] = 2; }
+static void e_format3(uint8_t *b) { b[O_FORMAT] = 3; }
 static void e_format_high(uint8_t *b) { b[O_FORMAT + 3] = 1; }
 static void e_ver_unterminated(uint8_t *b) { memset(b + O_VERSION, '1', BUNDLE_VERSION_MAX); }
 static void e_ver_empty(uint8_t *b) { memset(b + O_VERSION, 0, BUNDLE_VERSION_MAX); }
@@ -144,7 +171,14 @@ static void e_opt_newline(uint8_t *b) { memcpy(b + O_OPTIONS, "quiet\ninit=/x", 
 static void e_opt_del(uint8_t *b) { b[O_OPTIONS + 2] = 0x7f; }
 static void e_opt_8bit(uint8_t *b) { b[O_OPTIONS + 2] = 0xe9; }
 static void e_opt_unterminated(uint8_t *b) { memset(b + O_OPTIONS, 'o', BUNDLE_OPTIONS_MAX); }
-static void e_opt_after_nul(uint8_t *b) { b[O_OPTIONS + BUNDLE_OPTIONS_MAX - 1] = 'x'; }
+static void e_opt_after_nul(uint8_t *b) { b[O_OPTIONS + BUNDLE_OPTIONS2_MAX - 1] = 'x'; }
+static void e_arch_empty(uint8_t *b) { memset(b + O_ARCH, 0, BUNDLE_ARCH_MAX); }
+static void e_arch_space(uint8_t *b) { memcpy(b + O_ARCH, "x86 64", 6); }
+static void e_product_empty(uint8_t *b) { memset(b + O_PRODUCT, 0, BUNDLE_PRODUCT_MAX); }
+static void e_product_slash(uint8_t *b) { memcpy(b + O_PRODUCT, "a/b", 4); }
+static void e_product_unterminated(uint8_t *b) { memset(b + O_PRODUCT, 'p', BUNDLE_PRODUCT_MAX); }
+static void e_boards_empty_name(uint8_t *b) { memcpy(b + O_BOARDS, "a||b", 5); }
+static void e_boards_tab(uint8_t *b) { b[O_BOARDS + 2] = '\t'; }
 static void e_opt_berth_first(uint8_t *b) { memcpy(b + O_OPTIONS, "berth.slot=b", 13); }
 static void e_opt_berth_later(uint8_t *b) { memcpy(b + O_OPTIONS, "quiet berth.root=x", 19); }
 static void e_res0(uint8_t *b) { b[O_RESERVED] = 1; }
@@ -155,8 +189,8 @@ static void e_before_version(uint8_t *b) { b[O_VERSION - 1] = 0x40; }
 static const struct spoil spoils[] = {
     {"bad magic", e_magic, "bad magic"},
     {"format 0", e_format0, "format 0"},
-    {"format 2", e_format2, "format 2"},
-    {"format 16777217", e_format_high, "format 16777217"},
+    {"format 3", e_format3, "format 3"},
+    {"format 16777218", e_format_high, "format 16777218"},
     {"version of 32 chars, no NUL", e_ver_unterminated, "version"},
     {"empty version", e_ver_empty, "version"},
     {"version with a space", e_ver_space, "version"},
@@ -186,6 +220,13 @@ static const struct spoil spoils[] = {
     {"options field with bytes after its NUL", e_opt_after_nul, "kernel options"},
     {"options starting with berth.slot=", e_opt_berth_first, "kernel options"},
     {"options with a later berth.root=", e_opt_berth_later, "kernel options"},
+    {"empty architecture", e_arch_empty, "architecture"},
+    {"architecture with a space", e_arch_space, "architecture"},
+    {"empty product", e_product_empty, "product"},
+    {"product with '/'", e_product_slash, "product"},
+    {"product of 32 chars, no NUL", e_product_unterminated, "product"},
+    {"boards with an empty name", e_boards_empty_name, "boards"},
+    {"boards with a tab", e_boards_tab, "boards"},
     {"first reserved byte set", e_res0, "reserved"},
     {"last reserved byte set", e_res3, "reserved"},
     {"byte after the format set", e_after_format, "reserved"},
@@ -241,6 +282,53 @@ test_decode_limits(void)
 		int r = bundle_decode(buf, &d, err, sizeof(err));
 		CHECK(r == 0 && same(&h, &d), "decode accepts %s (%s)", ok[i].name, r ? err : "ok");
 	}
+}
+
+/* What a bundle is for against what a host is. */
+static void
+test_compat(void)
+{
+	static const struct {
+		const char *name, *arch, *product, *boards, *board;
+		uint32_t format;
+		const char *want; /* NULL: accepted; else a part of the error */
+	} cases[] = {
+	    {"same arch and product, any board", "x86_64", "edge-gw", "", "Some Board", 2, NULL},
+	    {"the host's board listed first", "x86_64", "edge-gw", "Standard PC (Q35 + ICH9, 2009)|X",
+	     "Standard PC (Q35 + ICH9, 2009)", 2, NULL},
+	    {"the host's board listed last", "x86_64", "edge-gw", "X|Y", "Y", 2, NULL},
+	    {"another architecture", "aarch64", "edge-gw", "", "", 2,
+	     "the bundle is for architecture aarch64, this host is x86_64"},
+	    {"another product", "x86_64", "berth", "", "", 2,
+	     "the bundle is for product \"berth\", this host is \"edge-gw\""},
+	    {"a board not listed", "x86_64", "edge-gw", "X|Y", "Z", 2,
+	     "the bundle is for boards \"X|Y\", this host is \"Z\""},
+	    {"a prefix of a listed board", "x86_64", "edge-gw", "XY", "X", 2, "boards"},
+	    {"boards listed, the host's unknown", "x86_64", "edge-gw", "X", "", 2,
+	     "this host is \"(unknown)\""},
+	    {"format 1 (names nothing)", "", "", "", "", 1,
+	     "does not say which product it is for; this host is \"edge-gw\" (x86_64)"},
+	};
+	struct bundle_host host = {.arch = "x86_64", .product = "edge-gw"};
+	struct bundle_header h;
+	char err[256];
+
+	for (size_t i = 0; i < N(cases); i++) {
+		sample(&h);
+		h.format = cases[i].format;
+		strcpy(h.arch, cases[i].arch);
+		strcpy(h.product, cases[i].product);
+		strcpy(h.boards, cases[i].boards);
+		host.board = cases[i].board;
+		strcpy(err, "");
+		int r = bundle_compat_check(&h, &host, err, sizeof(err));
+		if (!cases[i].want)
+			CHECK(r == 0, "compat: %s accepted (%s)", cases[i].name, err);
+		else
+			CHECK(r < 0 && strstr(err, cases[i].want), "compat: %s refused: want \"%s\" in \"%s\"",
+			      cases[i].name, cases[i].want, err);
+	}
+	CHECK_STR(bundle_build_arch(), "x86_64", "bundle_build_arch() names this build's machine");
 }
 
 /* Flips each bit of a signed header in turn; every copy must be refused.
@@ -495,6 +583,7 @@ main(void)
 	test_round_trip();
 	test_decode_errors();
 	test_decode_limits();
+	test_compat();
 	test_sign_verify();
 	test_total();
 	test_vercmp();

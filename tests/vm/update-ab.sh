@@ -17,8 +17,17 @@ upd_bundle "$vm_dir/v2" "$vm_dir/v2.bundle"
 "$BUILD/mkbundle" keygen "$vm_dir/other-key" >/dev/null 2>&1 || test -f "$vm_dir/other-key/update.key"
 "$BUILD/mkbundle" create "$vm_dir/other-key/update.key" "$vm_dir/v2" "$vm_dir/other.bundle" >/dev/null
 truncate -s %512 "$vm_dir/other.bundle"
+# The same payloads as a bundle for another product, as a fourth disk (/dev/vdd).
+mkdir -p "$vm_dir/v2-product"
+for f in bzImage initramfs.img root.img root.env cmdline-a; do
+	ln -sf "$vm_dir/v2/$f" "$vm_dir/v2-product/$f"
+done
+sed 's/^product=.*/product=other-product/' "$vm_dir/v2/image.env" >"$vm_dir/v2-product/image.env"
+"$BUILD/mkbundle" create "$BUILD/keys/update.key" "$vm_dir/v2-product" "$vm_dir/product.bundle" >/dev/null
+truncate -s %512 "$vm_dir/product.bundle"
 vm_start "$vm_dir" --uefi -- -drive "if=virtio,format=raw,readonly=on,file=$vm_dir/v2.bundle" \
-	-drive "if=virtio,format=raw,readonly=on,file=$vm_dir/other.bundle"
+	-drive "if=virtio,format=raw,readonly=on,file=$vm_dir/other.bundle" \
+	-drive "if=virtio,format=raw,readonly=on,file=$vm_dir/product.bundle"
 upd_wait_console "first boot"
 got=$(upd_booted)
 [ "$got" = "a 0.1.0" ] && pass update-ab-starts-on-a || fail update-ab-starts-on-a "a 0.1.0" "$got"
@@ -40,6 +49,11 @@ for at in 20 470 $((size - 600000)); do
 done
 got=$(upd_rc '! berthctl update apply /dev/vdc')
 [ "$got" = 0 ] && pass update-ab-refuses-other-key || fail update-ab-refuses-other-key "a refusal" "status $got"
+got=$(vm_run 'berthctl update apply /dev/vdd 2>&1; echo "rc=$?"' 120)
+case $got in
+*'the bundle is for product "other-product", this host is "berth"'*rc=1*) pass update-ab-refuses-other-product ;;
+*) fail update-ab-refuses-other-product "a refusal naming both products" "'$(tail -n 2 <<<"$got" | tr '\n' ' ')'" ;;
+esac
 after=$(vm_run "rm -f /tmp/bad; $sums" 120 | grep -aE '^[0-9a-f]{64} ' | tail -n 1)
 [ -n "$before" ] && [ "$before" = "$after" ] && pass update-ab-refused-wrote-nothing ||
 	fail update-ab-refused-wrote-nothing "the same hashes of vda1 and vda3" "'$before' then '$after'"

@@ -12,7 +12,7 @@ upd_image 0.2.0 "$TOP/tests/vm/manifests/update-v2-unhealthy.yaml" "$vm_dir/v2"
 upd_bundle "$vm_dir/v2" "$vm_dir/v2.bundle"
 upd_boot "$vm_dir" "$vm_dir/v2.bundle"
 upd_apply_reboot
-upd_expect_rollback 'essential container web not healthy within 20 s of boot'
+upd_expect_rollback 'not confirmed within 20 s of boot: essential container web not healthy'
 n=$(vm_console | grep -ac 'supervisor: update: giving up on this boot')
 [ "$n" = 2 ] && pass update-rollback-unhealthy-gave-up ||
 	fail update-rollback-unhealthy-gave-up "2 'giving up' lines" "$n"
