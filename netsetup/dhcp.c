@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* DHCPv4: a keeper process per interface that runs busybox udhcpc, and the hook applying its
+/* DHCPv4: a keeper process per interface that runs dhcpcd, whose hook (lease.c) applies its
  * leases. */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +17,7 @@
 
 #include "netsetup.h"
 
-#define BUSYBOX "/bin/busybox"
+#define DHCPCD "/usr/sbin/dhcpcd"
 #define HOOK_PATH RUN_DIR "/" NS_DHCP_HOOK
 #define BACKOFF_MIN_S 1
 #define BACKOFF_MAX_S 60
@@ -43,8 +43,8 @@ state_path(char *buf, size_t size, const char *ifname, const char *what)
 	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
-/* The hook is this program under the name NS_DHCP_HOOK: udhcpc runs its
- * -s program with the event as the only argument. A symlink made at start
+/* The hook is this program under the name NS_DHCP_HOOK: dhcpcd runs its
+ * --script program with no arguments. A symlink made at start
  * works whatever path netsetup was installed or built at. */
 static int
 hook_link(void)
@@ -78,23 +78,55 @@ keeper_stdio(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 }
 
+/* dhcpcd only talks DHCP: --noconfigure leaves addresses, routes and
+ * resolv.conf to the hook, which is netsetup. In the foreground (-B) for
+ * the keeper, IPv4 only, no IPv4LL, no ARP probe and no random delay at
+ * start (as udhcpc before it, so a boot waits no seconds more), no config
+ * file but these options, retrying for ever (-t 0); stopping, it leaves the
+ * lease alone (-p). The client id is the MAC (-I ""), as udhcpc's was, so
+ * servers' reservations still match; no vendor class (-i ""), which would
+ * name the OS and kernel. */
 static pid_t
-client_spawn(const char *ifname, const sigset_t *unblocked)
+client_spawn(const char *ifname, bool dns, const sigset_t *unblocked)
 {
-	char *argv[] = {"udhcpc", "-f", "-i", (char *)ifname, "-s", HOOK_PATH,
-			"-T",	  "2",	"-A", "10",	      NULL};
+	/* clang-format off */
+	char *argv[] = {"dhcpcd", "-B", "-4", "-L", "-A", "-p", "--noconfigure",
+		"--nodelay", "--nodev", "-f", "/dev/null", "-t", "0", "-I", "", "-i", "",
+		"-o", "domain_name_servers", "-o", "domain_name",
+		"-o", "domain_search", "-o", "interface_mtu",
+		/* dhcpcd clears the hook's environment but for what -e adds. */
+		"-e", dns ? NS_DHCP_ENV_DNS "=1" : NS_DHCP_ENV_DNS "=0",
+		"-c", HOOK_PATH, (char *)ifname, NULL};
+	/* clang-format on */
 	pid_t keeper = getpid(), pid = fork();
 
+	/* A process group of its own, set on both sides of the fork so that
+	 * it exists whichever runs first: see client_reap. */
+	if (pid > 0)
+		setpgid(pid, pid);
 	if (pid != 0)
 		return pid;
 	/* The client goes with its keeper, so a restarted keeper never
-	 * finds an orphaned udhcpc still holding the interface. */
-	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != keeper)
+	 * finds an orphaned dhcpcd still holding the interface. */
+	if (setpgid(0, 0) < 0 || prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != keeper)
 		_exit(111);
 	sigprocmask(SIG_SETMASK, unblocked, NULL);
-	execv(BUSYBOX, argv);
-	printf("netsetup: %s: exec %s udhcpc: %s\n", ifname, BUSYBOX, strerror(errno));
+	execv(DHCPCD, argv);
+	printf("netsetup: %s: exec %s: %s\n", ifname, DHCPCD, strerror(errno));
 	_exit(127);
+}
+
+/* dhcpcd forks helpers (privilege separation), which outlive a dhcpcd
+ * killed by a signal: one of them, root, would stay for good. They are in
+ * its process group, which goes once dhcpcd has exited. */
+static void
+client_reap(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	kill(-pid, SIGKILL);
 }
 
 static long long
@@ -106,7 +138,7 @@ now_s(void)
 	return t.tv_sec;
 }
 
-/* The keeper: runs udhcpc, restarts it with backoff when it exits, and
+/* The keeper: runs dhcpcd, restarts it with backoff when it exits, and
  * stops it on SIGTERM. It holds the lock on its pid file while it lives. */
 static void keeper(int lockfd, const char *ifname, bool dns) __attribute__((noreturn));
 
@@ -118,7 +150,7 @@ keeper(int lockfd, const char *ifname, bool dns)
 	char pid[24];
 	unsigned int backoff = BACKOFF_MIN_S;
 	long long started;
-	int n, status;
+	int n;
 
 	keeper_stdio();
 	/* Nothing of netsetup's (its netlink socket) stays open but the lock. */
@@ -128,10 +160,14 @@ keeper(int lockfd, const char *ifname, bool dns)
 	n = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
 	if (ftruncate(lockfd, 0) < 0 || write(lockfd, pid, (size_t)n) != n)
 		printf("netsetup: %s: write pid file: %s\n", ifname, strerror(errno));
+	/* dhcpcd keeps its last lease in /var/lib/dhcpcd, which it makes, to
+	 * ask for the same address after a reboot; a new data partition has
+	 * no /var/lib yet. */
+	if (mkdir("/var/lib", 0755) < 0 && errno != EEXIST)
+		printf("netsetup: %s: /var/lib: %s\n", ifname, strerror(errno));
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGHUP, SIG_IGN);
-	setenv(NS_DHCP_ENV_DNS, dns ? "1" : "0", 1);
 	sigemptyset(&term);
 	sigaddset(&term, SIGTERM);
 	sigaddset(&term, SIGINT);
@@ -140,18 +176,18 @@ keeper(int lockfd, const char *ifname, bool dns)
 		 * not lost on a client the handler does not know yet. */
 		sigprocmask(SIG_BLOCK, &term, &old);
 		started = now_s();
-		client = client_spawn(ifname, &old);
+		client = client_spawn(ifname, dns, &old);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		if (client < 0)
-			printf("netsetup: %s: start udhcpc: %s\n", ifname, strerror(errno));
-		while (client > 0 && waitpid(client, &status, 0) < 0 && errno == EINTR)
-			;
+			printf("netsetup: %s: start dhcpcd: %s\n", ifname, strerror(errno));
+		if (client > 0)
+			client_reap(client);
 		client = 0;
 		if (stopping)
 			break;
 		if (now_s() - started >= HEALTHY_RUN_S)
 			backoff = BACKOFF_MIN_S;
-		printf("netsetup: %s: udhcpc exited, restarting in %u s\n", ifname, backoff);
+		printf("netsetup: %s: dhcpcd exited, restarting in %u s\n", ifname, backoff);
 		sleep(backoff); /* a SIGTERM cuts it short */
 		backoff = backoff * 2 > BACKOFF_MAX_S ? BACKOFF_MAX_S : backoff * 2;
 	}
@@ -206,7 +242,7 @@ dhcp_start(const char *ifname, bool dns)
 		ns_failed("%s: DHCP: start keeper: %s", ifname, strerror(errno));
 		return;
 	}
-	ns_changed("%s: started DHCP client (busybox udhcpc)", ifname);
+	ns_changed("%s: started DHCP client (dhcpcd)", ifname);
 }
 
 void

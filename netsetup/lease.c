@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The DHCP hook: udhcpc's events (bound, renew, deconfig) applied over netlink. */
+/* The DHCP hook: dhcpcd's events (BOUND, RENEW, EXPIRE, ...) applied over netlink. */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -48,16 +48,17 @@ uint_parse(const char *s, unsigned long min, unsigned long max, unsigned int *ou
 	return true;
 }
 
-/* The prefix length: udhcpc gives "mask" (24) and "subnet" (255.255.255.0). */
+/* The prefix length: dhcpcd gives new_subnet_cidr (24) and new_subnet_mask
+ * (255.255.255.0). */
 static bool
 mask_parse(unsigned int *len)
 {
 	struct ip_addr m;
 	uint32_t v;
 
-	if (uint_parse(getenv("mask"), 1, 32, len))
+	if (uint_parse(getenv("new_subnet_cidr"), 1, 32, len))
 		return true;
-	if (!v4_parse(getenv("subnet"), &m))
+	if (!v4_parse(getenv("new_subnet_mask"), &m))
 		return false;
 	v = (uint32_t)m.a[0] << 24 | (uint32_t)m.a[1] << 16 | (uint32_t)m.a[2] << 8 | m.a[3];
 	for (*len = 0; v & 0x80000000u; v <<= 1)
@@ -65,7 +66,7 @@ mask_parse(unsigned int *len)
 	return v == 0 && *len > 0; /* contiguous */
 }
 
-/* The first word of a space-separated list, as udhcpc writes them. */
+/* The first word of a space-separated list, as dhcpcd writes them. */
 static bool
 first_v4(const char *list, struct ip_addr *out)
 {
@@ -77,7 +78,7 @@ first_v4(const char *list, struct ip_addr *out)
 static void
 dns_parse(struct lease *l)
 {
-	const char *list = getenv("dns"), *p = list;
+	const char *list = getenv("new_domain_name_servers"), *p = list;
 	char w[IP_ADDR_STRLEN];
 	int used;
 
@@ -92,9 +93,11 @@ dns_parse(struct lease *l)
 static void
 domain_parse(struct lease *l)
 {
-	const char *d = getenv("search") ? getenv("search") : getenv("domain");
+	const char *d = getenv("new_domain_search");
 	size_t i;
 
+	if (!d)
+		d = getenv("new_domain_name");
 	if (!d || sscanf(d, "%253s", l->domain) != 1)
 		return;
 	for (i = 0; l->domain[i]; i++)
@@ -106,13 +109,14 @@ static int
 lease_from_env(struct lease *l)
 {
 	memset(l, 0, sizeof(*l));
-	if (!v4_parse(getenv("ip"), &l->addr.addr) || !mask_parse(&l->addr.len))
+	if (!v4_parse(getenv("new_ip_address"), &l->addr.addr) || !mask_parse(&l->addr.len))
 		return -1;
-	first_v4(getenv("router"), &l->router);
-	/* The kernel's "forever" is 0xffffffff; udhcpc renews at half time,
-	 * long before the kernel's timer removes the address. */
-	uint_parse(getenv("lease"), 1, 0xfffffffeu, &l->seconds);
-	uint_parse(getenv("mtu"), 576, 65535, &l->mtu);
+	first_v4(getenv("new_routers"), &l->router);
+	/* The kernel's "forever" is 0xffffffff, as is an infinite lease's
+	 * time; dhcpcd renews at half time, long before the kernel's timer
+	 * removes the address. */
+	uint_parse(getenv("new_dhcp_lease_time"), 1, 0xfffffffeu, &l->seconds);
+	uint_parse(getenv("new_interface_mtu"), 576, 65535, &l->mtu);
 	dns_parse(l);
 	domain_parse(l);
 	return 0;
@@ -254,47 +258,99 @@ lease_apply(struct nl *nl, const struct nl_link *link, const struct lease *l)
 	resolv_write(link->name, l);
 }
 
-/* udhcpc runs this with the event as argv[1] and the lease in the
+/* What the hook does for each of dhcpcd's reasons (dhcpcd-run-hooks(8));
+ * a reason not listed is only a notice. */
+enum lease_action { LEASE_IGNORE, LEASE_APPLY, LEASE_DROP };
+
+/* clang-format off */
+static const struct {
+	const char *reason;
+	enum lease_action action;
+} reasons[] = {
+	/* A lease, new or again: the new_ variables hold it. */
+	{"BOUND", LEASE_APPLY},
+	{"RENEW", LEASE_APPLY},
+	{"REBIND", LEASE_APPLY},
+	{"REBOOT", LEASE_APPLY},
+	/* The lease is gone: dhcpcd starts asking again. */
+	{"EXPIRE", LEASE_DROP},
+	{"NAK", LEASE_DROP},
+	{"RELEASE", LEASE_DROP},
+	{"DEPARTED", LEASE_DROP},
+	/* Not listed, so kept: NOCARRIER (a blip must not cut connections;
+	 * dhcpcd confirms the lease when the carrier returns, and a NAK then
+	 * drops it) and STOP (the client stops, run with --persistent: the
+	 * address lives out its lifetime, and a new client confirms it). */
+};
+/* clang-format on */
+
+static enum lease_action
+lease_action_of(const char *reason)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (strcmp(reason, reasons[i].reason) == 0)
+			return reasons[i].action;
+	return LEASE_IGNORE;
+}
+
+/* link NULL: the interface is gone, and its addresses and routes with it. */
+static void
+lease_drop(struct nl *nl, const char *ifname, const struct nl_link *link)
+{
+	struct lease old;
+	char path[128];
+
+	if (saved_read(ifname, &old) < 0)
+		return;
+	if (link)
+		lease_remove(nl, link, &old, NULL);
+	snprintf(path, sizeof(path), "%s/dhcp-%s.lease", RUN_DIR, ifname);
+	if (unlink(path) < 0 && errno != ENOENT)
+		ns_failed("%s: remove: %s", path, strerror(errno));
+}
+
+/* dhcpcd runs this with no arguments, the reason and the lease in the
  * environment; it ignores the exit status, so failures are only logged. */
 int
-ns_dhcp_event(const char *event)
+ns_dhcp_event(void)
 {
-	const char *ifname = getenv("interface");
+	const char *ifname = getenv("interface"), *reason = getenv("reason");
+	enum lease_action action;
 	struct nl nl = {0};
 	struct nl_link link;
-	struct lease l, old;
-	char path[128];
-	bool changed = false;
+	struct lease l;
 
-	if (!event || !ifname || !*ifname || strlen(ifname) >= IF_NAMESIZE || strchr(ifname, '/')) {
-		fprintf(stderr, "usage: interface=IFACE %s deconfig|bound|renew|leasefail|nak\n",
-			NS_DHCP_HOOK);
+	if (!reason || !ifname || !*ifname || strlen(ifname) >= IF_NAMESIZE ||
+	    strchr(ifname, '/')) {
+		fprintf(stderr, "usage: interface=IFACE reason=REASON %s\n", NS_DHCP_HOOK);
 		return 2;
 	}
-	/* Output goes to the kernel log (see dhcp.c): a record per line. */
+	/* Output goes to the kernel log (see dhcp.c): a record per line, and
+	 * ns_failed writes a line in three parts. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (strcmp(event, "leasefail") == 0 || strcmp(event, "nak") == 0)
-		return 0; /* udhcpc says so itself, and sends deconfig when due */
-	if (nl_open(&nl) < 0 || nl_link_by_name(&nl, ifname, &link) < 0) {
+	setvbuf(stderr, NULL, _IOLBF, 0);
+	action = lease_action_of(reason);
+	if (action == LEASE_IGNORE)
+		return 0;
+	if (nl_open(&nl) < 0) {
 		ns_failed("%s", nl.err);
 		goto out;
 	}
-	if (strcmp(event, "deconfig") == 0) {
-		/* udhcpc sends and receives on the link: it stays up. */
-		if (nl_link_set_up(&nl, &link, &changed) < 0)
-			ns_failed("%s", nl.err);
-		if (saved_read(ifname, &old) == 0) {
-			lease_remove(&nl, &link, &old, NULL);
-			snprintf(path, sizeof(path), "%s/dhcp-%s.lease", RUN_DIR, ifname);
-			if (unlink(path) < 0 && errno != ENOENT)
-				ns_failed("%s: remove: %s", path, strerror(errno));
-		}
-	} else if (strcmp(event, "bound") == 0 || strcmp(event, "renew") == 0) {
-		if (lease_from_env(&l) < 0)
-			ns_failed("%s: DHCP %s: no valid ip and mask in the lease", ifname, event);
+	if (nl_link_by_name(&nl, ifname, &link) < 0) {
+		if (action == LEASE_DROP && errno == ENODEV)
+			lease_drop(&nl, ifname, NULL);
 		else
-			lease_apply(&nl, &link, &l);
+			ns_failed("%s", nl.err);
+		goto out;
 	}
+	if (action == LEASE_DROP)
+		lease_drop(&nl, ifname, &link);
+	else if (lease_from_env(&l) < 0)
+		ns_failed("%s: DHCP %s: no valid address and mask in the lease", ifname, reason);
+	else
+		lease_apply(&nl, &link, &l);
 out:
 	nl_close(&nl);
 	return ns_exit_status();

@@ -279,7 +279,7 @@ usage(void)
 	fprintf(stderr, "usage: netsetup [--manifest FILE] [--dry-run]\n"
 			"       netsetup [--manifest FILE] bridge-attach NAME NETNS-PATH [USED-ADDRESS...]\n"
 			"       netsetup bridge-detach NAME\n"
-			"       interface=IFACE netsetup %s EVENT\n",
+			"       interface=IFACE reason=REASON netsetup %s\n",
 		NS_DHCP_HOOK);
 	return 2;
 }
@@ -367,9 +367,9 @@ main(int argc, char **argv)
 	const char *path = NULL, *base = strrchr(argv[0], '/');
 	int i, r;
 
-	/* udhcpc runs its hook with only the event as argument. */
+	/* dhcpcd runs its hook with no arguments. */
 	if (strcmp(base ? base + 1 : argv[0], NS_DHCP_HOOK) == 0)
-		return ns_dhcp_event(argc == 2 ? argv[1] : NULL);
+		return argc == 1 ? ns_dhcp_event() : usage();
 	for (i = 1; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
 		if (strcmp(argv[i], "--manifest") == 0 && i + 1 < argc)
 			path = argv[++i];
@@ -383,7 +383,7 @@ main(int argc, char **argv)
 	if (i == argc)
 		r = apply(path);
 	else if (strcmp(argv[i], NS_DHCP_HOOK) == 0)
-		r = ns_dhcp_event(argc == i + 2 ? argv[i + 1] : NULL);
+		r = argc == i + 1 ? ns_dhcp_event() : usage();
 	else if (ns_dry_run)
 		r = usage();
 	else

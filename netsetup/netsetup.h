@@ -29,15 +29,15 @@ int ns_write_file(const char *path, const char *content, bool *changed, char *er
 /* With DHCP and no nameservers in the manifest, resolv.conf is the lease's. */
 bool ns_dns_from_dhcp(const struct manifest *m);
 
-/* dhcp.c: a keeper running udhcpc per interface with dhcp: true. */
+/* dhcp.c: a keeper running dhcpcd per interface with dhcp: true. */
 void ns_start_dhcp(const struct manifest *m, const struct nl_link *links);
-/* The name netsetup answers udhcpc's events under (argv[0], a symlink). */
+/* The name netsetup answers dhcpcd's events under (argv[0], a symlink). */
 #define NS_DHCP_HOOK "dhcp-event"
-/* In udhcpc's environment, passed on to the hook: "1" when the lease's
- * nameservers go to resolv.conf. */
+/* Given to dhcpcd (-e), which passes it on to the hook: "1" when the
+ * lease's nameservers go to resolv.conf. */
 #define NS_DHCP_ENV_DNS "BERTH_DHCP_DNS"
-/* lease.c: the hook. */
-int ns_dhcp_event(const char *event);
+/* lease.c: the hook; reason and interface come from the environment. */
+int ns_dhcp_event(void);
 
 /* bridge.c: berth0 at boot, and the bridge-attach/-detach commands. */
 void ns_apply_bridge(struct nl *nl, const struct manifest *m);

@@ -1,11 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# With dhcp: true netsetup starts udhcpc, kept by a process of its own; the
+# With dhcp: true netsetup starts dhcpcd, kept by a process of its own; the
 # hook applies the lease from busybox udhcpd in the peer namespace: address
-# with the lease's lifetime, default route, MTU, resolv.conf. A second run
-# starts no second client; SIGTERM to the keeper stops the client too.
+# with the lease's lifetime, default route, MTU, resolv.conf, while dhcpcd
+# itself configures nothing. A second run starts no second client; SIGTERM
+# to the keeper stops the client too, and the address stays; EXPIRE drops it.
 . "$TOP/tests/host/lib/net.sh"
+[ -x /usr/sbin/dhcpcd ] || skip "dhcp: dhcpcd is not installed (dhcpcd-base)"
 net_init dhcp
+# dhcpcd keeps its leases in /var/lib/dhcpcd: the build host's stays as is.
+net_in mount -t tmpfs -o mode=0750 dhcpcd /var/lib/dhcpcd ||
+	{ echo "fail: dhcp: could not mount a tmpfs on /var/lib/dhcpcd"; exit 1; }
 keeper_pid() { cat "$tmp/run/berth/dhcp-eth0.pid" 2>/dev/null; }
 dhcp_cleanup() {
 	[ -n "$(keeper_pid)" ] && kill "$(keeper_pid)" 2>/dev/null
@@ -52,8 +57,9 @@ else
 	fail "$name: address has the lease's lifetime: expected 500..600 s, got $lft"
 fi
 expect "mtu from the lease" 1450 "$(jq '.[0].mtu' <<<"$a")"
-expect "default route via the router" "192.0.2.1 dhcp" \
-	"$(net_in ip -j -4 route show default | jq -r '.[0] | "\(.gateway) \(.protocol)"')"
+# One default route, netsetup's: dhcpcd's own would carry a metric.
+expect "default route via the router, netsetup's only" "192.0.2.1 dhcp null" \
+	"$(net_in ip -j -4 route show default | jq -r '.[] | "\(.gateway) \(.protocol) \(.metric)"' | paste -sd '|')"
 expect "resolv.conf from the lease" "nameserver 192.0.2.53|nameserver 192.0.2.54|search example.test" \
 	"$(grep -v '^#' "$tmp/run/berth/resolv.conf" | paste -sd '|')"
 first=$(keeper_pid)
@@ -61,9 +67,31 @@ net_run --manifest "$tmp/m.yaml"
 expect "second run starts no second client" "0 " "$rc $out"
 expect "keeper unchanged" "$first" "$(keeper_pid)"
 client=$(pgrep -P "$first")
-expect "the keeper runs udhcpc" "udhcpc -f -i eth0" "$(tr '\0' ' ' </proc/"$client"/cmdline | cut -d' ' -f1-4)"
+# dhcpcd retitles itself "dhcpcd: eth0 [ip4]".
+expect "the keeper runs dhcpcd on eth0" "/usr/sbin/dhcpcd dhcpcd: eth0 [ip4]" \
+	"$(readlink /proc/"$client"/exe) $(tr '\0' ' ' </proc/"$client"/cmdline | sed 's/ *$//')"
 # A zombie waiting for the build host's init to reap it counts as gone.
 alive() { [ -n "$1" ] && grep -qv '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null; }
+# dhcpcd killed: the keeper starts another, and the helpers of the killed
+# one (privilege separation, one of them root) do not stay behind.
+group=$(pgrep -g "$client" | paste -sd ' ')
+kill -KILL "$client"
+for _ in $(seq 50); do
+	new=$(pgrep -P "$first")
+	[ -n "$new" ] && [ "$new" != "$client" ] && break
+	sleep 0.1
+done
+left=
+for p in $group; do alive "$p" && left="$left $p"; done
+expect "a killed dhcpcd is restarted" "restarted" "$([ -n "$new" ] && [ "$new" != "$client" ] && echo restarted || echo "${new:-none}")"
+expect "a killed dhcpcd leaves no helpers" "" "$left"
+client=$new
+for _ in $(seq 100); do
+	[ "$(net_in ip -j -4 route show default | jq -r '.[]?.gateway')" = 192.0.2.1 ] && break
+	sleep 0.1
+done
+expect "the restarted dhcpcd keeps the lease" "192.0.2.100 192.0.2.1" \
+	"$(net_in ip -j -4 addr show dev eth0 | jq -r '.[0].addr_info[]?.local') $(net_in ip -j -4 route show default | jq -r '.[]?.gateway')"
 kill "$first"
 for _ in $(seq 50); do
 	alive "$first" || alive "$client" || break
@@ -71,8 +99,11 @@ for _ in $(seq 50); do
 done
 expect "keeper and client stop on SIGTERM" "gone" \
 	"$(alive "$first" || alive "$client" || echo gone)"
-# deconfig, as udhcpc sends it when the lease is lost, removes the lease.
-net_in env interface=eth0 "$BUILD/netsetup" dhcp-event deconfig >/dev/null
-expect "deconfig removes the address" "" "$(net_in ip -j -4 addr show dev eth0 | jq -r '.[0].addr_info[]?.local')"
-expect "deconfig removes the default route" "" "$(net_in ip -j -4 route show default | jq -r '.[]?.gateway')"
+# A stopped client leaves the lease to its lifetime, as with --persistent.
+expect "the address outlives the client" 192.0.2.100 \
+	"$(net_in ip -j -4 addr show dev eth0 | jq -r '.[0].addr_info[]?.local')"
+# EXPIRE, as dhcpcd runs the hook when the lease is lost, removes the lease.
+net_in env interface=eth0 reason=EXPIRE "$BUILD/netsetup" dhcp-event >/dev/null
+expect "EXPIRE removes the address" "" "$(net_in ip -j -4 addr show dev eth0 | jq -r '.[0].addr_info[]?.local')"
+expect "EXPIRE removes the default route" "" "$(net_in ip -j -4 route show default | jq -r '.[]?.gateway')"
 exit $failed
