@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: MIT
 # The running kernel has berth's hardening: every baseline sysctl of PID 1
 # (docs/init.md) reads its value, the loader entry's command line carries
-# page_alloc.shuffle=1, and a manifest's host.nosmt keeps a core's second
-# thread offline (QEMU gives one core with two threads).
+# page_alloc.shuffle=1, and a manifest's host.nosmt puts nosmt there. (What
+# nosmt does is the kernel's: under QEMU's TCG the kernel sees no SMT at
+# all, /sys/devices/system/cpu/smt/control reads notsupported.)
 . "$(dirname "$0")/lib.sh"
 vm_require
 vm_build_image "$TOP/tests/vm/manifests/hardening.yaml" "$vm_dir"
 
-vm_start "$vm_dir" -- -smp 2,sockets=1,cores=1,threads=2
+vm_start "$vm_dir"
 if ! vm_wait_for '^berth-init: debug console on ' 120 >/dev/null; then
 	fail kernel-hardening-boot "the debug console within 120 s" "nothing"
 	exit 1
@@ -45,8 +46,4 @@ case " $cmdline " in
 *" nosmt "*) pass kernel-hardening-nosmt-cmdline ;;
 *) fail kernel-hardening-nosmt-cmdline "nosmt on the command line" "'$cmdline'" ;;
 esac
-got=$(vm_run 'cat /sys/devices/system/cpu/online /sys/devices/system/cpu/smt/control 2>&1 | tr "\n" " "')
-got=${got%% }
-[ "$got" = "0 off" ] && pass kernel-hardening-nosmt-one-thread ||
-	fail kernel-hardening-nosmt-one-thread "cpu 0 online alone, smt off ('0 off')" "'$got'"
 vm_kill
