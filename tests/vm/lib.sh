@@ -151,9 +151,12 @@ vm_mark() {
 	vm_from=$(stat -c %s "$vm_log")
 }
 
-# vm_console: the console output since the mark, without carriage returns.
+# vm_console: the console output since the mark, without carriage returns
+# and without the debug shell's idle prompt ("/ # " and the cursor query
+# ESC[6n that busybox ash sends after it) where a line of init's or the
+# supervisor's was printed right after it: a prompt has no newline.
 vm_console() {
-	tail -c +$((vm_from + 1)) "$vm_log" | tr -d '\r'
+	tail -c +$((vm_from + 1)) "$vm_log" | tr -d '\r' | sed -E 's@^/ # (\x1b\[6n)?@@'
 }
 
 # vm_wait_for REGEX [TIMEOUT]: waits until a console line (since the mark)
