@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -47,6 +48,8 @@ static const struct {
     {"/dev/ptmx", "pts/ptmx"},
 };
 
+static int clone_tree(const char *src, bool read_only, int userns);
+
 /* A mount point the image lacks is made in the overlay's upper layer. */
 static int
 mkmnt(const char *path)
@@ -63,10 +66,42 @@ mkmnt(const char *path)
  * does). A read_only root is made read-only once they are all in place
  * (see mounts_setup).
  */
+/*
+ * With its own users, the container sees the image through an idmapped
+ * mount (the image's owner 0 is its root, host id base): attached under
+ * rundir, since overlayfs takes only attached layers (6.1), and the
+ * overlay's lower layer. Without, the image itself.
+ */
 static int
-setup_root(const struct container_spec *s, const char *rundir, const char **what)
+lower_layer(const struct container_spec *s, const char *rundir, const struct userns *ns,
+	    char *lower, size_t len)
 {
-	char root[PATH_MAX], upper[PATH_MAX], work[PATH_MAX], opts[3 * PATH_MAX + 64];
+	if (!ns) {
+		snprintf(lower, len, "%s", s->image);
+		return 0;
+	}
+	if (snprintf(lower, len, "%s/lower", rundir) >= (int)len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (mkdir(lower, 0755) < 0)
+		return -1;
+	int fd = clone_tree(s->image, true, ns->user);
+	if (fd < 0)
+		return -1;
+	int rc = move_mount(fd, "", AT_FDCWD, lower, MOVE_MOUNT_F_EMPTY_PATH);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
+static int
+setup_root(const struct container_spec *s, const char *rundir, const struct userns *ns,
+	   const char **what)
+{
+	char root[PATH_MAX], upper[PATH_MAX], work[PATH_MAX], lower[PATH_MAX];
+	char opts[4 * PATH_MAX + 64];
 
 	*what = "make mounts private";
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
@@ -83,8 +118,15 @@ setup_root(const struct container_spec *s, const char *rundir, const char **what
 	}
 	if (mkdir(root, 0755) < 0 || mkdir(upper, 0755) < 0 || mkdir(work, 0755) < 0)
 		return -1;
+	/* The upper layer's root is the overlay's: the container's root owns it. */
+	*what = "give the writable layer to the container's root";
+	if (ns && chown(upper, ns->base, ns->base) < 0)
+		return -1;
+	*what = "idmapped mount of the image";
+	if (lower_layer(s, rundir, ns, lower, sizeof lower) < 0)
+		return -1;
 	*what = "mount overlay";
-	if (snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s", s->image, upper,
+	if (snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s", lower, upper,
 		     work) >= (int)sizeof opts) {
 		errno = ENAMETOOLONG;
 		return -1;
@@ -205,12 +247,17 @@ volume_source(const struct volume *v, const struct sv_paths *p, char *buf, size_
 }
 
 /* A detached copy of a host path's mount, taken before pivot_root and
- * attached inside afterwards (open_tree, then move_mount). */
+ * attached inside afterwards (open_tree, then move_mount). With userns (a
+ * user namespace fd, else -1) it is idmapped: owner 0 on the disk is the
+ * container's root, so ownership on the disk stays the same whatever the
+ * container's range. */
 static int
-clone_tree(const char *src, bool read_only)
+clone_tree(const char *src, bool read_only, int userns)
 {
 	struct mount_attr attr = {
-	    .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (read_only ? MOUNT_ATTR_RDONLY : 0),
+	    .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (read_only ? MOUNT_ATTR_RDONLY : 0) |
+			(userns >= 0 ? MOUNT_ATTR_IDMAP : 0),
+	    .userns_fd = userns >= 0 ? (uint64_t)userns : 0,
 	};
 	int fd = open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (fd < 0)
@@ -235,8 +282,8 @@ what_path(const char *step, const char *path)
 
 /* Before pivot_root: the host side of every volume, and resolv.conf. */
 static int
-open_sources(const struct container *m, const struct sv_paths *p, int *fds, int *resolv,
-	     const char **what)
+open_sources(const struct container *m, const struct sv_paths *p, int userns, int *fds,
+	     int *resolv, const char **what)
 {
 	char src[PATH_MAX];
 
@@ -248,13 +295,15 @@ open_sources(const struct container *m, const struct sv_paths *p, int *fds, int 
 		if (volume_source(v, p, src, sizeof src) < 0)
 			return -1;
 		*what = what_path("volume", src);
-		if ((fds[i] = clone_tree(src, v->read_only)) < 0)
+		if ((fds[i] = clone_tree(src, v->read_only, userns)) < 0)
 			return -1;
 	}
-	/* A host without the file (no DNS configured yet) gives none. */
+	/* A host without the file (no DNS configured yet) gives none. It is
+	 * the host's, read-only, and on a tmpfs (no idmapped mounts before
+	 * Linux 6.3): never idmapped. */
 	if (m->network_mode != NET_NONE && access(p->resolv_conf, R_OK) == 0) {
 		*what = what_path("bind", p->resolv_conf);
-		if ((*resolv = clone_tree(p->resolv_conf, true)) < 0)
+		if ((*resolv = clone_tree(p->resolv_conf, true, -1)) < 0)
 			return -1;
 	}
 	return 0;
@@ -305,17 +354,42 @@ mount_resolv(int fd, const char **what)
 	return move_mount(fd, "", AT_FDCWD, "/etc/resolv.conf", MOVE_MOUNT_F_EMPTY_PATH);
 }
 
+/*
+ * With its own users, everything the child makes from here on (mount
+ * points, device nodes, the roots of tmpfs mounts) belongs to the
+ * container's root, host id base: as the file system ids, with every
+ * capability still effective.
+ */
+static int
+own_as(uint32_t base, const char **what)
+{
+	*what = "make files as the container's root";
+	setfsgid(base);
+	setfsuid(base);
+	if ((uint32_t)setfsuid((uid_t)-1) != base || (uint32_t)setfsgid((gid_t)-1) != base) {
+		errno = EPERM;
+		return -1;
+	}
+	return caps_raise_effective();
+}
+
 /* Runs in the child, in its new mount and pid namespaces, as full root.
  * On failure *what names the step and errno says why. The detached trees
  * are closed at exec (O_CLOEXEC). */
 int
-mounts_setup(const struct container_spec *s, const struct sv_paths *p, const char **what)
+mounts_setup(const struct container_spec *s, const struct sv_paths *p, const struct userns *ns,
+	     const char **what)
 {
 	const struct container *m = s->m;
 	int fds[m->n_volumes + 1], resolv = -1;
 
-	if (setup_root(s, p->rundir, what) < 0 || open_sources(m, p, fds, &resolv, what) < 0 ||
-	    enter_root(p->rundir, what) < 0)
+	if (setup_root(s, p->rundir, ns, what) < 0 ||
+	    open_sources(m, p, ns ? ns->user : -1, fds, &resolv, what) < 0)
+		return -1;
+	/* After the volumes' host directories are made, as the host's root. */
+	if (ns && own_as(ns->base, what) < 0)
+		return -1;
+	if (enter_root(p->rundir, what) < 0)
 		return -1;
 	/* /dev first: masking binds /dev/null over files of /proc. */
 	if (setup_dev(what) < 0 || setup_proc_sys(what) < 0)
