@@ -231,7 +231,7 @@ struct container {
 	bool no_new_privs; /* default true */
 	enum seccomp_profile seccomp;
 	enum net_mode network_mode;
-	enum userns_mode userns; /* default private */
+	enum userns_mode userns;       /* default private */
 	struct restart_policy restart; /* default no */
 	struct dependency *depends_on;
 	size_t n_depends_on;

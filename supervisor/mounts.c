@@ -126,8 +126,8 @@ setup_root(const struct container_spec *s, const char *rundir, const struct user
 	if (lower_layer(s, rundir, ns, lower, sizeof lower) < 0)
 		return -1;
 	*what = "mount overlay";
-	if (snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s", lower, upper,
-		     work) >= (int)sizeof opts) {
+	if (snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work) >=
+	    (int)sizeof opts) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
@@ -282,8 +282,8 @@ what_path(const char *step, const char *path)
 
 /* Before pivot_root: the host side of every volume, and resolv.conf. */
 static int
-open_sources(const struct container *m, const struct sv_paths *p, int userns, int *fds,
-	     int *resolv, const char **what)
+open_sources(const struct container *m, const struct sv_paths *p, int userns, int *fds, int *resolv,
+	     const char **what)
 {
 	char src[PATH_MAX];
 

@@ -24,8 +24,7 @@
 /* CLONE_NEWNET is added unless network_mode is host. With its own users
  * (userns.c), a container's network, UTS and IPC namespaces are made with
  * its user namespace, which owns them, and the child joins them instead. */
-#define CLONE_FLAGS                                                                                \
-	(CLONE_INTO_CGROUP | CLONE_PIDFD | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWCGROUP)
+#define CLONE_FLAGS (CLONE_INTO_CGROUP | CLONE_PIDFD | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWCGROUP)
 #define CLONE_FLAGS_HOST_USERS (CLONE_NEWUTS | CLONE_NEWIPC)
 
 /* What the child writes to the exec error pipe: since sizeof < PIPE_BUF,

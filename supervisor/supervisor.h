@@ -228,8 +228,8 @@ int userns_join_owned(const struct userns *ns);
 int userns_enter(int fd);
 
 /* mounts.c: the container's root, /dev, /proc, /sys, then pivot_root. */
-int mounts_setup(const struct container_spec *s, const struct sv_paths *p,
-		 const struct userns *ns, const char **what);
+int mounts_setup(const struct container_spec *s, const struct sv_paths *p, const struct userns *ns,
+		 const char **what);
 
 /* net.c: the container's network: loopback in the child, the bridge in the
  * supervisor. */
