@@ -48,7 +48,7 @@ static const struct {
     {"/dev/ptmx", "pts/ptmx"},
 };
 
-static int clone_tree(const char *src, bool read_only, int userns);
+static int tree_clone(const char *src, uint64_t set, int userns);
 
 /* A mount point the image lacks is made in the overlay's upper layer. */
 static int
@@ -59,13 +59,6 @@ mkmnt(const char *path)
 	return 0;
 }
 
-/*
- * The root is an overlay of the image (read-only lower) and a tmpfs upper,
- * read_only or not: the mount points of /dev, /proc, volumes and
- * resolv.conf that the image lacks must be made somewhere (as Docker
- * does). A read_only root is made read-only once they are all in place
- * (see mounts_setup).
- */
 /*
  * With its own users, the container sees the image through an idmapped
  * mount (the image's owner 0 is its root, host id base): attached under
@@ -86,7 +79,8 @@ lower_layer(const struct container_spec *s, const char *rundir, const struct use
 	}
 	if (mkdir(lower, 0755) < 0)
 		return -1;
-	int fd = clone_tree(s->image, true, ns->user);
+	/* Read-only, and no nosuid or nodev: the image's own mount had none. */
+	int fd = tree_clone(s->image, MOUNT_ATTR_RDONLY, ns->user);
 	if (fd < 0)
 		return -1;
 	int rc = move_mount(fd, "", AT_FDCWD, lower, MOVE_MOUNT_F_EMPTY_PATH);
@@ -96,6 +90,13 @@ lower_layer(const struct container_spec *s, const char *rundir, const struct use
 	return rc;
 }
 
+/*
+ * The root is an overlay of the image (read-only lower) and a tmpfs upper,
+ * read_only or not: the mount points of /dev, /proc, volumes and
+ * resolv.conf that the image lacks must be made somewhere (as Docker
+ * does). A read_only root is made read-only once they are all in place
+ * (see mounts_setup).
+ */
 static int
 setup_root(const struct container_spec *s, const char *rundir, const struct userns *ns,
 	   const char **what)
@@ -246,17 +247,15 @@ volume_source(const struct volume *v, const struct sv_paths *p, char *buf, size_
 	return io_mkdir_p(buf, 0755);
 }
 
-/* A detached copy of a host path's mount, taken before pivot_root and
- * attached inside afterwards (open_tree, then move_mount). With userns (a
- * user namespace fd, else -1) it is idmapped: owner 0 on the disk is the
- * container's root, so ownership on the disk stays the same whatever the
- * container's range. */
+/* A detached copy of a host path's mount with the attributes set, and
+ * with userns (a user namespace fd, else -1) idmapped: owner 0 on the disk
+ * is the container's root, so ownership on the disk stays the same
+ * whatever the container's range. */
 static int
-clone_tree(const char *src, bool read_only, int userns)
+tree_clone(const char *src, uint64_t set, int userns)
 {
 	struct mount_attr attr = {
-	    .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (read_only ? MOUNT_ATTR_RDONLY : 0) |
-			(userns >= 0 ? MOUNT_ATTR_IDMAP : 0),
+	    .attr_set = set | (userns >= 0 ? MOUNT_ATTR_IDMAP : 0),
 	    .userns_fd = userns >= 0 ? (uint64_t)userns : 0,
 	};
 	int fd = open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
@@ -269,6 +268,16 @@ clone_tree(const char *src, bool read_only, int userns)
 		return -1;
 	}
 	return fd;
+}
+
+/* A volume's or resolv.conf's host side, taken before pivot_root and
+ * attached inside afterwards (open_tree, then move_mount). */
+static int
+clone_tree(const char *src, bool read_only, int userns)
+{
+	uint64_t set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (read_only ? MOUNT_ATTR_RDONLY : 0);
+
+	return tree_clone(src, set, userns);
 }
 
 static char what_buf[PATH_MAX + 64];
