@@ -134,7 +134,10 @@ net_attach(struct sv *sv, struct instance *c, int netns, char *err, size_t errle
 			 sv->br.name);
 		return -1;
 	}
-	snprintf(path, sizeof path, "/proc/%d/ns/net", (int)c->pid);
+	if (netns >= 0)
+		snprintf(path, sizeof path, "its network namespace");
+	else
+		snprintf(path, sizeof path, "/proc/%d/ns/net", (int)c->pid);
 	int fd = netns >= 0 ? fcntl(netns, F_DUPFD_CLOEXEC, 0) : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(err, errlen, "container %s: %s: %s", c->spec.name, path, strerror(errno));
