@@ -375,6 +375,8 @@ c_security_opt(struct mparse *p, const struct ynode *key, const struct ynode *va
 static const char *const net_mode_names[] = {
     [NET_BRIDGE] = "bridge", [NET_NONE] = "none", [NET_HOST] = "host"};
 
+static const char *const userns_names[] = {[USERNS_PRIVATE] = "private", [USERNS_HOST] = "host"};
+
 static void
 c_restart(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
 {
@@ -621,6 +623,7 @@ static const struct mfield container_fields[] = {
     MF_FN("cap_drop", c_cap_drop),
     MF_FN("security_opt", c_security_opt),
     MF_ENUM("network_mode", struct container, network_mode, net_mode_names),
+    MF_ENUM("userns", struct container, userns, userns_names),
     MF_FN("restart", c_restart),
     MF_FN("depends_on", c_depends_on),
     MF_FN("healthcheck", c_healthcheck),

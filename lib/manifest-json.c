@@ -440,6 +440,7 @@ write_container(struct json *j, const struct container *c)
 	key_string(j, "seccomp", c->seccomp == SECCOMP_PROFILE_DEFAULT ? "default" : "unconfined");
 	json_object_end(j);
 	key_string(j, "network_mode", net_mode_str(c->network_mode));
+	key_string(j, "userns", userns_mode_str(c->userns));
 	if (c->restart.kind == RESTART_ON_FAILURE && c->restart.max_retries)
 		snprintf(restart, sizeof(restart), "on-failure:%u", c->restart.max_retries);
 	else

@@ -630,6 +630,12 @@ net_mode_str(enum net_mode mode)
 }
 
 const char *
+userns_mode_str(enum userns_mode mode)
+{
+	return mode == USERNS_HOST ? "host" : "private";
+}
+
+const char *
 dep_condition_str(enum dep_condition c)
 {
 	switch (c) {

@@ -185,6 +185,13 @@ enum net_mode {
 	NET_HOST,
 };
 
+/* Whose users a container's are: its own range of host ids (the default),
+ * or the host's (an explicit relaxation). */
+enum userns_mode {
+	USERNS_PRIVATE,
+	USERNS_HOST,
+};
+
 enum seccomp_profile {
 	SECCOMP_PROFILE_DEFAULT,
 	SECCOMP_PROFILE_UNCONFINED,
@@ -249,6 +256,7 @@ struct container {
 	bool no_new_privs; /* default true */
 	enum seccomp_profile seccomp;
 	enum net_mode network_mode;
+	enum userns_mode userns;       /* default private */
 	struct restart_policy restart; /* default no */
 	struct dependency *depends_on;
 	size_t n_depends_on;
@@ -299,6 +307,7 @@ bool manifest_iface_required(const struct interface *i);
 void manifest_to_json(const struct manifest *m, struct json *j);
 
 const char *net_mode_str(enum net_mode mode);
+const char *userns_mode_str(enum userns_mode mode);
 const char *dep_condition_str(enum dep_condition c);
 
 #endif

@@ -70,3 +70,29 @@ out_free:
 	cap_free(caps);
 	return rc;
 }
+
+/* Effective again as permitted: a change of the file system ids away from
+ * 0 clears the file capabilities from effective (capabilities(7)), and the
+ * child, which makes files as its container's root, still needs them to
+ * set the container up. */
+int
+caps_raise_effective(void)
+{
+	cap_value_t list[64];
+	cap_flag_value_t v;
+	int n = 0;
+
+	cap_t caps = cap_get_proc();
+	if (!caps)
+		return -1;
+	for (unsigned c = 0; c < 64 && c < (unsigned)cap_max_bits(); c++)
+		if (cap_get_flag(caps, (cap_value_t)c, CAP_PERMITTED, &v) == 0 && v == CAP_SET)
+			list[n++] = (cap_value_t)c;
+	int rc = -1;
+	if (n > 0 && cap_set_flag(caps, CAP_EFFECTIVE, n, list, CAP_SET) < 0)
+		goto out_free;
+	rc = cap_set_proc(caps);
+out_free:
+	cap_free(caps);
+	return rc;
+}

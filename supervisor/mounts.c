@@ -8,6 +8,7 @@
 #include <string.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
+#include <sys/fsuid.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -90,10 +91,48 @@ image_open(const char *image)
  * does). A read_only root is made read-only once they are all in place
  * (see mounts_setup).
  */
+/*
+ * With its own users, the container sees the image through an idmapped
+ * mount (the image's owner 0 is its root, host id base), attached under
+ * rundir since overlayfs takes only attached layers (6.1): that is the
+ * overlay's lower layer. Without, the image's directory as opened.
+ */
 static int
-setup_root(const struct container_spec *s, const char *rundir, const char **what)
+lower_layer(int img, const char *rundir, const struct userns *ns, char *lower, size_t len)
 {
-	char root[PATH_MAX], upper[PATH_MAX], work[PATH_MAX], opts[3 * PATH_MAX + 64];
+	/* Read-only, and no nosuid or nodev: the image's own mount had none. */
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+	int fd, rc, saved;
+
+	if (!ns) {
+		snprintf(lower, len, "/proc/self/fd/%d", img);
+		return 0;
+	}
+	if (snprintf(lower, len, "%s/lower", rundir) >= (int)len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (mkdir(lower, 0755) < 0)
+		return -1;
+	attr.attr_set |= MOUNT_ATTR_IDMAP;
+	attr.userns_fd = (uint64_t)ns->user;
+	if ((fd = open_tree(img, "", AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)) < 0)
+		return -1;
+	rc = mount_setattr(fd, "", AT_EMPTY_PATH, &attr, sizeof attr);
+	if (!rc)
+		rc = move_mount(fd, "", AT_FDCWD, lower, MOVE_MOUNT_F_EMPTY_PATH);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
+static int
+setup_root(const struct container_spec *s, const char *rundir, const struct userns *ns,
+	   const char **what)
+{
+	char root[PATH_MAX], upper[PATH_MAX], work[PATH_MAX], lower[PATH_MAX];
+	char opts[4 * PATH_MAX + 64];
 	int img, rc, saved;
 
 	*what = "make mounts private";
@@ -116,14 +155,25 @@ setup_root(const struct container_spec *s, const char *rundir, const char **what
 	}
 	if (mkdir(root, 0755) < 0 || mkdir(upper, 0755) < 0 || mkdir(work, 0755) < 0)
 		return -1;
+	/* The upper layer's root is the overlay's: the container's root owns it. */
+	*what = "give the writable layer to the container's root";
+	if (ns && chown(upper, ns->base, ns->base) < 0)
+		return -1;
 	if ((img = image_open(s->image)) < 0) {
 		*what = what_path("open image", s->image);
 		return -1;
 	}
+	*what = "idmapped mount of the image";
+	if (lower_layer(img, rundir, ns, lower, sizeof lower) < 0) {
+		saved = errno;
+		close(img);
+		errno = saved;
+		return -1;
+	}
 	*what = "mount overlay";
 	/* The image's directory as opened, not its path looked up again. */
-	if (snprintf(opts, sizeof opts, "lowerdir=/proc/self/fd/%d,upperdir=%s,workdir=%s", img,
-		     upper, work) >= (int)sizeof opts) {
+	if (snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work) >=
+	    (int)sizeof opts) {
 		close(img);
 		errno = ENAMETOOLONG;
 		return -1;
@@ -349,12 +399,16 @@ volume_source(const struct volume *v, const struct sv_paths *p)
 }
 
 /* A detached copy of the mount at fd, taken before pivot_root and
- * attached inside afterwards (move_mount). */
+ * attached inside afterwards (move_mount); with userns (a user namespace
+ * fd, else -1) idmapped: owner 0 on the disk is the container's root, so
+ * ownership on the disk stays the same whatever the container's range. */
 static int
-clone_tree(int src, bool read_only)
+clone_tree(int src, bool read_only, int userns)
 {
 	struct mount_attr attr = {
-	    .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (read_only ? MOUNT_ATTR_RDONLY : 0),
+	    .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (read_only ? MOUNT_ATTR_RDONLY : 0) |
+			(userns >= 0 ? MOUNT_ATTR_IDMAP : 0),
+	    .userns_fd = userns >= 0 ? (uint64_t)userns : 0,
 	};
 	int fd = open_tree(src, "", AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (fd < 0)
@@ -370,8 +424,8 @@ clone_tree(int src, bool read_only)
 
 /* Before pivot_root: the host side of every volume, and resolv.conf. */
 static int
-open_sources(const struct container *m, const struct sv_paths *p, int *fds, int *resolv,
-	     const char **what)
+open_sources(const struct container *m, const struct sv_paths *p, int userns, int *fds,
+	     int *resolv, const char **what)
 {
 	char label[PATH_MAX];
 	int src, saved;
@@ -385,7 +439,7 @@ open_sources(const struct container *m, const struct sv_paths *p, int *fds, int 
 			*what = what_path("volume", label);
 			return -1;
 		}
-		fds[i] = clone_tree(src, v->read_only);
+		fds[i] = clone_tree(src, v->read_only, userns);
 		saved = errno;
 		close(src);
 		errno = saved;
@@ -396,13 +450,14 @@ open_sources(const struct container *m, const struct sv_paths *p, int *fds, int 
 	}
 	/* A host without the file (no DNS configured yet) gives none. The
 	 * host's own resolv.conf may be a symlink (into /run): no container
-	 * can write there, so it is followed. */
+	 * can write there, so it is followed. It is the host's, read-only, and
+	 * on a tmpfs (no idmapped mounts before Linux 6.3): never idmapped. */
 	if (m->network_mode != NET_NONE && access(p->resolv_conf, R_OK) == 0) {
 		if ((src = open(p->resolv_conf, O_PATH | O_CLOEXEC)) < 0) {
 			*what = what_path("bind", p->resolv_conf);
 			return -1;
 		}
-		*resolv = clone_tree(src, true);
+		*resolv = clone_tree(src, true, -1);
 		saved = errno;
 		close(src);
 		errno = saved;
@@ -508,17 +563,42 @@ mount_resolv(int rootfd, int fd, const char **what)
 	return rc;
 }
 
+/*
+ * With its own users, everything the child makes from here on (mount
+ * points, device nodes, the roots of tmpfs mounts) belongs to the
+ * container's root, host id base: as the file system ids, with every
+ * capability still effective.
+ */
+static int
+own_as(uint32_t base, const char **what)
+{
+	*what = "make files as the container's root";
+	setfsgid(base);
+	setfsuid(base);
+	if ((uint32_t)setfsuid((uid_t)-1) != base || (uint32_t)setfsgid((gid_t)-1) != base) {
+		errno = EPERM;
+		return -1;
+	}
+	return caps_raise_effective();
+}
+
 /* Runs in the child, in its new mount and pid namespaces, as full root.
  * On failure *what names the step and errno says why. The detached trees
  * are closed at exec (O_CLOEXEC). */
 int
-mounts_setup(const struct container_spec *s, const struct sv_paths *p, const char **what)
+mounts_setup(const struct container_spec *s, const struct sv_paths *p, const struct userns *ns,
+	     const char **what)
 {
 	const struct container *m = s->m;
 	int fds[m->n_volumes + 1], resolv = -1, rootfd, rc;
 
-	if (setup_root(s, p->rundir, what) < 0 || open_sources(m, p, fds, &resolv, what) < 0 ||
-	    enter_root(p->rundir, what) < 0)
+	if (setup_root(s, p->rundir, ns, what) < 0 ||
+	    open_sources(m, p, ns ? ns->user : -1, fds, &resolv, what) < 0)
+		return -1;
+	/* After the volumes' host directories are made, as the host's root. */
+	if (ns && own_as(ns->base, what) < 0)
+		return -1;
+	if (enter_root(p->rundir, what) < 0)
 		return -1;
 	/* Every path below is looked up in the container's root, from here. */
 	*what = "open the container's root";

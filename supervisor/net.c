@@ -114,11 +114,12 @@ net_say_attached(struct sv *sv, struct instance *c, double ms)
 
 /*
  * Gives the container (cloned, waiting on its go pipe) its eth0 on the
- * bridge. Its pid cannot be reused meanwhile: it is our child and not
- * reaped, so /proc/PID/ns/net is its namespace.
+ * bridge, in netns (made with its user namespace, userns.c), or when -1
+ * in /proc/PID/ns/net: its pid cannot be reused meanwhile, it is our
+ * child and not reaped.
  */
 int
-net_attach(struct sv *sv, struct instance *c, char *err, size_t errlen)
+net_attach(struct sv *sv, struct instance *c, int netns, char *err, size_t errlen)
 {
 	struct ip_addr used[MANIFEST_MAX_CONTAINERS];
 	size_t n_used = 0;
@@ -133,8 +134,11 @@ net_attach(struct sv *sv, struct instance *c, char *err, size_t errlen)
 			 sv->br.name);
 		return -1;
 	}
-	snprintf(path, sizeof path, "/proc/%d/ns/net", (int)c->pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (netns >= 0)
+		snprintf(path, sizeof path, "its network namespace");
+	else
+		snprintf(path, sizeof path, "/proc/%d/ns/net", (int)c->pid);
+	int fd = netns >= 0 ? fcntl(netns, F_DUPFD_CLOEXEC, 0) : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(err, errlen, "container %s: %s: %s", c->spec.name, path, strerror(errno));
 		return -1;

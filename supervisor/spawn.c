@@ -21,10 +21,11 @@
 
 #include "supervisor.h"
 
-/* CLONE_NEWNET is added unless network_mode is host. */
-#define CLONE_FLAGS                                                                                \
-	(CLONE_INTO_CGROUP | CLONE_PIDFD | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS |             \
-	 CLONE_NEWIPC | CLONE_NEWCGROUP)
+/* CLONE_NEWNET is added unless network_mode is host. With its own users
+ * (userns.c), a container's network, UTS and IPC namespaces are made with
+ * its user namespace, which owns them, and the child joins them instead. */
+#define CLONE_FLAGS (CLONE_INTO_CGROUP | CLONE_PIDFD | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWCGROUP)
+#define CLONE_FLAGS_HOST_USERS (CLONE_NEWUTS | CLONE_NEWIPC)
 
 /* What the child writes to the exec error pipe: since sizeof < PIPE_BUF,
  * the one write is atomic and the parent reads all of it or nothing. */
@@ -201,9 +202,16 @@ child_nofile(struct sv *sv, int rep)
 		child_fail(rep, "restore RLIMIT_NOFILE", NULL, EXIT_SETUP);
 }
 
-/* Runs in the child, still fully privileged in its new namespaces. */
+/*
+ * Runs in the child, still fully privileged in its new namespaces. With
+ * its own users (ns not NULL) it sets everything up as the host's root,
+ * in the namespaces its user namespace owns, and enters the user
+ * namespace last: its mount, pid and cgroup namespaces stay the host
+ * root's, so that the container's root cannot change its mounts at all.
+ */
 static void __attribute__((noreturn))
-child_run(struct sv *sv, struct instance *c, int out, int err, int rep, int go)
+child_run(struct sv *sv, struct instance *c, const struct userns *ns, int out, int err, int rep,
+	  int go)
 {
 	const struct container_spec *s = &c->spec;
 	const struct container *m = s->m;
@@ -211,15 +219,20 @@ child_run(struct sv *sv, struct instance *c, int out, int err, int rep, int go)
 
 	child_stdio(sv, out, err, rep);
 	umask(0);
+	if (ns && userns_join_owned(ns) < 0)
+		child_fail(rep, "join the namespaces of the container's user namespace", NULL,
+			   EXIT_SETUP);
 	if (m->network_mode == NET_NONE && net_lo_up() < 0)
 		child_fail(rep, "set lo up", NULL, EXIT_SETUP);
-	if (mounts_setup(s, &sv->paths, &what) < 0)
+	if (mounts_setup(s, &sv->paths, ns, &what) < 0)
 		child_fail(rep, what, NULL, EXIT_SETUP);
 	const char *host = m->hostname ? m->hostname : s->name;
 	if (sethostname(host, strlen(host)) < 0)
 		child_fail(rep, "set hostname", host, EXIT_SETUP);
 	if (go >= 0)
 		child_wait_go(go, rep);
+	if (ns && userns_enter(ns->user) < 0)
+		child_fail(rep, "enter the container's user namespace", NULL, EXIT_SETUP);
 	child_identity(s, rep);
 	child_nofile(sv, rep);
 	/* execvp searches the PATH of environ, so environ is the container's. */
@@ -279,7 +292,7 @@ child_gone(struct instance *c)
  * command never runs without its network. On failure the go pipe closes
  * empty and the child reports that it was not attached. */
 static void
-spawn_network(struct sv *sv, struct instance *c, int go[2])
+spawn_network(struct sv *sv, struct instance *c, int netns, int go[2])
 {
 	char err[1024];
 	ssize_t w;
@@ -290,7 +303,7 @@ spawn_network(struct sv *sv, struct instance *c, int go[2])
 	 * or going: the attach or the write (EPIPE: the child held the only
 	 * read end) fails for that reason, and the child's own report on the
 	 * exec pipe is the one to tell. */
-	if (net_attach(sv, c, err, sizeof err) < 0) {
+	if (net_attach(sv, c, netns, err, sizeof err) < 0) {
 		if (!child_gone(c))
 			sv_say("%s", err);
 	} else {
@@ -304,6 +317,47 @@ spawn_network(struct sv *sv, struct instance *c, int go[2])
 	go[1] = -1;
 }
 
+/* The container's own users: its range of host ids and the namespaces of
+ * its user namespace; with userns: host, none (all -1). */
+static int
+spawn_userns(struct sv *sv, struct instance *c, struct userns *ns, char *err, size_t errlen)
+{
+	const struct container *m = c->spec.m;
+	char why[512];
+	uint32_t base;
+
+	*ns = (struct userns){.user = -1, .net = -1, .uts = -1, .ipc = -1};
+	c->uid_base = 0;
+	if (m->userns == USERNS_HOST)
+		return 0;
+	if (idrange_get(sv, c->spec.name, &base, why, sizeof why) < 0 ||
+	    userns_make(base, m->network_mode != NET_HOST, ns, why, sizeof why) < 0) {
+		snprintf(err, errlen, "container %s: %s", c->spec.name, why);
+		return -1;
+	}
+	c->uid_base = base;
+	return 0;
+}
+
+/* What a failed start leaves: its pipes and namespaces. */
+static void
+spawn_undo(int p[3][2], int go[2], struct userns *ns)
+{
+	close_pipes(p);
+	for (int i = 0; i < 2; i++)
+		if (go[i] >= 0)
+			close(go[i]);
+	userns_close(ns);
+}
+
+static uint64_t
+clone_flags(const struct container *m)
+{
+	uint64_t net = m->network_mode == NET_HOST ? 0 : CLONE_NEWNET;
+
+	return CLONE_FLAGS | (m->userns == USERNS_HOST ? CLONE_FLAGS_HOST_USERS | net : 0);
+}
+
 int
 spawn_container(struct sv *sv, struct instance *c, char *err, size_t errlen)
 {
@@ -311,20 +365,19 @@ spawn_container(struct sv *sv, struct instance *c, char *err, size_t errlen)
 	int p[3][2] = {{-1, -1}, {-1, -1}, {-1, -1}};
 	int go[2] = {-1, -1};
 	int pidfd = -1;
+	struct userns ns;
 
 	if (c->cgfd < 0 && (c->cgfd = cg_create(sv->cgroot_fd, &c->spec, err, errlen)) < 0)
 		return -1;
+	if (spawn_userns(sv, c, &ns, err, errlen) < 0)
+		return -1;
 	if (open_pipes(p) < 0 || (m->network_mode == NET_BRIDGE && pipe2(go, O_CLOEXEC) < 0)) {
 		snprintf(err, errlen, "container %s: pipe: %s", c->spec.name, strerror(errno));
-		close_pipes(p);
-		if (go[0] >= 0) {
-			close(go[0]);
-			close(go[1]);
-		}
+		spawn_undo(p, go, &ns);
 		return -1;
 	}
 	struct clone_args args = {
-	    .flags = CLONE_FLAGS | (m->network_mode == NET_HOST ? 0 : CLONE_NEWNET),
+	    .flags = clone_flags(m),
 	    .pidfd = (uint64_t)(uintptr_t)&pidfd,
 	    .exit_signal = SIGCHLD,
 	    .cgroup = (uint64_t)c->cgfd,
@@ -332,18 +385,14 @@ spawn_container(struct sv *sv, struct instance *c, char *err, size_t errlen)
 	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
 	if (pid < 0) {
 		snprintf(err, errlen, "container %s: clone3: %s", c->spec.name, strerror(errno));
-		close_pipes(p);
-		if (go[0] >= 0) {
-			close(go[0]);
-			close(go[1]);
-		}
+		spawn_undo(p, go, &ns);
 		return -1;
 	}
 	if (pid == 0) {
 		/* The child must not hold the write end, or EOF never comes. */
 		if (go[1] >= 0)
 			close(go[1]);
-		child_run(sv, c, p[0][1], p[1][1], p[2][1], go[0]);
+		child_run(sv, c, ns.user >= 0 ? &ns : NULL, p[0][1], p[1][1], p[2][1], go[0]);
 	}
 	close(p[0][1]);
 	close(p[1][1]);
@@ -353,7 +402,8 @@ spawn_container(struct sv *sv, struct instance *c, char *err, size_t errlen)
 	c->pidfd = pidfd;
 	clock_gettime(CLOCK_MONOTONIC, &c->started);
 	if (go[1] >= 0)
-		spawn_network(sv, c, go);
+		spawn_network(sv, c, ns.net, go);
+	userns_close(&ns);
 	if (spawn_watch(sv, c, p) < 0) {
 		/* The child runs but cannot be watched: kill it rather than lose it. */
 		snprintf(err, errlen, "container %s: epoll: %s", c->spec.name, strerror(errno));
@@ -441,6 +491,9 @@ static void __attribute__((noreturn)) probe_run(struct sv *sv, struct instance *
 		sigprocmask(SIG_UNBLOCK, &term, NULL);
 		if (setns(c->pidfd, CLONE_NEWCGROUP) < 0)
 			child_fail(-1, "health check: join the container's cgroup namespace", NULL,
+				   EXIT_SETUP);
+		if (c->spec.m->userns != USERNS_HOST && userns_enter(c->pidfd) < 0)
+			child_fail(-1, "health check: enter the container's user namespace", NULL,
 				   EXIT_SETUP);
 		probe_exec(sv, &c->spec);
 	}

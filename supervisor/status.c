@@ -126,6 +126,12 @@ write_container(struct json *j, const struct sv *sv, const struct instance *c)
 	json_key(j, "read_only");
 	json_bool(j, m->read_only);
 	key_str(j, "network_mode", net_mode_str(m->network_mode));
+	key_str(j, "userns", userns_mode_str(m->userns));
+	json_key(j, "uid_base");
+	if (c->uid_base)
+		json_uint(j, c->uid_base);
+	else
+		json_null(j);
 	if (c->attached)
 		ip_addr_format(&c->addr.addr, addr, sizeof addr);
 	key_str(j, "address", c->attached ? addr : NULL);

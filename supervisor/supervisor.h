@@ -134,6 +134,7 @@ struct instance {
 	bool restart_requested; /* by the control socket: start again once stopped */
 	bool held;		/* unless-stopped, stopped by the operator (stopstate.c) */
 	bool attached;		/* has a veth pair on the bridge */
+	uint32_t uid_base;	/* host id of its root (idrange.c); 0: the host's users */
 	struct ip_prefix addr;	/* on the bridge, while attached */
 	struct instance **deps; /* deps[i] for spec.m->depends_on[i] */
 	size_t ndeps;
@@ -218,14 +219,36 @@ int sc_install(void);
 uint64_t caps_supported(uint64_t set);
 int caps_bound(uint64_t set);
 int caps_set(uint64_t set);
+int caps_raise_effective(void);
+
+/* idrange.c: each container's range of host ids, kept per name on disk.
+ * Range i is host ids IDRANGE_BASE + i * IDRANGE_SIZE and the 65535 after
+ * it: above every id a system or its users take (systemd-nspawn picks from
+ * 0x80000 too), and below 2^32 - 1 for every index. */
+#define IDRANGE_BASE 0x80000u
+#define IDRANGE_SIZE 65536u
+#define IDRANGE_COUNT 65520
+int idrange_get(const struct sv *sv, const char *name, uint32_t *base, char *err, size_t errlen);
+
+/* userns.c: a container's own user namespace and the namespaces it owns,
+ * as fds (-1: none); base is the host id of its root. */
+struct userns {
+	int user, net, uts, ipc;
+	uint32_t base;
+};
+int userns_make(uint32_t base, bool net, struct userns *ns, char *err, size_t errlen);
+void userns_close(struct userns *ns);
+int userns_join_owned(const struct userns *ns);
+int userns_enter(int fd);
 
 /* mounts.c: the container's root, /dev, /proc, /sys, then pivot_root. */
-int mounts_setup(const struct container_spec *s, const struct sv_paths *p, const char **what);
+int mounts_setup(const struct container_spec *s, const struct sv_paths *p, const struct userns *ns,
+		 const char **what);
 
 /* net.c: the container's network: loopback in the child, the bridge in the
  * supervisor. */
 int net_lo_up(void);
-int net_attach(struct sv *sv, struct instance *c, char *err, size_t errlen);
+int net_attach(struct sv *sv, struct instance *c, int netns, char *err, size_t errlen);
 void net_detach(struct sv *sv, struct instance *c);
 
 /* spawn.c: one clone3 per start, the child's setup, the exec error pipe. */

@@ -152,6 +152,7 @@ static const char full[] =
     "  init:\n"
     "    image: dir:images/init\n"
     "    network_mode: host\n"
+    "    userns: host\n"
     "    user: nobody\n"
     "    cap_drop: [CHOWN, cap_kill]\n"
     "    healthcheck: {disable: true}\n";
@@ -285,6 +286,8 @@ test_full(void)
 		  strcmp(db->env[2].value, "") == 0,
 	      "db.environment list");
 	CHECK(db && db->network_mode == NET_NONE, "db.network_mode none");
+	CHECK(db && db->userns == USERNS_PRIVATE, "db.userns private by default");
+	CHECK(init && init->userns == USERNS_HOST, "init.userns host");
 	CHECK(db && db->health.kind == HEALTH_SHELL && db->health.n_test == 1 &&
 		  strcmp(db->health.test[0], "pg_isready -q") == 0 &&
 		  db->health.interval_ms == 30000 && db->health.retries == 3,
