@@ -14,7 +14,7 @@ HARDEN   := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
 LDHARDEN := -pie -Wl,-z,relro,-z,now
 
 # lib/: shared by every glibc program and by the unit tests.
-LIB_SRC  := $(wildcard lib/*.c)
+LIB_SRC  := $(wildcard lib/*/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 LIBBERTH := $(BUILD)/libberth.a
 LIBS     := -lyaml
@@ -137,7 +137,7 @@ bench: deps-test all kernel $(BUILD)/images/busybox
 # replays.
 FUZZ_SECONDS ?= 600
 FUZZ_CFLAGS  := -g -O1 -std=gnu11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-$(BUILD)/fuzz/manifest: tests/fuzz/manifest.c $(LIB_SRC) $(wildcard lib/*.h)
+$(BUILD)/fuzz/manifest: tests/fuzz/manifest.c $(LIB_SRC) $(wildcard lib/*/*.h)
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -Ilib -o $@ tests/fuzz/manifest.c $(LIB_SRC) $(ALL_LIBS)
 

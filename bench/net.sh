@@ -113,7 +113,7 @@ for i in $(seq "$RUNS"); do
 	t1=$(now_ns)
 	echo $(((t1 - t0) / 1000)) >>"$tmp/attach.us"
 	ip netns exec "$ns0" "$BUILD/netsetup" bridge-detach "c$i" >/dev/null 2>&1
-	# The same by hand: what lib/bridge.c does, one ip command a step.
+	# The same by hand: what lib/net/bridge.c does, one ip command a step.
 	h=vbbench$i
 	t0=$(now_ns)
 	ip -n "$ns0" link add "$h" master berth0 type veth peer name eth0 netns "$c" &&

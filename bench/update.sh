@@ -157,7 +157,7 @@ echo "figure: update-new-boot-uptime: $(median <"$vm_dir/reboot-uptime.s") s (gu
 vm_kill
 
 # The same apply on the build host, natively: BERTH_UPDATE_ROOT (see
-# lib/slots.h) lays a host out in files, slot b a file as large as a slot;
+# lib/update/slots.h) lays a host out in files, slot b a file as large as a slot;
 # beside dd of the same bytes to that file. Both read a bundle that is in
 # the page cache (the host's cache is not ours to drop).
 host=$BUILD/bench/update-host

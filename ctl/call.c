@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "control.h"
+#include "base/control.h"
 #include "ctl.h"
 
 /* Every reply is made at once; this only bounds a wedged supervisor. */

@@ -5,8 +5,8 @@
 
 #include <stdbool.h>
 
-#include "control.h"
-#include "diag.h"
+#include "base/control.h"
+#include "base/diag.h"
 
 /* Exit codes, as in STYLE.md. */
 #define EXIT_INVALID 1

@@ -10,12 +10,12 @@
 
 #include "ctl.h"
 #include "logs.h"
-#include "manifest.h"
-#include "names.h"
-#include "paths.h"
-#include "scalar.h"
-#include "suggest.h"
-#include "syslog.h"
+#include "manifest/manifest.h"
+#include "base/names.h"
+#include "update/paths.h"
+#include "base/scalar.h"
+#include "base/suggest.h"
+#include "log/syslog.h"
 
 #define LOGS_DIR "/var/log/berth"
 

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "ctl.h"
-#include "manifest.h"
+#include "manifest/manifest.h"
 
 int
 cmd_show(int argc, char **argv)

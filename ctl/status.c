@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "ctl.h"
-#include "ytree.h"
+#include "manifest/ytree.h"
 
 enum col {
 	C_NAME,

@@ -29,13 +29,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bundle.h"
+#include "update/bundle.h"
 #include "ctl.h"
-#include "esp.h"
-#include "io.h"
-#include "manifest.h"
-#include "paths.h"
-#include "slots.h"
+#include "update/esp.h"
+#include "base/io.h"
+#include "manifest/manifest.h"
+#include "update/paths.h"
+#include "update/slots.h"
 #include "update.h"
 
 #define CHUNK (1 << 20)

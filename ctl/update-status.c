@@ -9,9 +9,9 @@
 #include <time.h>
 
 #include "ctl.h"
-#include "esp.h"
-#include "json.h"
-#include "slots.h"
+#include "update/esp.h"
+#include "base/json.h"
+#include "update/slots.h"
 #include "update.h"
 
 struct last {

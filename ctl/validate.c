@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 
 #include "ctl.h"
-#include "manifest.h"
+#include "manifest/manifest.h"
 
 /* Build-time images the build could not find from here: a warning, since
  * the manifest is valid and the build may run elsewhere, but a build from

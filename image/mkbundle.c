@@ -21,8 +21,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bundle.h"
-#include "io.h"
+#include "update/bundle.h"
+#include "base/io.h"
 
 static const char *prog = "mkbundle";
 

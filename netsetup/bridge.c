@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bridge.h"
+#include "net/bridge.h"
 #include "netsetup.h"
 
 #define USED_MAX 256

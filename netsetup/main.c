@@ -10,12 +10,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bridge.h"
-#include "firewall.h"
-#include "netlink.h"
+#include "net/bridge.h"
+#include "net/firewall.h"
+#include "net/netlink.h"
 #include "netsetup.h"
-#include "paths.h"
-#include "sysctl.h"
+#include "update/paths.h"
+#include "net/sysctl.h"
 
 bool ns_dry_run;
 static bool failed;

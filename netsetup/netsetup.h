@@ -5,8 +5,8 @@
 
 #include <stdbool.h>
 
-#include "manifest.h"
-#include "netlink.h"
+#include "manifest/manifest.h"
+#include "net/netlink.h"
 
 #define RUN_DIR "/run/berth"
 

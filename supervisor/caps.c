@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* caps.c: in the child, the container's capability set (computed by the
- * manifest parser, lib/cap.h) applied with libcap. */
+ * manifest parser, lib/manifest/cap.h) applied with libcap. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

@@ -15,8 +15,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "control.h"
-#include "json.h"
+#include "base/control.h"
+#include "base/json.h"
 #include "supervisor.h"
 
 /* Replies are made at once, so a connection that has not sent its request

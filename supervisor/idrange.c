@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "io.h"
+#include "base/io.h"
 #include "supervisor.h"
 
 #define IDRANGE_FILE "userns-ranges"

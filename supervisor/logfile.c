@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "logfile.h"
-#include "syslog.h"
+#include "log/syslog.h"
 
 static int
 open_current(struct logfile *lf, int extra)

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "logfwd.h"
-#include "syslog.h"
+#include "log/syslog.h"
 
 #define BACKOFF_MIN_MS 100
 #define BACKOFF_MAX_MS 5000

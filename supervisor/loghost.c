@@ -12,7 +12,7 @@
 
 #include "logfwd.h"
 #include "loghost.h"
-#include "syslog.h"
+#include "log/syslog.h"
 
 /* Records per wakeup: a flood of them must not starve the containers. */
 #define KMSG_BATCH 256

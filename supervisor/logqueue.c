@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "logfwd.h"
-#include "syslog.h"
+#include "log/syslog.h"
 
 /* The frame after the one at off (frames in q are ours: whole and valid). */
 static size_t

@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "io.h"
+#include "base/io.h"
 #include "logresolve.h"
 
 /* One write of at most PIPE_BUF bytes to a pipe is atomic: the reader gets

@@ -11,9 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "io.h"
+#include "base/io.h"
 #include "logspool.h"
-#include "syslog.h"
+#include "log/syslog.h"
 
 /* Ids of an empty spool start in the middle, so that prepending has room. */
 #define ID_START (UINT64_C(1) << 62)

@@ -18,12 +18,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "console.h"
-#include "control.h"
+#include "logconsole.h"
+#include "base/control.h"
 #include "logfwd.h"
 #include "loghost.h"
-#include "io.h"
-#include "paths.h"
+#include "base/io.h"
+#include "update/paths.h"
 #include "supervisor.h"
 
 void

@@ -16,8 +16,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "io.h"
-#include "saferesolve.h"
+#include "base/io.h"
+#include "base/saferesolve.h"
 #include "supervisor.h"
 
 #define NOSUID_NODEV_NOEXEC (MS_NOSUID | MS_NODEV | MS_NOEXEC)

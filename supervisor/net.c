@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "firewall.h"
+#include "net/firewall.h"
 #include "supervisor.h"
 
 /* Elements of the published-port maps are the supervisor's alone: the first

@@ -22,7 +22,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "io.h"
+#include "base/io.h"
 #include "supervisor.h"
 
 #define NETSETUP_STATUS "/run/berth/netsetup"

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "imageconfig.h"
+#include "manifest/imageconfig.h"
 #include "supervisor.h"
 
 static void *
@@ -92,7 +92,7 @@ spec_image_config(const struct container *m, const char *images, struct image_co
 }
 
 /* argv, environment, user and working directory: the manifest's over the
- * image config's, by Compose's rules (lib/imageconfig.h). */
+ * image config's, by Compose's rules (lib/manifest/imageconfig.h). */
 static int
 spec_run(const char *file, const struct container *m, const char *images,
 	 struct container_spec *s)

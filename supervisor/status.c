@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "cap.h"
-#include "json.h"
-#include "portspec.h"
-#include "scalar.h"
+#include "manifest/cap.h"
+#include "base/json.h"
+#include "manifest/portspec.h"
+#include "base/scalar.h"
 #include "supervisor.h"
 
 static bool

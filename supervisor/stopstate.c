@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "io.h"
+#include "base/io.h"
 #include "supervisor.h"
 
 #define STOPSTATE_FILE "stopped"

@@ -11,19 +11,19 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "bridge.h"
-#include "esp.h"
+#include "net/bridge.h"
+#include "update/esp.h"
 #include "logfile.h"
-#include "manifest.h"
-#include "slots.h"
+#include "manifest/manifest.h"
+#include "update/slots.h"
 
-/* What to run: the manifest's container (lib/manifest.h) plus what the
+/* What to run: the manifest's container (lib/manifest/manifest.h) plus what the
  * supervisor derives from it at load (see spec.c); never changed after. */
 struct container_spec {
 	const struct container *m; /* owned by struct sv's manifest */
 	const char *name;	   /* m->name */
 	char *image;		   /* absolute path of the image's root directory */
-	/* The manifest merged into the image's config (lib/imageconfig.h). */
+	/* The manifest merged into the image's config (lib/manifest/imageconfig.h). */
 	char **argv;		   /* entrypoint + command, NULL-terminated */
 	char **env;		   /* "KEY=VALUE", PATH added when missing */
 	bool has_user;		   /* false: root */
@@ -82,8 +82,8 @@ enum watch_kind {
 	W_LOGFWD_TIMER,	  /* its reconnect timer */
 	W_BLESS_TIMER,	  /* the trial boot's check (bless.c) */
 	W_KMSG,		  /* /dev/kmsg (loghost.c) */
-	W_CONSOLE,	  /* the console can take more (console.c) */
-	W_OUT_TICK,	  /* paused output pipes are read again (output.c) */
+	W_CONSOLE,	  /* the console can take more (logconsole.c) */
+	W_OUT_TICK,	  /* paused output pipes are read again (logcapture.c) */
 };
 
 struct instance;
@@ -102,7 +102,7 @@ struct watch {
 struct outbuf {
 	int fd;
 	struct watch w;
-	bool paused; /* unwatched until the next tick (output.c) */
+	bool paused; /* unwatched until the next tick (logcapture.c) */
 	size_t len;
 	char buf[LOG_LINE_MAX];
 };
@@ -195,7 +195,7 @@ struct sv {
 	struct fwd_target *fwd;
 	size_t n_fwd;
 	struct bless bless;
-	/* output.c: the tick that paused output pipes wait for. */
+	/* logcapture.c: the tick that paused output pipes wait for. */
 	int out_timerfd;
 	struct watch w_out_timer;
 	bool out_tick_armed;
@@ -296,7 +296,7 @@ int stopstate_set(struct sv *sv, struct instance *c, bool held);
 struct json;
 void status_to_json(const struct sv *sv, struct json *j);
 
-/* output.c: containers' output, read in paced batches. */
+/* logcapture.c: containers' output, read in paced batches. */
 void out_open(struct sv *sv);
 void out_read(struct sv *sv, struct instance *c, struct outbuf *o);
 void out_tick(struct sv *sv);

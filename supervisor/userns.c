@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "io.h"
+#include "base/io.h"
 #include "supervisor.h"
 
 /* Lives only until the supervisor has written its maps and opened its

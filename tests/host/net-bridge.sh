@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# lib/bridge.c through "netsetup bridge-attach": two containers (namespaces
+# lib/net/bridge.c through "netsetup bridge-attach": two containers (namespaces
 # made with ip netns) get eth0 on berth0 with a default route via the
 # bridge and reach it; with icc: false they cannot reach each other, with
 # icc: true they can; a container attached again gets the same address.

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # berthctl update apply and status against a host laid out in a directory
-# (BERTH_UPDATE_ROOT, see lib/slots.h): files stand for the slot partitions,
+# (BERTH_UPDATE_ROOT, see lib/update/slots.h): files stand for the slot partitions,
 # a directory for the ESP. Good bundles land in the other slot with a counted
 # entry; every bad one (a flipped byte in the header, the signature or the
 # root payload, another key, a short file, a downgrade, another product,

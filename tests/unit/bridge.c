@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of lib/bridge.c's pure parts: address allocation and host interface names. */
+/* Unit tests of lib/net/bridge.c's pure parts: address allocation and host interface names. */
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
-#include "bridge.h"
+#include "net/bridge.h"
 #include "check.h"
 
 static struct bridge

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of lib/bundle.c: the update bundle's header byte for byte
+/* Unit tests of lib/update/bundle.c: the update bundle's header byte for byte
  * (formats 1 and 2), every reason a header is refused, what a bundle is
  * for against what a host is, the Ed25519 signature over it (every
  * single-bit change rejected), version ordering and key files. */
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bundle.h"
+#include "update/bundle.h"
 #include "check.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

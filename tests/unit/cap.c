@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of lib/cap.c: capability names and the default set. */
+/* Unit tests of lib/manifest/cap.c: capability names and the default set. */
 #include <linux/capability.h>
 
-#include "cap.h"
+#include "manifest/cap.h"
 #include "check.h"
 
 int

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of lib/control.c: framing, requests, replies, and the client's
+/* Unit tests of lib/base/control.c: framing, requests, replies, and the client's
  * side of an exchange over a socketpair. */
 #include <errno.h>
 #include <stdlib.h>
@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "control.h"
+#include "base/control.h"
 
 static void
 test_frame_size(void)

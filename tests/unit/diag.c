@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of lib/diag.c: ordering, the cap on kept errors, quoting. */
+/* Unit tests of lib/base/diag.c: ordering, the cap on kept errors, quoting. */
 #include "check.h"
-#include "diag.h"
+#include "base/diag.h"
 
 int
 main(void)

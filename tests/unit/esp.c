@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of lib/esp.c: loader entry names, and scanning, writing,
+/* Unit tests of lib/update/esp.c: loader entry names, and scanning, writing,
  * blessing and removing entries in a temporary ESP directory. */
 #define _XOPEN_SOURCE 700
 #include <dirent.h>
@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "esp.h"
+#include "update/esp.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of lib/imageconfig.c: the image defaults file and Compose's
+/* Unit tests of lib/manifest/imageconfig.c: the image defaults file and Compose's
  * rules for merging a container's entrypoint, command, environment, user
  * and working_dir into them. */
 #include <stdlib.h>
 
 #include "check.h"
-#include "diag.h"
-#include "imageconfig.h"
+#include "base/diag.h"
+#include "manifest/imageconfig.h"
 
 /* An image config as image/stage-images writes one. */
 #define IMG                                                                                        \

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of lib/imageref.c: oci:, docker-archive: and dir: references. */
+/* Unit tests of lib/image/imageref.c: oci:, docker-archive: and dir: references. */
 #include "check.h"
-#include "imageref.h"
+#include "image/imageref.h"
 
 #define D64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 

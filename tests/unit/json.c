@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of lib/json.c: structure, escaping, and misuse detection. */
+/* Unit tests of lib/base/json.c: structure, escaping, and misuse detection. */
 #include <stdint.h>
 
 #include "check.h"
-#include "json.h"
+#include "base/json.h"
 
 static void
 test_escape(void)

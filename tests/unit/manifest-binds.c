@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of the bind source checks across a manifest (lib/volspec.c,
- * lib/manifest-check.c): the data directory itself, "..", and bind sources
+/* Unit tests of the bind source checks across a manifest (lib/manifest/volspec.c,
+ * lib/manifest/manifest-check.c): the data directory itself, "..", and bind sources
  * inside one another, in one container or across containers. */
 #include "check.h"
-#include "manifest.h"
+#include "manifest/manifest.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 
-#include "cap.h"
+#include "manifest/cap.h"
 #include "check.h"
-#include "manifest.h"
+#include "manifest/manifest.h"
 
 static int
 parse(const char *text, struct manifest *m, struct diag *d)

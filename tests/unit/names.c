@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of lib/names.c: the name and path checks. */
+/* Unit tests of lib/base/names.c: the name and path checks. */
 #include "check.h"
-#include "names.h"
+#include "base/names.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of lib/netaddr.c: IP addresses, prefixes, overlap, MACs. */
+/* Unit tests of lib/base/netaddr.c: IP addresses, prefixes, overlap, MACs. */
 #include <sys/socket.h>
 
 #include "check.h"
-#include "netaddr.h"
+#include "base/netaddr.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of lib/portspec.c: port ranges and published-port specs. */
+/* Unit tests of lib/manifest/portspec.c: port ranges and published-port specs. */
 #include <netinet/in.h>
 
 #include "check.h"
-#include "portspec.h"
+#include "manifest/portspec.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of lib/saferesolve.c: paths below a directory fd, symlinks
+/* Unit tests of lib/base/saferesolve.c: paths below a directory fd, symlinks
  * refused (host side) or kept inside the root (container side). */
 #include <errno.h>
 #include <fcntl.h>
@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "saferesolve.h"
+#include "base/saferesolve.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

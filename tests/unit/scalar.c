@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of lib/scalar.c: numbers, sizes, durations, CPU counts,
+/* Unit tests of lib/base/scalar.c: numbers, sizes, durations, CPU counts,
  * signals, restart policies and users. */
 #include <signal.h>
 #include <stdint.h>
 
 #include "check.h"
-#include "scalar.h"
+#include "base/scalar.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of lib/seal.c and the override rule of lib/paths.c: sealing a
+/* Unit tests of lib/update/seal.c and the override rule of lib/update/paths.c: sealing a
  * manifest and checking it in a temporary host (BERTH_UPDATE_ROOT, see
- * lib/slots.h), every way a seal must be refused, and which manifest is in
+ * lib/update/slots.h), every way a seal must be refused, and which manifest is in
  * force for an unsealed, a sealed and a changed override. */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
@@ -14,12 +14,12 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "io.h"
-#include "json.h"
-#include "manifest.h"
-#include "paths.h"
-#include "seal.h"
-#include "slots.h"
+#include "base/io.h"
+#include "base/json.h"
+#include "manifest/manifest.h"
+#include "update/paths.h"
+#include "update/seal.h"
+#include "update/slots.h"
 
 static const char manifest_text[] = "# a host\n"
 				    "version: 1\n"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of lib/suggest.c: edit distance and "did you mean". */
+/* Unit tests of lib/base/suggest.c: edit distance and "did you mean". */
 #include "check.h"
-#include "suggest.h"
+#include "base/suggest.h"
 
 int
 main(void)

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of lib/sysctl.c: the settings list, names, and reading/comparing. */
+/* Unit tests of lib/net/sysctl.c: the settings list, names, and reading/comparing. */
 #include <stdio.h>
 #include <string.h>
 
 #include "check.h"
-#include "sysctl.h"
+#include "net/sysctl.h"
 
 static const struct {
 	const char *name;

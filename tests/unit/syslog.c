@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of lib/syslog.c: RFC 5424 messages and octet-counting frames,
+/* Unit tests of lib/log/syslog.c: RFC 5424 messages and octet-counting frames,
  * byte for byte. */
 #include <stdio.h>
 #include <string.h>
 
 #include "check.h"
-#include "syslog.h"
+#include "log/syslog.h"
 
 /* 2026-11-22T20:00:00.123456789Z */
 #define S0 1795377600

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of lib/volspec.c: named, bind and tmpfs volume specs. */
+/* Unit tests of lib/manifest/volspec.c: named, bind and tmpfs volume specs. */
 #include "check.h"
-#include "volspec.h"
+#include "manifest/volspec.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of lib/ytree.c: positions, duplicate keys, and the YAML
+/* Unit tests of lib/manifest/ytree.c: positions, duplicate keys, and the YAML
  * features that are refused (anchors, aliases, tags, documents, depth). */
 #include <stdlib.h>
 
 #include "check.h"
-#include "ytree.h"
+#include "manifest/ytree.h"
 
 static int
 tree(const char *text, struct ynode **root, struct diag *d)

@@ -9,6 +9,7 @@
 #   vm_build_image "$TOP/tests/vm/manifests/debug.yaml" "$vm_dir"
 #   vm_start "$vm_dir" [--uefi] [--net OPTS] [-- QEMU-ARGS...]
 #   vm_wait_for 'berth-init: stage 2 start' 60 || fail NAME "stage 2" "nothing"
+#   vm_wait_console NAME-boot 120
 #   out=$(vm_run 'cat /proc/mounts')
 #   vm_stop
 #
@@ -169,6 +170,16 @@ vm_wait_for() {
 		[ $SECONDS -lt $end ] || { echo "timeout" >&2; return 1; }
 		sleep 0.2
 	done
+}
+
+# vm_wait_console NAME [TIMEOUT]: waits for the debug console (a boot up to
+# its prompt); else fails NAME with the last line of init's and ends the test.
+vm_wait_console() {
+	local got
+	vm_wait_for '^berth-init: debug console on ' "${2:-120}" >/dev/null && return 0
+	got=$(vm_console | grep -E '^berth-init: ' | tail -n 1)
+	fail "$1" "the debug console within ${2:-120} s" "${got:-no line from berth-init}"
+	exit 1
 }
 
 # vm_run CMD [TIMEOUT]: runs CMD in the guest's debug shell and prints its

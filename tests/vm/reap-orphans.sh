@@ -9,11 +9,7 @@ vm_require
 vm_build_image "$TOP/tests/vm/manifests/debug.yaml" "$vm_dir"
 
 vm_start "$vm_dir"
-if ! vm_wait_for '^berth-init: debug console on ' 120 >/dev/null; then
-	got=$(vm_console | grep -E '^berth-init: ' | tail -n 1)
-	fail reap-orphans-boot "the debug console within 120 s" "${got:-no line from berth-init}"
-	exit 1
-fi
+vm_wait_console reap-orphans-boot 120
 
 # (No tabs in what is typed: the debug shell would complete on them.)
 #

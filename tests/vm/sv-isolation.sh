@@ -18,10 +18,10 @@ if ! "$TOP/tests/images/mkprobe" "$BUILD/images/probe" >"$vm_dir/mkprobe.log" 2>
 	exit 1
 fi
 
-# The expected mask, from the names cap_default_set() ORs in lib/cap.c and
+# The expected mask, from the names cap_default_set() ORs in lib/manifest/cap.c and
 # their numbers in the kernel headers.
 want=0
-names=$(sed -n '/^cap_default_set(void)/,/^}/p' "$TOP/lib/cap.c" | grep -oE 'CAP_BIT\(CAP_[A-Z_]+\)' |
+names=$(sed -n '/^cap_default_set(void)/,/^}/p' "$TOP/lib/manifest/cap.c" | grep -oE 'CAP_BIT\(CAP_[A-Z_]+\)' |
 	sed 's/CAP_BIT(\(.*\))/\1/')
 for n in $names; do
 	bit=$(sed -n "s/^#define $n[[:space:]]\+\([0-9]\+\).*/\1/p" /usr/include/linux/capability.h)
@@ -30,7 +30,7 @@ for n in $names; do
 done
 want=$(printf '%016x' "$want")
 [ "$(wc -w <<<"$names")" -ge 5 ] ||
-	{ fail sv-isolation-caps-known "the default set's names in lib/cap.c" "'$names'"; exit 1; }
+	{ fail sv-isolation-caps-known "the default set's names in lib/manifest/cap.c" "'$names'"; exit 1; }
 
 # The manifest names its image dir:build/images/probe, made above.
 vm_build_container_image "$TOP/tests/vm/manifests/sv-isolation.yaml" "$vm_dir"

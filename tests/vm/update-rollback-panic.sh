@@ -6,16 +6,14 @@
 # tries the previous version boots again.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/update-common"
-upd_require
-upd_image 0.1.0 "$TOP/tests/vm/manifests/update-v1.yaml" "$vm_dir"
-upd_image 0.2.0 "$TOP/tests/vm/manifests/update-v2.yaml" "$vm_dir/v2"
-rm -rf "$vm_dir/bad-initrd" && mkdir -p "$vm_dir/bad-initrd"
-echo 'not a program' >"$vm_dir/bad-initrd/init"
-chmod 0755 "$vm_dir/bad-initrd/init"
-(cd "$vm_dir/bad-initrd" && echo init | cpio -o -H newc --quiet) | gzip -n >"$vm_dir/v2/initramfs.img"
-upd_bundle "$vm_dir/v2" "$vm_dir/v2.bundle"
-upd_boot "$vm_dir" "$vm_dir/v2.bundle"
-upd_apply_reboot
+# An initramfs whose /init is no program: the kernel panics.
+spoil_initrd() {
+	rm -rf "$vm_dir/bad-initrd" && mkdir -p "$vm_dir/bad-initrd"
+	echo 'not a program' >"$vm_dir/bad-initrd/init"
+	chmod 0755 "$vm_dir/bad-initrd/init"
+	(cd "$vm_dir/bad-initrd" && echo init | cpio -o -H newc --quiet) | gzip -n >"$vm_dir/v2/initramfs.img"
+}
+upd_trial "$TOP/tests/vm/manifests/update-v2.yaml" spoil_initrd
 upd_expect_rollback 'used its 2 tries without being confirmed'
 n=$(vm_console | grep -ac 'Kernel panic')
 [ "$n" = 2 ] && pass update-rollback-panic-panicked || fail update-rollback-panic-panicked "2 kernel panics" "$n"
