@@ -59,41 +59,11 @@ ranges_read(const struct sv *sv, char *buf, size_t len)
 static int
 ranges_write(const struct sv *sv, const char *body, size_t len)
 {
-	char dir[PATH_MAX], tmp[PATH_MAX], file[PATH_MAX];
-	int saved;
+	char dir[PATH_MAX];
 
-	if (path_of(sv, "", dir, sizeof dir) < 0 ||
-	    path_of(sv, "." IDRANGE_FILE ".tmp", tmp, sizeof tmp) < 0 ||
-	    path_of(sv, IDRANGE_FILE, file, sizeof file) < 0 || io_mkdir_p(dir, 0755) < 0)
+	if (path_of(sv, "", dir, sizeof dir) < 0 || io_mkdir_p(dir, 0755) < 0)
 		return -1;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -1;
-	int r = io_write_all(fd, body, len);
-	if (r == 0)
-		r = fsync(fd);
-	saved = errno;
-	if (close(fd) < 0 && r == 0) {
-		r = -1;
-		saved = errno;
-	}
-	if (r == 0 && rename(tmp, file) < 0) {
-		r = -1;
-		saved = errno;
-	}
-	if (r < 0) {
-		(void)unlink(tmp);
-		errno = saved;
-		return -1;
-	}
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return -1;
-	r = fsync(dfd);
-	saved = errno;
-	close(dfd);
-	errno = saved;
-	return r;
+	return io_replace_file(dir, IDRANGE_FILE, body, len, 0644);
 }
 
 /* One line, "index name": the index, or -1 for a line that is not one. */

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -40,49 +41,26 @@ path_of(const struct sv *sv, const char *file, char *buf, size_t len)
 static int
 stopstate_write(const struct sv *sv)
 {
-	char dir[PATH_MAX], tmp[PATH_MAX], file[PATH_MAX];
-	int fd, saved;
+	char dir[PATH_MAX], *body = NULL;
+	size_t len = 0;
+	int r, saved;
+	FILE *f;
 
-	if (path_of(sv, "", dir, sizeof dir) < 0 ||
-	    path_of(sv, "." STOPSTATE_FILE ".tmp", tmp, sizeof tmp) < 0 ||
-	    path_of(sv, STOPSTATE_FILE, file, sizeof file) < 0)
+	if (path_of(sv, "", dir, sizeof dir) < 0 || io_mkdir_p(dir, 0755) < 0)
 		return -1;
-	if (io_mkdir_p(dir, 0755) < 0)
+	if (!(f = open_memstream(&body, &len)))
 		return -1;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
+	fputs(header, f);
+	for (size_t i = 0; i < sv->n; i++)
+		if (sv->c[i].held)
+			fprintf(f, "%s\n", sv->c[i].spec.name);
+	if (fclose(f) != 0) {
+		free(body);
 		return -1;
-	int r = io_write_all(fd, header, sizeof header - 1);
-	for (size_t i = 0; i < sv->n && r == 0; i++) {
-		if (!sv->c[i].held)
-			continue;
-		r = io_write_all(fd, sv->c[i].spec.name, strlen(sv->c[i].spec.name));
-		if (r == 0)
-			r = io_write_all(fd, "\n", 1);
 	}
-	if (r == 0)
-		r = fsync(fd);
+	r = io_replace_file(dir, STOPSTATE_FILE, body, len, 0644);
 	saved = errno;
-	if (close(fd) < 0 && r == 0) {
-		r = -1;
-		saved = errno;
-	}
-	if (r == 0 && rename(tmp, file) < 0) {
-		r = -1;
-		saved = errno;
-	}
-	if (r < 0) {
-		(void)unlink(tmp);
-		errno = saved;
-		return -1;
-	}
-	/* The rename is durable once the directory is. */
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return -1;
-	r = fsync(dfd);
-	saved = errno;
-	close(dfd);
+	free(body);
 	errno = saved;
 	return r;
 }

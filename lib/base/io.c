@@ -2,6 +2,7 @@
 /* Small file helpers: whole writes across short writes and EINTR, small
  * reads, mkdir -p. */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -92,4 +93,44 @@ io_mkdir_p(char *path, mode_t mode)
 		if (!c)
 			return 0;
 	}
+}
+
+int
+io_replace_file(const char *dir, const char *name, const void *buf, size_t len, mode_t mode)
+{
+	char tmp[PATH_MAX], file[PATH_MAX];
+	int fd, dfd, r, saved;
+
+	if (snprintf(tmp, sizeof tmp, "%s/.%s.tmp", dir, name) >= (int)sizeof tmp ||
+	    snprintf(file, sizeof file, "%s/%s", dir, name) >= (int)sizeof file) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)) < 0)
+		return -1;
+	r = io_write_all(fd, buf, len);
+	if (r == 0)
+		r = fsync(fd);
+	saved = errno;
+	if (close(fd) < 0 && r == 0) {
+		r = -1;
+		saved = errno;
+	}
+	if (r == 0 && rename(tmp, file) < 0) {
+		r = -1;
+		saved = errno;
+	}
+	if (r < 0) {
+		(void)unlink(tmp);
+		errno = saved;
+		return -1;
+	}
+	/* The rename is durable once the directory is. */
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	r = fsync(dfd);
+	saved = errno;
+	close(dfd);
+	errno = saved;
+	return r;
 }

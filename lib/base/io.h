@@ -26,4 +26,10 @@ int io_errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((forma
  * directory is fine. path is modified during the call and restored. */
 int io_mkdir_p(char *path, mode_t mode);
 
+/* Replaces dir/name with len bytes of buf, atomically and durably: the
+ * temporary dir/.name.tmp, fsync, rename over the old file, fsync of dir.
+ * A power cut at any moment leaves the old file or the new one. 0, or -1
+ * with errno (the temporary file removed). */
+int io_replace_file(const char *dir, const char *name, const void *buf, size_t len, mode_t mode);
+
 #endif
