@@ -95,11 +95,26 @@ static void
 netsetup_status(const char *fmt, const char *what)
 {
 	char text[160];
+	int fd, err;
 
 	snprintf(text, sizeof(text), fmt, what);
-	if ((mkdir("/run/berth", 0700) < 0 && errno != EEXIST) ||
-	    write_file(NETSETUP_STATUS, text) < 0)
-		log_msg("warning: %s: %s", NETSETUP_STATUS, strerror(errno));
+	/* Made whole, then renamed: the supervisor never reads half of it. */
+	if (mkdir("/run/berth", 0700) < 0 && errno != EEXIST)
+		goto fail;
+	fd = open(NETSETUP_STATUS ".tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		goto fail;
+	if (write_all(fd, text, strlen(text)) < 0) {
+		err = errno;
+		close_fd(fd);
+		errno = err;
+		goto fail;
+	}
+	if (close_fd(fd) < 0 || rename(NETSETUP_STATUS ".tmp", NETSETUP_STATUS) < 0)
+		goto fail;
+	return;
+fail:
+	log_msg("warning: %s: %s", NETSETUP_STATUS, strerror(errno));
 }
 
 /* A VGA console (tty0, tty1, ...) speaks "linux"; a serial one vt100. */
