@@ -369,7 +369,7 @@ volume_label(const struct volume *v, char *buf, size_t len)
  * and are made as given.
  */
 static int
-volume_source(const struct volume *v, const struct sv_paths *p)
+volume_source(const struct volume *v, const struct sv_paths *p, const struct userns *ns)
 {
 	const char *rel = v->source;
 	char base[PATH_MAX];
@@ -391,7 +391,22 @@ volume_source(const struct volume *v, const struct sv_paths *p)
 	}
 	if (io_mkdir_p(base, 0755) < 0 || (dfd = open(base, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return -1;
+	/* A bind is not idmapped (see open_sources): a directory the
+	 * supervisor makes for it is given to the container's root. */
+	bool made = false;
+	if (ns && v->kind == VOLUME_BIND) {
+		fd = sr_open(dfd, rel, SR_BENEATH, O_PATH);
+		made = fd < 0 && errno == ENOENT;
+		if (fd >= 0)
+			close(fd);
+	}
 	fd = sr_mkdirs(dfd, rel, SR_BENEATH, 0755);
+	if (fd >= 0 && made && fchownat(fd, "", ns->base, ns->base, AT_EMPTY_PATH) < 0) {
+		saved = errno;
+		close(fd);
+		fd = -1;
+		errno = saved;
+	}
 	saved = errno;
 	close(dfd);
 	errno = saved;
@@ -424,7 +439,7 @@ clone_tree(int src, bool read_only, int userns)
 
 /* Before pivot_root: the host side of every volume, and resolv.conf. */
 static int
-open_sources(const struct container *m, const struct sv_paths *p, int userns, int *fds,
+open_sources(const struct container *m, const struct sv_paths *p, const struct userns *ns, int *fds,
 	     int *resolv, const char **what)
 {
 	char label[PATH_MAX];
@@ -435,11 +450,17 @@ open_sources(const struct container *m, const struct sv_paths *p, int userns, in
 		if (v->kind == VOLUME_TMPFS)
 			continue;
 		volume_label(v, label, sizeof label);
-		if ((src = volume_source(v, p)) < 0) {
+		if ((src = volume_source(v, p, ns)) < 0) {
 			*what = what_path("volume", label);
 			return -1;
 		}
-		fds[i] = clone_tree(src, v->read_only, userns);
+		/* A named volume is berth's, made for this container: idmapped,
+		 * its files owned 0-based on the disk whatever the range. A bind
+		 * is the host's directory: not idmapped, so that a file the host
+		 * owns there is nobody's to the container and its root cannot
+		 * write it; what the container writes is owned by its range. */
+		fds[i] = clone_tree(src, v->read_only,
+				    ns && v->kind == VOLUME_NAMED ? ns->user : -1);
 		saved = errno;
 		close(src);
 		errno = saved;
@@ -593,7 +614,7 @@ mounts_setup(const struct container_spec *s, const struct sv_paths *p, const str
 	int fds[m->n_volumes + 1], resolv = -1, rootfd, rc;
 
 	if (setup_root(s, p->rundir, ns, what) < 0 ||
-	    open_sources(m, p, ns ? ns->user : -1, fds, &resolv, what) < 0)
+	    open_sources(m, p, ns, fds, &resolv, what) < 0)
 		return -1;
 	/* After the volumes' host directories are made, as the host's root. */
 	if (ns && own_as(ns->base, what) < 0)

@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: MIT
 # On a booted image (Linux 6.1), a default container runs in its own user
 # namespace: its uid_map is "0 BASE 65536" with BASE >= 524288 and its
-# process is host uid BASE; through its (idmapped) bind, a file of a host
-# id outside its range (70000, mode 0644) cannot be written (EACCES, whoever
-# the container's root is) while one owned by 0 on the disk is its root's;
-# what it writes to a named volume is owned by 0 on the disk. userns: host
+# process is host uid BASE; through its bind (not idmapped), a file the host
+# owns there, by root or by an id outside its range, cannot be written
+# (EACCES: both are nobody to it), and what it writes there is owned by
+# BASE on the disk; what it writes to a named volume (idmapped) is owned by
+# 0 on the disk. userns: host
 # keeps the host's users. (The control socket's peer check against the
 # container's root: tests/host/sv-userns-control.sh.)
 . "$(dirname "$0")/lib.sh"
@@ -50,9 +51,16 @@ got=$(said boxed "write foreign")
 case "$got" in refused:*denied*) pass sv-userns-foreign-file ;;
 *) fail sv-userns-foreign-file "writing a file of host uid 70000 (0644) refused with permission denied" "'$got'" ;;
 esac
+got=$(said boxed "write own")
+case "$got" in refused:*denied*) pass sv-userns-host-root-file ;;
+*) fail sv-userns-host-root-file "writing a file of host root (0644) through the bind refused" "'$got'" ;;
+esac
 got=$(said boxed owners)
-[ "$got" = "65534:65534 0:0" ] && pass sv-userns-owners ||
-	fail sv-userns-owners "'65534:65534 0:0' (host 70000 is nobody, disk 0 is the container's root)" "'$got'"
+[ "$got" = "65534:65534 65534:65534" ] && pass sv-userns-owners ||
+	fail sv-userns-owners "'65534:65534 65534:65534' (host 70000 and host root are nobody)" "'$got'"
+got=$(vm_run "stat -c %u /var/lib/berth/data/share/mine /var/lib/berth/data/share" 30 | tail -n 2 | paste -sd ' ')
+[ "$got" = "$base $base" ] && pass sv-userns-bind-owner ||
+	fail sv-userns-bind-owner "the container's file and the bind directory made for it owned by $base on the disk" "'$got'"
 got=$(vm_run "stat -c %u:%g /var/lib/berth/volumes/keep/file" 30 | tail -n 1)
 [ "$got" = 0:0 ] && pass sv-userns-volume-owner ||
 	fail sv-userns-volume-owner "the named volume's file owned by 0:0 on the disk (idmapped)" "'$got'"
