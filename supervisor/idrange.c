@@ -23,17 +23,6 @@ static const char header[] = "# index name: the container's host ids are 524288 
 			     "# and the 65535 after it. Written by the supervisor; an index is\n"
 			     "# never given to another name.\n";
 
-static int
-path_of(const struct sv *sv, const char *file, char *buf, size_t len)
-{
-	int n = snprintf(buf, len, "%s/%s", sv->paths.state, file);
-	if (n < 0 || (size_t)n >= len) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return 0;
-}
-
 /* Reads the file whole into buf (NUL-terminated); an empty buf when there
  * is none yet. */
 static int
@@ -42,7 +31,7 @@ ranges_read(const struct sv *sv, char *buf, size_t len)
 	char file[PATH_MAX];
 
 	buf[0] = '\0';
-	if (path_of(sv, IDRANGE_FILE, file, sizeof file) < 0)
+	if (sv_state_path(sv, IDRANGE_FILE, file, sizeof file) < 0)
 		return -1;
 	ssize_t n = io_read_small(AT_FDCWD, file, buf, len);
 	if (n < 0)
@@ -61,7 +50,7 @@ ranges_write(const struct sv *sv, const char *body, size_t len)
 {
 	char dir[PATH_MAX];
 
-	if (path_of(sv, "", dir, sizeof dir) < 0 || io_mkdir_p(dir, 0755) < 0)
+	if (sv_state_path(sv, "", dir, sizeof dir) < 0 || io_mkdir_p(dir, 0755) < 0)
 		return -1;
 	return io_replace_file(dir, IDRANGE_FILE, body, len, 0644);
 }

@@ -22,8 +22,10 @@ static const char header[] =
     "# containers stopped with `berthctl stop` (restart: unless-stopped);\n"
     "# `berthctl start NAME` removes a name. Written by the supervisor.\n";
 
-static int
-path_of(const struct sv *sv, const char *file, char *buf, size_t len)
+/* FILE in the state directory (--state-dir), into buf; -1 with
+ * ENAMETOOLONG when it does not fit. Shared with idrange.c. */
+int
+sv_state_path(const struct sv *sv, const char *file, char *buf, size_t len)
 {
 	int n = snprintf(buf, len, "%s/%s", sv->paths.state, file);
 	if (n < 0 || (size_t)n >= len) {
@@ -46,7 +48,7 @@ stopstate_write(const struct sv *sv)
 	int r, saved;
 	FILE *f;
 
-	if (path_of(sv, "", dir, sizeof dir) < 0 || io_mkdir_p(dir, 0755) < 0)
+	if (sv_state_path(sv, "", dir, sizeof dir) < 0 || io_mkdir_p(dir, 0755) < 0)
 		return -1;
 	if (!(f = open_memstream(&body, &len)))
 		return -1;
@@ -99,7 +101,7 @@ stopstate_read(const struct sv *sv, char *buf, size_t len)
 	ssize_t r;
 
 	buf[0] = '\0';
-	if (path_of(sv, STOPSTATE_FILE, file, sizeof file) < 0)
+	if (sv_state_path(sv, STOPSTATE_FILE, file, sizeof file) < 0)
 		return -1;
 	int fd = open(file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)

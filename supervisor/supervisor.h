@@ -265,6 +265,9 @@ void health_on_timer(struct sv *sv, struct instance *c);
 void health_on_exit(struct sv *sv, struct instance *c);
 const char *health_str(enum health_state h);
 
+/* stopstate.c: FILE in the state directory, into buf (ENAMETOOLONG). */
+int sv_state_path(const struct sv *sv, const char *file, char *buf, size_t len);
+
 /* reach.c: 1 when reachable; else 0 and why. Sends and reads the probes. */
 void reach_init(struct reach *r);
 int reach_check(struct sv *sv, struct reach *r, char *why, size_t len);
