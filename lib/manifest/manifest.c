@@ -133,25 +133,18 @@ f_host(struct mparse *p, const struct ynode *key, const struct ynode *val, void 
 
 /* logging: */
 
-/* tcp://HOST:PORT or udp://HOST:PORT; HOST is a name, an IPv4 address or
- * an IPv6 address in brackets. */
+/* HOST:PORT, HOST a name, an IPv4 address or an IPv6 address in brackets:
+ * the host without brackets into host (DOMAIN_MAX + 1 bytes), its address
+ * into *a (family 0 for a name), the port into *port. */
 static int
-log_url_parse(const char *s, struct log_target *t, const char **why)
+host_port_parse(const char *h, char *host, struct ip_addr *a, uint16_t *port, const char **why)
 {
-	char host[DOMAIN_MAX + 1];
-	const char *h, *colon;
-	struct ip_addr a;
-	uint64_t port;
+	const char *colon;
+	bool bracketed = *h == '[';
+	uint64_t n;
 	size_t hlen;
 
-	if (strncmp(s, "tcp://", 6) == 0)
-		t->proto = LOG_TCP;
-	else if (strncmp(s, "udp://", 6) == 0)
-		t->proto = LOG_UDP;
-	else
-		return (*why = "expected tcp://HOST:PORT or udp://HOST:PORT"), -1;
-	h = s + 6;
-	if (*h == '[') {
+	if (bracketed) {
 		const char *end = strchr(h, ']');
 
 		if (!end || end[1] != ':')
@@ -165,19 +158,41 @@ log_url_parse(const char *s, struct log_target *t, const char **why)
 			return (*why = "missing :PORT after the host"), -1;
 		hlen = (size_t)(colon - h);
 	}
-	if (hlen == 0 || hlen >= sizeof(host))
+	if (hlen == 0 || hlen > DOMAIN_MAX)
 		return (*why = "missing or overlong host"), -1;
 	memcpy(host, h, hlen);
 	host[hlen] = '\0';
-	if (ip_addr_parse(host, &a, why) < 0 && (h[-1] == '[' || name_domain_check(host, why) < 0))
-		return (*why = "the host is a DNS name, an IPv4 address or [IPv6]"), -1;
-	if (h[-1] != '[' && a.family == AF_INET6)
+	*a = (struct ip_addr){0};
+	if (ip_addr_parse(host, a, why) < 0) {
+		*a = (struct ip_addr){0};
+		if (bracketed || name_domain_check(host, why) < 0)
+			return (*why = "the host is a DNS name, an IPv4 address or [IPv6]"), -1;
+	}
+	if (!bracketed && a->family == AF_INET6)
 		return (*why = "an IPv6 address is written [ADDRESS]:PORT"), -1;
-	if (scalar_uint(colon + 1, 65535, &port, why) < 0 || port == 0)
+	if (scalar_uint(colon + 1, 65535, &n, why) < 0 || n == 0)
 		return (*why = "the port is a number from 1 to 65535"), -1;
+	*port = (uint16_t)n;
+	return 0;
+}
+
+/* tcp://HOST:PORT or udp://HOST:PORT. */
+static int
+log_url_parse(const char *s, struct log_target *t, const char **why)
+{
+	char host[DOMAIN_MAX + 1];
+	struct ip_addr a;
+
+	if (strncmp(s, "tcp://", 6) == 0)
+		t->proto = LOG_TCP;
+	else if (strncmp(s, "udp://", 6) == 0)
+		t->proto = LOG_UDP;
+	else
+		return (*why = "expected tcp://HOST:PORT or udp://HOST:PORT"), -1;
+	if (host_port_parse(s + 6, host, &a, &t->port, why) < 0)
+		return -1;
 	if (!(t->host = strdup(host)))
 		return (*why = "out of memory"), -1;
-	t->port = (uint16_t)port;
 	return 0;
 }
 
@@ -287,16 +302,14 @@ u_boards(struct mparse *p, const struct ynode *key, const struct ynode *val, voi
 			 total);
 }
 
-/* gateway, none, or ADDRESS:PORT ([IPv6]:PORT). */
+/* gateway, none, or ADDRESS:PORT ([IPv6]:PORT): an address, not a name,
+ * since the check runs before anything else is known to work. */
 static void
 u_confirm_target(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
 {
 	struct update_cfg *u = obj;
-	const char *s = mp_scalar(p, key, val, "gateway, none or ADDRESS:PORT"), *why = NULL;
-	char host[64];
-	const char *colon;
-	char *end;
-	unsigned long port;
+	const char *s = mp_scalar(p, key, val, "gateway, none or ADDRESS:PORT"), *why;
+	char host[DOMAIN_MAX + 1];
 
 	if (!s)
 		return;
@@ -304,25 +317,19 @@ u_confirm_target(struct mparse *p, const struct ynode *key, const struct ynode *
 		u->confirm_target = s[0] == 'g' ? CT_GATEWAY : CT_NONE;
 		return;
 	}
-	colon = strrchr(s, ':');
-	if (!colon || (size_t)(colon - s) >= sizeof(host)) {
-		mp_invalid(p, key, val, "confirmation target", "expected gateway, none or ADDRESS:PORT");
+	if (val->len > MP_SHORT_MAX ||
+	    host_port_parse(s, host, &u->confirm_addr, &u->confirm_port, &why) < 0) {
+		mp_invalid(p, key, val, "confirmation target",
+			   val->len > MP_SHORT_MAX ? "too long" : why);
 		return;
 	}
-	snprintf(host, sizeof(host), "%.*s", (int)(colon - s), s);
-	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
-		memmove(host, host + 1, strlen(host));
-		host[strlen(host) - 1] = 0;
-	}
-	port = strtoul(colon + 1, &end, 10);
-	if (!colon[1] || *end || port == 0 || port > 65535)
-		why = "the port is a number from 1 to 65535";
-	if (why || ip_addr_parse(host, &u->confirm_addr, &why) < 0) {
-		mp_invalid(p, key, val, "confirmation target", why);
+	if (!u->confirm_addr.family) {
+		mp_invalid(p, key, val, "confirmation target",
+			   "gateway, none, or an address with its port (ADDRESS:PORT, "
+			   "[IPv6]:PORT), not a name");
 		return;
 	}
 	u->confirm_target = CT_TCP;
-	u->confirm_port = (uint16_t)port;
 }
 
 static const struct mfield update_fields[] = {
