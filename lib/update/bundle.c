@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "base/io.h"
+#include "base/names.h"
 #include "update/bundle.h"
 
 /* Offsets in the encoded header; docs/update.md has the same table. */
@@ -113,17 +114,13 @@ bundle_version_ok(const char *s)
 	return true;
 }
 
-bool
-bundle_product_ok(const char *s)
+/* The architecture and product fields hold what update.product may be. */
+static bool
+name_ok(const char *s)
 {
-	size_t n = strlen(s);
+	const char *why;
 
-	if (n == 0 || n >= BUNDLE_PRODUCT_MAX || !isalnum((unsigned char)s[0]))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && !strchr("._-", s[i]))
-			return false;
-	return true;
+	return name_product_check(s, &why) == 0;
 }
 
 /* Boards: printable ASCII, names separated by '|', none empty. */
@@ -192,10 +189,10 @@ decode_tail(const uint8_t *buf, struct bundle_header *h, char *err, size_t errle
 		return io_errf(err, errlen, "header: malformed kernel options field");
 	if (!v1) {
 		if (get_string(buf + O_ARCH, BUNDLE_ARCH_MAX, h->arch) < 0 ||
-		    !bundle_product_ok(h->arch))
+		    !name_ok(h->arch))
 			return io_errf(err, errlen, "header: malformed architecture field");
 		if (get_string(buf + O_PRODUCT, BUNDLE_PRODUCT_MAX, h->product) < 0 ||
-		    !bundle_product_ok(h->product))
+		    !name_ok(h->product))
 			return io_errf(err, errlen, "header: malformed product field");
 		if (get_string(buf + O_BOARDS, BUNDLE_BOARDS_MAX, h->boards) < 0 ||
 		    !boards_ok(h->boards))

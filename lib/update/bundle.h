@@ -88,10 +88,6 @@ int bundle_verify(const uint8_t buf[BUNDLE_HEADER_SIZE], const uint8_t pub[BUNDL
 int bundle_compat_check(const struct bundle_header *h, const struct bundle_host *host,
 			char *err, size_t errlen);
 
-/* Whether s fits a product name: 1-31 of [0-9A-Za-z._-], starting with an
- * alphanumeric. */
-bool bundle_product_ok(const char *s);
-
 /* The architecture berth was built for, as uname(2) names it. */
 const char *bundle_build_arch(void);
 
