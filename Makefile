@@ -82,6 +82,14 @@ $(BUILD)/init: $(wildcard init/*.c init/*.h) $(KHEADERS)/.stamp
 	$(MUSLCC) -static -std=gnu11 -Os -g $(WARN) -D_GNU_SOURCE -DBERTH_VERSION='"$(VERSION)"' \
 		-fstack-protector-strong -isystem $(KHEADERS) -o $@ $(filter %.c,$^)
 
+# The host tests' stand-in for init around the supervisor: init's own fd
+# store, event loop and spawn, so the tests run the code a host runs.
+STANDIN_SRC := tests/tools/init-standin.c init/fdstore.c init/loop.c init/util.c init/spawn.c
+$(BUILD)/tests/init-standin: $(STANDIN_SRC) $(wildcard init/*.h) $(KHEADERS)/.stamp
+	@mkdir -p $(@D)
+	$(MUSLCC) -static -std=gnu11 -Os -g $(WARN) -D_GNU_SOURCE \
+		-isystem $(KHEADERS) -o $@ $(STANDIN_SRC)
+
 $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/check.h $(LIBBERTH)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(DEPNAMES) -Ilib -Itests/unit -DSRCDIR='"$(CURDIR)"' -o $@ $< $(LIBBERTH) $(ALL_LIBS)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "fdstore.h"
 #include "loop.h"
 #include "service.h"
 #include "spawn.h"
@@ -57,7 +58,8 @@ static char *const supervisor_argv[] = {"/usr/lib/berth/supervisor", NULL};
 /* A leading '-' makes it a login shell, which reads /etc/profile. */
 static char *const shell_argv[] = {"-sh", NULL};
 static char *const env_plain[] = {SAFE_PATH, "HOME=/", NULL};
-static char *const env_supervisor[] = {SAFE_PATH, "HOME=/", "BERTH_READY_FD=3", NULL};
+static char *const env_supervisor[] = {SAFE_PATH, "HOME=/", "BERTH_READY_FD=3",
+				       "BERTH_FDSTORE_FD=4", NULL};
 static char *const env_linux[] = {SAFE_PATH, "HOME=/", "TERM=linux", NULL};
 static char *const env_vt100[] = {SAFE_PATH, "HOME=/", "TERM=vt100", NULL};
 
@@ -240,7 +242,7 @@ on_ready(struct watch *w)
 static void
 svc_start(struct service *s)
 {
-	struct spawn_opts o = {s->path, s->argv, env_plain, s->console, -1};
+	struct spawn_opts o = {s->path, s->argv, env_plain, s->console, -1, -1};
 	char why[300];
 
 	if (s->console) {
@@ -251,11 +253,14 @@ svc_start(struct service *s)
 	if (s == &services[SVC_SUPERVISOR]) {
 		o.envp = env_supervisor;
 		o.notify_fd = ready_open();
+		o.store_fd = fdstore_connect();
 	}
 	s->started_ms = now_ms();
 	s->pid = spawn(&o);
 	if (o.notify_fd > 0)
 		close_fd(o.notify_fd);
+	if (o.store_fd > 0)
+		close_fd(o.store_fd);
 	if (s->pid < 0) {
 		s->pid = 0;
 		snprintf(why, sizeof(why), "cannot start %s (%s): %s", s->name, s->path,
@@ -334,7 +339,8 @@ svc_exited(struct service *s, int status)
 	svc_kick(SVC_SUPERVISOR);
 }
 
-/* Called for every reaped child; orphans reparented to PID 1 match nothing. */
+/* Called for every reaped child; orphans reparented to PID 1 match no
+ * service, and the supervisor is told (they may be containers it adopted). */
 void
 services_reaped(pid_t pid, int status)
 {
@@ -348,6 +354,7 @@ services_reaped(pid_t pid, int status)
 		}
 	}
 	log_debug("reaped process %d", (int)pid);
+	fdstore_reaped(pid, status);
 }
 
 int

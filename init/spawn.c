@@ -34,31 +34,44 @@ child_stdio(int console)
 	return fd > 2 ? close_fd(fd) : 0;
 }
 
-/* The readiness pipe as fd 3, open across exec; before child_stdio, whose
+/* fd as the child's fd to, open across exec; before child_stdio, whose
  * open() would otherwise take fd 3. */
 static int
-child_notify_fd(int fd)
+child_fd(int fd, int to)
 {
 	if (fd <= 0)
 		return 0;
-	if (fd == 3)
-		return fcntl(3, F_SETFD, 0);
-	return dup2(fd, 3) < 0 ? -1 : 0;
+	if (fd == to)
+		return fcntl(to, F_SETFD, 0);
+	return dup2(fd, to) < 0 ? -1 : 0;
+}
+
+/* Moves every fd of the child that is not yet in its place out of 3 and 4
+ * first, so that placing one never overwrites another. */
+static int
+child_fds(struct spawn_opts *o, int *errfd)
+{
+	int *fds[] = {errfd, &o->notify_fd, &o->store_fd};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(fds); i++)
+		if ((*fds[i] == 3 || *fds[i] == 4) && (*fds[i] = fcntl(*fds[i], F_DUPFD_CLOEXEC, 5)) < 0)
+			return -1;
+	return child_fd(o->notify_fd, 3) < 0 || child_fd(o->store_fd, 4) < 0 ? -1 : 0;
 }
 
 static noreturn void
-spawn_child(const struct spawn_opts *o, int errfd)
+spawn_child(struct spawn_opts *o, int errfd)
 {
 	sigset_t none;
 	int err;
 
-	/* PID 1 blocks every signal; its children must not inherit that. */
-	/* fd 3 is the readiness pipe's place: move the error pipe out of it. */
-	if (o->notify_fd > 0 && errfd == 3 && (errfd = fcntl(3, F_DUPFD_CLOEXEC, 4)) < 0)
+	if (child_fds(o, &errfd) < 0)
 		_exit(126);
+	/* PID 1 blocks every signal; its children must not inherit that. */
 	sigemptyset(&none);
 	if (sigprocmask(SIG_SETMASK, &none, NULL) == 0 && setsid() >= 0 &&
-	    child_notify_fd(o->notify_fd) == 0 && child_stdio(o->console) == 0 && chdir("/") == 0)
+	    child_stdio(o->console) == 0 && chdir("/") == 0)
 		execve(o->path, o->argv, o->envp);
 	err = errno;
 	/* Since sizeof(err) < PIPE_BUF, the write is atomic. */
@@ -79,8 +92,10 @@ spawn(const struct spawn_opts *o)
 		return -1;
 	pid = fork();
 	if (pid == 0) {
+		struct spawn_opts mine = *o;
+
 		close_fd(pipefd[0]);
-		spawn_child(o, pipefd[1]);
+		spawn_child(&mine, pipefd[1]);
 	}
 	err = errno;
 	close_fd(pipefd[1]);

@@ -11,6 +11,7 @@ struct spawn_opts {
 	char *const *envp;
 	int console; /* stdin/out/err and controlling tty on /dev/console */
 	int notify_fd; /* > 0: becomes the child's fd 3 (readiness), else none */
+	int store_fd;  /* > 0: becomes the child's fd 4 (fdstore.c), else none */
 };
 
 pid_t spawn(const struct spawn_opts *o);
