@@ -224,18 +224,29 @@ cg_wait_empty(int fd, long long deadline)
 	return empty;
 }
 
+static bool
+adopted(const struct sv *sv, const char *name)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		if (sv->c[i].cgfd >= 0 && !strcmp(sv->c[i].spec.name, name))
+			return true;
+	return false;
+}
+
 /*
  * An earlier supervisor (killed, then restarted by init) leaves its
- * containers running in their cgroups, with nobody reading their output or
- * reaping them. They are killed, not adopted (docs/supervisor.md, "When
- * the supervisor restarts", says why), before anything starts, so a new
- * run never overlaps an old one: each cgroup under the root gets
- * cgroup.kill, is waited for until empty, and removed. Says what it
- * killed.
+ * containers running in their cgroups. Those live.c adopted (they hold
+ * their cgroup open) stay; the rest (a run that had not started yet, a
+ * definition that changed, a container no longer in the manifest) are
+ * killed before anything starts, so a new run never overlaps an old one:
+ * each such cgroup gets cgroup.kill, is waited for until empty, and
+ * removed. Says what it killed.
  */
-static void
-cg_sweep(int rootfd, const char *path)
+void
+cg_sweep(struct sv *sv)
 {
+	const char *path = cg_root_path;
+	int rootfd = sv->cgroot_fd;
 	char names[512] = "";
 	unsigned procs = 0, cgroups = 0;
 	long long deadline = cg_now_ms() + SWEEP_WAIT_MS;
@@ -251,7 +262,7 @@ cg_sweep(int rootfd, const char *path)
 		return;
 	}
 	while ((e = readdir(d))) {
-		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+		if (e->d_type != DT_DIR || e->d_name[0] == '.' || adopted(sv, e->d_name))
 			continue;
 		int fd = openat(rootfd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0)
@@ -279,7 +290,7 @@ cg_sweep(int rootfd, const char *path)
 
 /*
  * Opens (creating it if needed) the directory all containers' cgroups go
- * under, kills what an earlier run left there, and delegates the
+ * under and delegates the
  * controllers berth limits to its children. A controller that cannot be
  * had is warned about, not fatal: cg_create() then refuses limits that
  * need it.
@@ -303,7 +314,6 @@ cg_root_open(const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	snprintf(cg_root_path, sizeof cg_root_path, "%s", path);
-	cg_sweep(fd, path);
 	cg_delegate(path);
 	return fd;
 }

@@ -103,6 +103,7 @@ probe_result(struct sv *sv, struct instance *c, int status)
 	}
 	if (c->health == was)
 		return;
+	live_save(c);
 	/* A check that printed nothing says nothing, rather than "". */
 	if (c->health == HS_HEALTHY && !c->h_output[0])
 		sv_say("container %s: healthy", c->spec.name);
@@ -130,6 +131,19 @@ health_start(struct sv *sv, struct instance *c)
 	c->h_failures = 0;
 	c->h_output[0] = '\0';
 	sv_say("container %s: health starting", c->spec.name);
+	h_arm(c, c->spec.m->health.interval_ms);
+}
+
+/* An adopted container keeps the health its record had; the next check
+ * comes one interval later. */
+void
+health_resume(struct sv *sv, struct instance *c)
+{
+	(void)sv;
+	if (c->h_timerfd < 0)
+		return;
+	if (c->health == HS_NONE)
+		c->health = HS_STARTING;
 	h_arm(c, c->spec.m->health.interval_ms);
 }
 

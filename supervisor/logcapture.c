@@ -33,34 +33,9 @@ out_line(struct sv *sv, struct instance *c, struct outbuf *o, const struct times
 {
 	console_line(c->spec.name, text, len);
 	c->log_seq++;
+	live_seq(c);
 	logfile_line(&c->log, now, o == &c->out ? "stdout" : "stderr", text, len, cont);
 	logfwd_line(sv, c, o == &c->err, now, text, len);
-}
-
-/* Prints each complete line; a line longer than the buffer is cut into
- * buffer-sized pieces rather than holding the container back. */
-static void
-out_flush(struct sv *sv, struct instance *c, struct outbuf *o, bool all)
-{
-	struct timespec now;
-	size_t start = 0;
-
-	clock_gettime(CLOCK_REALTIME, &now);
-	for (size_t i = 0; i < o->len; i++) {
-		if (o->buf[i] == '\n') {
-			out_line(sv, c, o, &now, o->buf + start, i - start, false);
-			start = i + 1;
-		}
-	}
-	if ((all || start == 0) && o->len == sizeof o->buf) {
-		out_line(sv, c, o, &now, o->buf, o->len, !all);
-		start = o->len;
-	} else if (all && start < o->len) {
-		out_line(sv, c, o, &now, o->buf + start, o->len - start, false);
-		start = o->len;
-	}
-	memmove(o->buf, o->buf + start, o->len - start);
-	o->len -= start;
 }
 
 /* Writes the lines read; a write error is told once, and how many lines it
@@ -81,6 +56,35 @@ log_flush(struct instance *c)
 		lf->told = false;
 		lf->lost = 0;
 	}
+}
+
+/* Prints each complete line; a line longer than the buffer is cut into
+ * buffer-sized pieces rather than holding the container back. The lines
+ * leave the buffer (which outlives a supervisor crash, live.c) only once
+ * the log file has them. */
+static void
+out_flush(struct sv *sv, struct instance *c, struct outbuf *o, bool all)
+{
+	struct timespec now;
+	size_t start = 0;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	for (size_t i = 0; i < o->m->len; i++) {
+		if (o->m->buf[i] == '\n') {
+			out_line(sv, c, o, &now, o->m->buf + start, i - start, false);
+			start = i + 1;
+		}
+	}
+	if ((all || start == 0) && o->m->len == sizeof o->m->buf) {
+		out_line(sv, c, o, &now, o->m->buf, o->m->len, !all);
+		start = o->m->len;
+	} else if (all && start < o->m->len) {
+		out_line(sv, c, o, &now, o->m->buf + start, o->m->len - start, false);
+		start = o->m->len;
+	}
+	log_flush(c);
+	memmove(o->m->buf, o->m->buf + start, o->m->len - start);
+	o->m->len -= start;
 }
 
 /* Leaves o unwatched until the next tick (out_tick). */
@@ -104,7 +108,7 @@ out_read(struct sv *sv, struct instance *c, struct outbuf *o)
 	bool got = false;
 
 	while (o->fd >= 0) {
-		ssize_t r = read(o->fd, o->buf + o->len, sizeof o->buf - o->len);
+		ssize_t r = read(o->fd, o->m->buf + o->m->len, sizeof o->m->buf - o->m->len);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0 && errno == EAGAIN) {
@@ -114,16 +118,14 @@ out_read(struct sv *sv, struct instance *c, struct outbuf *o)
 		}
 		if (r <= 0) {
 			out_flush(sv, c, o, true);
-			log_flush(c);
 			logfwd_kick(sv);
 			o->paused = false;
 			sv_unwatch(sv, &o->fd);
 			return;
 		}
 		got = true;
-		o->len += (size_t)r;
+		o->m->len += (size_t)r;
 		out_flush(sv, c, o, false);
-		log_flush(c);
 		logfwd_kick(sv);
 	}
 }

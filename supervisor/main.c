@@ -87,30 +87,42 @@ on_exec_pipe(struct sv *sv, struct instance *c)
 		sv_event(sv, c, EV_EXEC_OK, 0);
 }
 
+/* The container's PID 1 ended with status (waitpid's, or
+ * LIVE_STATUS_UNKNOWN). PID 1 of a pid namespace is reaped only after
+ * every other process of it: the pipes hold all the output there will be,
+ * and the exec report, if any, is already written. Drain them first so
+ * the exit message comes after the container's last line. */
+void
+sv_child_exited(struct sv *sv, struct instance *c, int status)
+{
+	if (c->execfd >= 0)
+		on_exec_pipe(sv, c);
+	out_read(sv, c, &c->out);
+	out_read(sv, c, &c->err);
+	c->adopted = false;
+	spawn_close(sv, c);
+	sv_event(sv, c, EV_EXIT, status);
+	if (sv->shutting_down)
+		sv_stop_all(sv);
+}
+
 static void
 on_pidfd(struct sv *sv, struct instance *c)
 {
 	siginfo_t si = {0};
 
 	while (waitid(P_PIDFD, (id_t)c->pidfd, &si, WEXITED) < 0) {
+		if (errno == ECHILD && c->adopted) {
+			live_gone(sv, c); /* init's child: init tells how it ended */
+			return;
+		}
 		if (errno != EINTR) {
 			sv_say("container %s: waitid: %s", c->spec.name, strerror(errno));
 			return;
 		}
 	}
-	/* PID 1 of a pid namespace is reaped only after every other process
-	 * of it: the pipes hold all the output there will be, and the exec
-	 * report, if any, is already written. Drain them first so the exit
-	 * message comes after the container's last line. */
-	if (c->execfd >= 0)
-		on_exec_pipe(sv, c);
-	out_read(sv, c, &c->out);
-	out_read(sv, c, &c->err);
-	int status = si.si_code == CLD_EXITED ? (si.si_status & 0xff) << 8 : si.si_status & 0x7f;
-	spawn_close(sv, c);
-	sv_event(sv, c, EV_EXIT, status);
-	if (sv->shutting_down)
-		sv_stop_all(sv);
+	sv_child_exited(sv, c,
+			si.si_code == CLD_EXITED ? (si.si_status & 0xff) << 8 : si.si_status & 0x7f);
 }
 
 static void
@@ -147,7 +159,11 @@ dispatch(struct sv *sv, struct watch *w, uint32_t events)
 			on_exec_pipe(sv, c);
 		break;
 	case W_TIMER:
-		if (read(c->timerfd, &ticks, sizeof ticks) == sizeof ticks)
+		if (read(c->timerfd, &ticks, sizeof ticks) != sizeof ticks)
+			break;
+		if (c->exit_wait)
+			live_gone(sv, c);
+		else
 			sv_event(sv, c, EV_TIMER, 0);
 		break;
 	case W_OUT:
@@ -181,6 +197,10 @@ dispatch(struct sv *sv, struct watch *w, uint32_t events)
 		break;
 	case W_KMSG:
 		loghost_kmsg(sv);
+		break;
+	case W_FDSTORE:
+		if (sv->store_fd >= 0)
+			live_dispatch(sv);
 		break;
 	}
 }
@@ -332,6 +352,8 @@ setup_containers(struct sv *sv)
 		c->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 		if (c->timerfd < 0 || sv_watch(sv, c->timerfd, &c->w_timer) < 0)
 			die(111, "timerfd: %s", strerror(errno));
+		if (live_mem_init(c) < 0)
+			die(111, "container %s: %s", c->spec.name, strerror(errno));
 		if (c->spec.m->health.kind == HEALTH_NONE)
 			continue;
 		c->h_timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
@@ -415,6 +437,10 @@ setup(struct sv *sv, const struct options *o)
 	    sv_watch(sv, sv->sigfd, &sv->w_signal) < 0)
 		die(111, "setup: %s", strerror(errno));
 	setup_containers(sv);
+	/* Containers an earlier run left are adopted, the rest killed,
+	 * before anything starts. */
+	live_open(sv);
+	cg_sweep(sv);
 	out_open(sv);
 	stopstate_load(sv);
 	logfwd_open(sv);
@@ -427,23 +453,25 @@ setup(struct sv *sv, const struct options *o)
 	bless_open(sv);
 	if (control_open(sv, o->control, err, sizeof err) < 0)
 		die(111, "%s", err);
+	live_settle(sv);
 }
 
-/* The fd init gave for readiness (BERTH_READY_FD), kept from containers;
- * -1 when started otherwise (a test, by hand). */
-static int
-ready_fd(void)
+/* An fd init gave, named by the environment variable var (removed), kept
+ * from containers; -1 when there is none (started by a test, by hand) or
+ * it is not an open descriptor (-2). */
+int
+sv_env_fd(const char *var)
 {
-	const char *v = getenv("BERTH_READY_FD");
+	const char *v = getenv(var);
 	char *end;
 	long fd;
 
 	if (!v)
 		return -1;
-	unsetenv("BERTH_READY_FD");
 	fd = strtol(v, &end, 10);
-	if (*end || fd < 3 || fd > 1023 || fcntl((int)fd, F_SETFD, FD_CLOEXEC) < 0)
-		return -1;
+	unsetenv(var);
+	if (*end || end == v || fd < 3 || fd > 1023 || fcntl((int)fd, F_SETFD, FD_CLOEXEC) < 0)
+		return -2;
 	return (int)fd;
 }
 
@@ -466,7 +494,7 @@ main(int argc, char **argv)
 	struct sv sv = {0};
 	struct epoll_event ev[32];
 
-	int ready = ready_fd();
+	int ready = sv_env_fd("BERTH_READY_FD");
 
 	clock_gettime(CLOCK_MONOTONIC, &sv.begun);
 	parse_args(argc, argv, &o);
@@ -490,6 +518,7 @@ main(int argc, char **argv)
 		control_power(&sv);
 	}
 	control_close(&sv);
+	live_close(&sv);
 	logfwd_close(&sv);
 	sv_say("all containers stopped");
 	loghost_close(&sv);

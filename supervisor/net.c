@@ -161,6 +161,19 @@ net_attach(struct sv *sv, struct instance *c, int netns, char *err, size_t errle
 	return 0;
 }
 
+/* An adopted container keeps its veth pair and address; its published
+ * ports are added again, since the first publish of this run empties the
+ * maps. */
+void
+net_adopt(struct sv *sv, struct instance *c)
+{
+	char err[512];
+
+	(void)sv;
+	if (c->attached && net_ports_publish(c, err, sizeof err) < 0)
+		sv_say("%s", err);
+}
+
 /* The namespace's end goes with the namespace, and the pair with it; the
  * explicit delete makes the address free at once and leaves nothing behind
  * if something still holds the namespace. */

@@ -74,6 +74,8 @@ describe_exit(struct instance *c, int status, char *buf, size_t len)
 {
 	if (c->exec_error[0])
 		snprintf(buf, len, "%s", c->exec_error);
+	else if (status == LIVE_STATUS_UNKNOWN)
+		snprintf(buf, len, "ended while no supervisor ran, exit status unknown");
 	else if (status < 0)
 		snprintf(buf, len, "failed to start");
 	else if (WIFEXITED(status))
@@ -211,6 +213,7 @@ on_exec_ok(struct sv *sv, struct instance *c)
 	unsigned long long us = us_since(&c->decided);
 
 	c->state = CS_RUNNING;
+	live_store(sv, c);
 	sv_say("container %s: started, pid %d (start took %llu.%03llu ms)", c->spec.name,
 	       (int)c->pid, us / 1000, us % 1000);
 	if (sv->all_told)
@@ -223,8 +226,18 @@ on_exec_ok(struct sv *sv, struct instance *c)
 	       ms_since(&sv->begun));
 }
 
+static void sv_event_run(struct sv *sv, struct instance *c, enum cevent ev, int status);
+
+/* Every event may change the run's record: it is saved after each. */
 void
 sv_event(struct sv *sv, struct instance *c, enum cevent ev, int status)
+{
+	sv_event_run(sv, c, ev, status);
+	live_save(c);
+}
+
+static void
+sv_event_run(struct sv *sv, struct instance *c, enum cevent ev, int status)
 {
 	switch (c->state) {
 	case CS_WAITING:

@@ -270,7 +270,7 @@ spawn_watch(struct sv *sv, struct instance *c, int p[3][2])
 	c->err.fd = p[1][0];
 	c->execfd = p[2][0];
 	p[0][0] = p[1][0] = p[2][0] = -1;
-	c->out.len = c->err.len = 0;
+	c->out.m->len = c->err.m->len = 0;
 	c->out.paused = c->err.paused = false;
 	c->exec_error[0] = '\0';
 	if (sv_watch(sv, c->pidfd, &c->w_pidfd) < 0 || sv_watch(sv, c->execfd, &c->w_exec) < 0 ||
@@ -536,6 +536,7 @@ spawn_close(struct sv *sv, struct instance *c)
 	health_stop(sv, c);
 	net_detach(sv, c);
 	c->pid = 0;
+	live_store(sv, c); /* the memfd alone now: nothing runs to adopt */
 }
 
 /*

@@ -84,6 +84,7 @@ enum watch_kind {
 	W_KMSG,		  /* /dev/kmsg (loghost.c) */
 	W_CONSOLE,	  /* the console can take more (logconsole.c) */
 	W_OUT_TICK,	  /* paused output pipes are read again (logcapture.c) */
+	W_FDSTORE,	  /* init's descriptor store (live.c) */
 };
 
 struct instance;
@@ -97,15 +98,23 @@ struct watch {
 	struct instance *c;
 };
 
+/* What an output stream read and has not yet logged: in memory that
+ * outlives the supervisor (live.c), so a crash loses no part of a line. */
+struct outmem {
+	uint32_t len;
+	char buf[LOG_LINE_MAX];
+};
+
 /* One output stream of a container, split into lines for the console, the
  * log file and the forward targets. */
 struct outbuf {
 	int fd;
 	struct watch w;
 	bool paused; /* unwatched until the next tick (logcapture.c) */
-	size_t len;
-	char buf[LOG_LINE_MAX];
+	struct outmem *m;
 };
+
+struct live_mem;
 
 struct instance {
 	struct container_spec spec;
@@ -138,6 +147,13 @@ struct instance {
 	struct ip_prefix addr;	/* on the bridge, while attached */
 	struct instance **deps; /* deps[i] for spec.m->depends_on[i] */
 	size_t ndeps;
+	/* live.c: the run's record and output buffers, in a memfd that init
+	 * keeps for the next supervisor. */
+	int memfd;
+	struct live_mem *mem;
+	bool adopted;	 /* from an earlier supervisor: not our child */
+	bool exit_wait;	 /* adopted and gone: init's exit status is due */
+	int live_status; /* adopted, found gone at startup: how it ended */
 };
 
 /* reach.c: whether a boot on trial can be reached (bless.c asks). */
@@ -195,6 +211,9 @@ struct sv {
 	struct fwd_target *fwd;
 	size_t n_fwd;
 	struct bless bless;
+	/* live.c: the connection to init's descriptor store, or -1. */
+	int store_fd;
+	struct watch w_store;
 	/* logcapture.c: the tick that paused output pipes wait for. */
 	int out_timerfd;
 	struct watch w_out_timer;
@@ -210,6 +229,7 @@ void cg_memory_setup(struct sv *sv, int rootfd, const char *cgroot, bool host);
 int cg_create(int rootfd, const struct container_spec *s, char *err, size_t errlen);
 int cg_kill(int cgfd);
 int cg_remove(int rootfd, const char *name);
+void cg_sweep(struct sv *sv);
 
 /* seccomp.c: the default profile, compiled once. */
 int sc_default_compile(char *err, size_t errlen);
@@ -250,6 +270,7 @@ int mounts_setup(const struct container_spec *s, const struct sv_paths *p, const
 int net_lo_up(void);
 int net_attach(struct sv *sv, struct instance *c, int netns, char *err, size_t errlen);
 void net_detach(struct sv *sv, struct instance *c);
+void net_adopt(struct sv *sv, struct instance *c);
 
 /* spawn.c: one clone3 per start, the child's setup, the exec error pipe. */
 int spawn_container(struct sv *sv, struct instance *c, char *err, size_t errlen);
@@ -263,6 +284,7 @@ void health_start(struct sv *sv, struct instance *c);
 void health_stop(struct sv *sv, struct instance *c);
 void health_on_timer(struct sv *sv, struct instance *c);
 void health_on_exit(struct sv *sv, struct instance *c);
+void health_resume(struct sv *sv, struct instance *c);
 const char *health_str(enum health_state h);
 
 /* stopstate.c: FILE in the state directory, into buf (ENAMETOOLONG). */
@@ -299,6 +321,19 @@ int stopstate_set(struct sv *sv, struct instance *c, bool held);
 struct json;
 void status_to_json(const struct sv *sv, struct json *j);
 
+/* live.c: live restore. Containers outlive a supervisor crash and the
+ * next run adopts them (docs/supervisor.md, When the supervisor restarts). */
+#define LIVE_STATUS_UNKNOWN (-2) /* an adopted container ended, status lost */
+int live_mem_init(struct instance *c);
+void live_open(struct sv *sv);
+void live_settle(struct sv *sv);
+void live_save(struct instance *c);
+void live_seq(struct instance *c);
+void live_store(struct sv *sv, struct instance *c);
+void live_gone(struct sv *sv, struct instance *c);
+void live_dispatch(struct sv *sv);
+void live_close(struct sv *sv);
+
 /* logcapture.c: containers' output, read in paced batches. */
 void out_open(struct sv *sv);
 void out_read(struct sv *sv, struct instance *c, struct outbuf *o);
@@ -308,6 +343,8 @@ void out_tick(struct sv *sv);
 void sv_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int sv_watch(struct sv *sv, int fd, struct watch *w);
 void sv_unwatch(struct sv *sv, int *fd);
+void sv_child_exited(struct sv *sv, struct instance *c, int status);
+int sv_env_fd(const char *var);
 int sv_timer_arm(struct instance *c, uint64_t ms);
 
 #endif

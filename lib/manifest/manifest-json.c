@@ -462,6 +462,14 @@ write_container(struct json *j, const struct container *c)
 }
 
 void
+manifest_container_to_json(const struct container *c, struct json *j)
+{
+	json_object_begin(j);
+	write_container(j, c);
+	json_object_end(j);
+}
+
+void
 manifest_to_json(const struct manifest *m, struct json *j)
 {
 	json_object_begin(j);

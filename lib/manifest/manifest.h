@@ -305,6 +305,8 @@ bool manifest_iface_required(const struct interface *i);
 /* The normalised model, defaults included, as one JSON object (what
  * "berthctl show --json" prints). */
 void manifest_to_json(const struct manifest *m, struct json *j);
+/* One container the same way, as {"NAME": {...}}: what it is defined as. */
+void manifest_container_to_json(const struct container *c, struct json *j);
 
 const char *net_mode_str(enum net_mode mode);
 const char *userns_mode_str(enum userns_mode mode);

@@ -1,12 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# A supervisor killed with SIGKILL and started again (by init) leaves no
-# orphan and no duplicate: the old containers live on after the kill, the
-# new supervisor kills them all before it starts anything, and then each
-# container runs exactly once, with exactly its own processes.
+# Live restore: a supervisor killed with SIGKILL and started again (by
+# init) adopts the containers of the run before: the same processes keep
+# running, nothing is started twice, berthctl sees them running. A
+# container whose definition changed meanwhile is not adopted: its old
+# processes are killed before its new run starts.
 . "$(dirname "$0")/sv-common"
+. "$(dirname "$0")/sv-control-common"
 . "$(dirname "$0")/sv-restart-common"
-sv_init supervisor-restart
+ctl_init supervisor-restart
 rs_init_wrapper
 
 # Sleeps with arguments of this test only, so that every one of them on
@@ -55,33 +57,51 @@ before=$(settled)
 [ "$(shape "$before")" = "$want" ] ||
 	fail "expected the first run's sleeps '$(paste -sd, <<<"$want")', got '$(shape "$before" | paste -sd,)'"
 old=$(cut -d' ' -f1 <<<"$before" | paste -sd' ')
+sv_wait_for 'container two: started' 10 || fail "expected two started"
+status_pid=$(ctl_field one .pid)
 
+# Live restore: the second run adopts both containers, their processes
+# untouched.
 rs_kill_supervisor
-# Without the stand-in's restart they would be orphans: they must outlive
-# the supervisor, or this test proves nothing.
-sleep 0.3
-for p in $old; do
-	kill -0 "$p" 2>/dev/null || fail "expected pid $p of the first run to outlive the supervisor's SIGKILL"
-done
 sv_wait_for '^init: supervisor run 2' 5 || fail "expected the stand-in for init to start the supervisor again"
-sv_wait_for "killed 4 processes an earlier run left in 2 cgroups: (one two|two one)\$" 10 ||
-	fail "expected 'killed 4 processes an earlier run left in 2 cgroups: one two'"
-for i in $(seq 100); do
-	[ "$(rs_count '^(one|two): up')" -ge 4 ] && break
-	sleep 0.1
-done
+sv_wait_for 'container one: adopted from the earlier supervisor run, pid [0-9]+$' 10 ||
+	fail "expected one adopted by the second run"
+sv_wait_for 'container two: adopted from the earlier supervisor run, pid [0-9]+$' 10 ||
+	fail "expected two adopted by the second run"
 after=$(settled)
-[ "$(shape "$after")" = "$want" ] ||
-	fail "expected the second run's sleeps '$(paste -sd, <<<"$want")', got '$(shape "$after" | paste -sd,)'"
-for p in $old; do
-	[ -e "/proc/$p" ] && fail "expected pid $p of the first run gone, it is still there"
+[ "$after" = "$before" ] ||
+	fail "expected the same processes after the restart '$(paste -sd, <<<"$before")', got '$(paste -sd, <<<"$after")'"
+grep -q 'killed .* processes an earlier run left' "$OUT" &&
+	fail "expected nothing killed at the restart: $(grep 'killed' "$OUT")"
+[ "$(rs_count 'container (one|two): started')" = 2 ] ||
+	fail "expected 2 starts in all, got $(rs_count 'container (one|two): started')"
+for n in one two; do
+	ctl_wait_state "$n" running 5 ||
+		fail "expected $n running in berthctl status after the restart, got '$(ctl_field "$n" .state)'"
 done
-# Every process in the containers' cgroups is one of the new run's.
-n=$(cat "$CG"/one/cgroup.procs "$CG"/two/cgroup.procs | wc -l)
-[ "$n" = 4 ] || fail "expected 4 processes in the cgroups one and two, got $n"
-kill_line=$(sv_line 'killed 4 processes')
-start_line=$(grep -nE 'container (one|two): started' "$OUT" | sed -n 3p | cut -d: -f1)
+got=$(ctl_field one .pid)
+[ "$got" = "$status_pid" ] ||
+	fail "expected berthctl status to give one's pid $status_pid as before the restart, got $got"
+
+# A definition that changed is not adopted: two's old processes are
+# killed before its new run starts; one is adopted again.
+sed -i "/sleep $((b + 2)) &/s/echo up;/echo up2;/" "$WORK/m.yaml"
+grep -q 'up2' "$WORK/m.yaml" || fail "test bug: the manifest edit did not apply"
+rs_kill_supervisor
+sv_wait_for '^init: supervisor run 3' 5 || fail "expected a third run"
+sv_wait_for 'container two: its definition changed since it started: not adopted' 10 ||
+	fail "expected two not adopted after its definition changed"
+sv_wait_for 'killed 3 processes an earlier run left in 1 cgroups: two$' 10 ||
+	fail "expected two's 3 old processes killed"
+sv_wait_for '^two: up2' 10 || fail "expected two's new run to start"
+one_pid=$(awk -v a="$((b + 1))" '$2 == a {print $1}' <<<"$before")
+kill -0 "$one_pid" 2>/dev/null || fail "expected one's pid $one_pid still running after the third run"
+for p in $(awk -v a="$((b + 2))" -v c="$((b + 3))" '$2 == a || $2 == c {print $1}' <<<"$before"); do
+	[ -e "/proc/$p" ] && fail "expected two's old pid $p gone, it is still there"
+done
+kill_line=$(sv_line 'killed 3 processes')
+start_line=$(grep -n 'container two: started' "$OUT" | sed -n 2p | cut -d: -f1)
 [ "$kill_line" -gt 0 ] && [ "${start_line:-0}" -gt "$kill_line" ] ||
-	fail "expected the old processes killed (line $kill_line) before the second run's first start (line ${start_line:-none})"
+	fail "expected the old processes killed (line $kill_line) before two's new start (line ${start_line:-none})"
 echo "# sleeps before: $(paste -sd' ' <<<"$before"); after: $(paste -sd' ' <<<"$after")"
 pass

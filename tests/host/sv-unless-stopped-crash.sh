@@ -4,7 +4,7 @@
 # of an unless-stopped and of an always container, the supervisor is
 # killed and started again (as init does): the unless-stopped one stays
 # stopped, the always one runs again (Compose's rule). `berthctl start`
-# ends the hold: after the next crash it runs again.
+# ends the hold: after the next crash it is adopted, still running.
 . "$(dirname "$0")/sv-common"
 . "$(dirname "$0")/sv-control-common"
 . "$(dirname "$0")/sv-restart-common"
@@ -27,18 +27,8 @@ containers:
 YAML
 state=$WORK/state/stopped
 
-# Waits (bounded) until $OUT has N lines matching RE.
-wait_count() {
-	local i
-	for i in $(seq 100); do
-		[ "$(rs_count "$1")" -ge "$2" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 sv_start "$WORK/m.yaml"
-wait_count '^held: up' 1 && wait_count '^back: up' 1 || fail "expected held and back up within 10 s"
+rs_wait_count '^held: up' 1 && rs_wait_count '^back: up' 1 || fail "expected held and back up within 10 s"
 bctl stop held >/dev/null || fail "berthctl stop held failed"
 bctl stop back >/dev/null || fail "berthctl stop back failed"
 ctl_wait_state held stopped 5 && ctl_wait_state back stopped 5 ||
@@ -48,7 +38,7 @@ grep -qx back "$state" && fail "expected $state not to list back (restart: alway
 
 rs_kill_supervisor
 sv_wait_for '^init: supervisor run 2' 5 || fail "expected the stand-in for init to start the supervisor again"
-wait_count '^back: up' 2 || fail "expected back (always) up again after the supervisor's restart"
+rs_wait_count '^back: up' 2 || fail "expected back (always) up again after the supervisor's restart"
 sv_wait_for '^supervisor: container held: stays stopped: stopped with berthctl stop' 5 ||
 	fail "expected 'container held: stays stopped: stopped with berthctl stop ...'"
 ctl_wait_state back running 5 || fail "expected back running, got $(ctl_field back .state)"
@@ -60,9 +50,13 @@ n=$(rs_count '^held: up')
 [ "$n" = 1 ] || fail "expected held to have run once (before the crash), it printed up $n times"
 
 bctl start held >/dev/null || fail "berthctl start held failed"
-wait_count '^held: up' 2 || fail "expected held up after berthctl start"
+rs_wait_count '^held: up' 2 || fail "expected held up after berthctl start"
 grep -qx held "$state" && fail "expected berthctl start to remove held from $state, it is still there"
 rs_kill_supervisor
 sv_wait_for '^init: supervisor run 3' 5 || fail "expected the supervisor started a third time"
-wait_count '^held: up' 3 || fail "expected held up after the second restart, now that it was started"
+# Live restore: held runs on through the crash, adopted, not started again.
+sv_wait_for '^supervisor: container held: adopted from the earlier supervisor run' 5 ||
+	fail "expected held adopted by the third run, now that it was started"
+ctl_wait_state held running 5 || fail "expected held running, got $(ctl_field held .state)"
+[ "$(rs_count '^held: up')" = 2 ] || fail "expected held not started again by the third run"
 pass
