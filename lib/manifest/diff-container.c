@@ -53,16 +53,13 @@ static char *
 ports_text(const struct container *c)
 {
 	struct strv s = {0};
-	char buf[96], *t;
+	char buf[96];
 
 	for (size_t i = 0; i < c->n_ports; i++) {
 		port_map_format(&c->ports[i], buf, sizeof buf);
 		strv_add(&s, strdup(buf));
 	}
-	strv_sort(&s);
-	t = strv_join(&s);
-	strv_free(&s);
-	return t;
+	return strv_done(&s, true);
 }
 
 static char *
@@ -84,14 +81,10 @@ static char *
 volumes_text(const struct container *c)
 {
 	struct strv s = {0};
-	char *t;
 
 	for (size_t i = 0; i < c->n_volumes; i++)
 		strv_add(&s, volume_text(&c->volumes[i]));
-	strv_sort(&s);
-	t = strv_join(&s);
-	strv_free(&s);
-	return t;
+	return strv_done(&s, true);
 }
 
 static char *
@@ -117,7 +110,6 @@ static char *
 caps_text(uint64_t set, bool all)
 {
 	struct strv s = {0};
-	char *t;
 
 	if (all || set == CAP_ALL_SET)
 		strv_add(&s, strdup("ALL"));
@@ -125,9 +117,7 @@ caps_text(uint64_t set, bool all)
 		for (int c = 0; c < CAP_NUM; c++)
 			if (set & CAP_BIT(c))
 				strv_add(&s, strdup(cap_name(c)));
-	t = strv_join(&s);
-	strv_free(&s);
-	return t;
+	return strv_done(&s, false);
 }
 
 static char *
@@ -173,15 +163,11 @@ static char *
 depends_text(const struct container *c)
 {
 	struct strv s = {0};
-	char *t;
 
 	for (size_t i = 0; i < c->n_depends_on; i++)
 		strv_add(&s, dv_printf("%s: %s", c->depends_on[i].name,
 				       dep_condition_str(c->depends_on[i].condition)));
-	strv_sort(&s);
-	t = strv_join(&s);
-	strv_free(&s);
-	return t;
+	return strv_done(&s, true);
 }
 
 static char *

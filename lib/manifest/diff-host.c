@@ -206,28 +206,20 @@ static char *
 addrs_text(const struct ip_addr *v, size_t n)
 {
 	struct strv s = {0};
-	char *t;
 
 	for (size_t i = 0; i < n; i++)
 		strv_add(&s, dv_addr(&v[i]));
-	t = strv_join(&s);
-	strv_free(&s);
-	return t;
+	return strv_done(&s, false);
 }
 
 static char *
 words_text(char *const *v, size_t n, bool sorted)
 {
 	struct strv s = {0};
-	char *t;
 
 	for (size_t i = 0; i < n; i++)
 		strv_add(&s, strdup(v[i]));
-	if (sorted)
-		strv_sort(&s);
-	t = strv_join(&s);
-	strv_free(&s);
-	return t;
+	return strv_done(&s, sorted);
 }
 
 static char *

@@ -35,6 +35,8 @@ void strv_sort(struct strv *s);
 /* [a, b, c] */
 char *strv_join(const struct strv *s);
 void strv_free(struct strv *s);
+/* strv_join (sorted first if asked), then strv_free. */
+char *strv_done(struct strv *s, bool sorted);
 
 struct change_list {
 	struct manifest_change *v;

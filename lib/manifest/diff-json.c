@@ -5,21 +5,22 @@
 static const char *const ops[] = {"change", "add", "remove"};
 
 static void
+key_string(struct json *j, const char *k, const char *v)
+{
+	json_key(j, k);
+	json_string(j, v);
+}
+
+static void
 write_change(struct json *j, const struct manifest_change *c)
 {
 	json_object_begin(j);
-	json_key(j, "field");
-	json_string(j, c->cls->field);
-	json_key(j, "label");
-	json_string(j, c->label);
-	json_key(j, "op");
-	json_string(j, ops[c->op]);
-	json_key(j, "effect");
-	json_string(j, field_effect_str(c->cls->effect));
-	json_key(j, "old");
-	json_string(j, c->old_value);
-	json_key(j, "new");
-	json_string(j, c->new_value);
+	key_string(j, "field", c->cls->field);
+	key_string(j, "label", c->label);
+	key_string(j, "op", ops[c->op]);
+	key_string(j, "effect", field_effect_str(c->cls->effect));
+	key_string(j, "old", c->old_value);
+	key_string(j, "new", c->new_value);
 	json_key(j, "secret");
 	json_bool(j, c->secret);
 	json_key(j, "line");
@@ -76,16 +77,11 @@ write_refusal(const struct manifest_change *c, void *arg)
 	struct json *j = arg;
 
 	json_object_begin(j);
-	json_key(j, "field");
-	json_string(j, c->cls->field);
-	json_key(j, "label");
-	json_string(j, c->label);
-	json_key(j, "needs");
-	json_string(j, field_effect_str(c->cls->effect));
-	json_key(j, "reason");
-	json_string(j, c->cls->reason);
-	json_key(j, "instead");
-	json_string(j, c->cls->instead);
+	key_string(j, "field", c->cls->field);
+	key_string(j, "label", c->label);
+	key_string(j, "needs", field_effect_str(c->cls->effect));
+	key_string(j, "reason", c->cls->reason);
+	key_string(j, "instead", c->cls->instead);
 	json_object_end(j);
 }
 

@@ -82,6 +82,18 @@ dv_prefix(const struct ip_prefix *p)
 	return strdup(buf);
 }
 
+/* Closes a memstream: its text, or NULL (and nothing kept) on any error.
+ * The stream sets *buf only when flushed, so it is read after fclose. */
+static char *
+stream_text(FILE *f, char **buf)
+{
+	if (ferror(f) | fclose(f)) {
+		free(*buf);
+		return NULL;
+	}
+	return *buf;
+}
+
 static void
 quote(FILE *f, const char *s)
 {
@@ -113,11 +125,7 @@ dv_argv(char *const *v, size_t n)
 		quote(f, v[i]);
 	}
 	fputc(']', f);
-	if (ferror(f) | fclose(f)) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
+	return stream_text(f, &buf);
 }
 
 void
@@ -168,11 +176,19 @@ strv_join(const struct strv *s)
 	for (size_t i = 0; i < s->n; i++)
 		fprintf(f, "%s%s", i ? ", " : "", s->v[i]);
 	fputc(']', f);
-	if (ferror(f) | fclose(f)) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
+	return stream_text(f, &buf);
+}
+
+char *
+strv_done(struct strv *s, bool sorted)
+{
+	char *t;
+
+	if (sorted)
+		strv_sort(s);
+	t = strv_join(s);
+	strv_free(s);
+	return t;
 }
 
 void
