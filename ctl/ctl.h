@@ -17,6 +17,9 @@
  * command) and returns the exit code. */
 int cmd_validate(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+/* plan [--json] [--reboot] [--current FILE] FILE (plan.c): exit 0 no
+ * change, 2 changes, 1 error */
+int cmd_plan(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 /* logs [-f] [--since D] [--tail N] NAME | --host (logs.c) */
 int cmd_logs(int argc, char **argv);

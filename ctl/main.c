@@ -14,6 +14,8 @@ static const struct {
 } commands[] = {
     {"validate", cmd_validate, "validate FILE...", "check host manifests"},
     {"show", cmd_show, "show --json FILE", "print a manifest, defaults filled in, as JSON"},
+    {"plan", cmd_plan, "plan [--json] [--reboot] [--current FILE] FILE",
+     "what applying FILE would change on this host (exit 2: changes)"},
     {"logs", cmd_logs, "logs NAME | --host", "a container's log, or the host's (-f follows)"},
     {"status", cmd_status, "status [--json]", "every container's state, from the supervisor"},
     {"start", cmd_control, "start NAME", "start a stopped or exited container"},
