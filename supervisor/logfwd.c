@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "logfwd.h"
+#include "logseq.h"
 #include "log/syslog.h"
 
 #define BACKOFF_MIN_MS 100
@@ -203,7 +204,8 @@ dropped_notice(struct sv *sv, const struct fwd_target *t, char *msg, bool tcp)
 			       .app = "berth",
 			       .procid = getpid(),
 			       .msgid = "dropped",
-			       .host = true};
+			       .host = true,
+			       .boot = logseq_boot()};
 
 	clock_gettime(CLOCK_REALTIME, &m.time);
 	int n = snprintf(text, sizeof text, "%llu messages dropped while %s was down or slow",
@@ -368,7 +370,14 @@ void
 logfwd_open(struct sv *sv)
 {
 	const struct logging_cfg *lc = &sv->manifest.logging;
+	char dir[4096];
 
+	/* Beside the targets' spools: ".seq" is no target's name (a URL's
+	 * scheme comes first), and the numbers matter where they are sent. */
+	int n = snprintf(dir, sizeof dir, "%s/.seq", sv->paths.spooldir);
+	if (n < 0 || (size_t)n >= sizeof dir || logseq_open(dir) < 0)
+		sv_say("log forward: sequence numbers in %s: %s; they start at 1 after a restart",
+		       dir, strerror(n < 0 || (size_t)n >= sizeof dir ? ENAMETOOLONG : errno));
 	sv->n_fwd = lc->n_forward;
 	sv->fwd = calloc(sv->n_fwd ? sv->n_fwd : 1, sizeof *sv->fwd);
 	if (!sv->fwd) {
@@ -457,25 +466,43 @@ logfwd_msg(struct sv *sv, const struct syslog_msg *m, size_t over)
 	}
 }
 
+uint64_t
+logfwd_seq(const char *stream)
+{
+	static bool told;
+	int err;
+	uint64_t seq = logseq_next(stream, &err);
+
+	if (err && !told) {
+		told = true;
+		sv_say("log forward: keeping the sequence numbers of %s: %s; after a restart they "
+		       "may repeat",
+		       stream, strerror(err));
+	}
+	return seq;
+}
+
 void
 logfwd_line(struct sv *sv, struct instance *c, bool is_err, const struct timespec *ts,
 	    const char *text, size_t len)
 {
 	const struct image_ref *img = &c->spec.m->image;
-	struct syslog_msg m = {SYSLOG_FAC_USER,
-			       is_err ? SYSLOG_SEV_ERR : SYSLOG_SEV_INFO,
-			       *ts,
-			       sv->manifest.host.hostname,
-			       c->spec.name,
-			       c->pid,
-			       is_err ? "stderr" : "stdout",
-			       c->log_seq,
-			       c->restarts,
-			       img->digest[0] ? img->digest : img->path,
-			       text,
-			       len,
-			       false};
+	struct syslog_msg m = {.facility = SYSLOG_FAC_USER,
+			       .severity = is_err ? SYSLOG_SEV_ERR : SYSLOG_SEV_INFO,
+			       .time = *ts,
+			       .hostname = sv->manifest.host.hostname,
+			       .app = c->spec.name,
+			       .procid = c->pid,
+			       .msgid = is_err ? "stderr" : "stdout",
+			       .restarts = c->restarts,
+			       .image = img->digest[0] ? img->digest : img->path,
+			       .text = text,
+			       .len = len,
+			       .boot = logseq_boot()};
 
+	if (sv->n_fwd == 0)
+		return;
+	m.seq = logfwd_seq(c->spec.name);
 	logfwd_msg(sv, &m, 0);
 }
 
@@ -600,4 +627,5 @@ logfwd_close(struct sv *sv)
 		free(t->q);
 	}
 	free(fwd);
+	logseq_close();
 }

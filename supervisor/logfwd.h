@@ -69,6 +69,9 @@ void logfwd_line(struct sv *sv, struct instance *c, bool is_err, const struct ti
  * supervisor's own few messages, else 0). */
 struct syslog_msg;
 void logfwd_msg(struct sv *sv, const struct syslog_msg *m, size_t over);
+/* The next syslog seq of a stream (a container's name, "host"), continued
+ * across restarts (logseq.h); a bound that cannot be kept is told once. */
+uint64_t logfwd_seq(const char *stream);
 /* Sends what is queued, as far as the sockets take it. */
 void logfwd_kick(struct sv *sv);
 void logfwd_dispatch(struct sv *sv, struct watch *w, uint32_t events);
