@@ -28,6 +28,10 @@
 /* Sent frames kept for that: the kernel's share plus the margin. */
 #define LOGFWD_WINDOW (2 * LOGFWD_SNDBUF + LOGFWD_MARGIN + 64 * 1024)
 
+/* Between attempts to reach a target, doubling (tcp and relp alike). */
+#define BACKOFF_MIN_MS 100
+#define BACKOFF_MAX_MS 5000
+
 enum fwd_state { FWD_OFF, FWD_WAIT, FWD_RESOLVING, FWD_CONNECTING, FWD_UP };
 
 struct fwd_target {
@@ -55,6 +59,10 @@ struct fwd_target {
 	size_t len, sent, frame, wstart;
 	unsigned long resent; /* messages to be sent again, told on reconnect */
 	struct spool spool;
+	/* relp (logrelp.c): the sender's pid is rpid, its notes come on fd. */
+	int wake;	/* tells the sender of new data */
+	bool unsynced;	/* appended since the last spool_sync */
+	bool unwoken;	/* appended since the sender was last told */
 	uint64_t dropped; /* since the last report to the target */
 };
 
