@@ -22,7 +22,7 @@ LIBS     := -lyaml
 # Programs linked against glibc and Debian's libraries; a folder without
 # sources yet builds nothing.
 PROGS    := $(foreach d,supervisor netsetup,$(if $(wildcard $(d)/*.c),$(BUILD)/$(d)))
-SUPERVISOR_LIBS := -lcap -lseccomp -lmnl -lnftnl -lsodium
+SUPERVISOR_LIBS := -lcap -lseccomp -lmnl -lnftnl -lsodium -lrelp
 NETSETUP_LIBS   := -lmnl -lnftnl -lsodium
 # Unit tests and the fuzzer may touch any lib/ file, so they link every library.
 ALL_LIBS        := $(LIBS) -lmnl -lnftnl -lsodium

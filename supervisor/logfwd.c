@@ -19,10 +19,10 @@
 #include <unistd.h>
 
 #include "logfwd.h"
+#include "logrelp.h"
+#include "logseq.h"
 #include "log/syslog.h"
 
-#define BACKOFF_MIN_MS 100
-#define BACKOFF_MAX_MS 5000
 /* A receiver that does not answer at all (packets dropped on the way)
  * would keep a connect waiting for minutes of SYN retries. */
 #define CONNECT_TIMEOUT_MS 10000
@@ -203,7 +203,8 @@ dropped_notice(struct sv *sv, const struct fwd_target *t, char *msg, bool tcp)
 			       .app = "berth",
 			       .procid = getpid(),
 			       .msgid = "dropped",
-			       .host = true};
+			       .host = true,
+			       .boot = logseq_boot()};
 
 	clock_gettime(CLOCK_REALTIME, &m.time);
 	int n = snprintf(text, sizeof text, "%llu messages dropped while %s was down or slow",
@@ -336,10 +337,32 @@ open_spool(struct sv *sv, struct fwd_target *t)
 	return spool_open(&t->spool, dir, sv->manifest.logging.spool_size);
 }
 
+/* A relp target's queue is its spool: without one it is not used. */
+static int
+relp_open(struct sv *sv, struct fwd_target *t)
+{
+	struct itimerspec it = {{RELP_SYNC_MS / 1000, RELP_SYNC_MS % 1000 * 1000000L},
+				{RELP_SYNC_MS / 1000, RELP_SYNC_MS % 1000 * 1000000L}};
+
+	if (open_spool(sv, t) < 0) {
+		int err = errno;
+		sv_say("log forward %s: spool in %s: %s", t->cfg->url, sv->paths.spooldir,
+		       strerror(err));
+		return (errno = err), -1;
+	}
+	t->spool.durable = true;
+	if (!spool_empty(&t->spool))
+		sv_say("log forward %s: %llu bytes spooled by an earlier run, to be sent",
+		       t->cfg->url, (unsigned long long)t->spool.bytes);
+	if (timerfd_settime(t->timerfd, 0, &it, NULL) < 0 || relp_start(sv, t) < 0)
+		return -1;
+	return 0;
+}
+
 static int
 target_open(struct sv *sv, struct fwd_target *t)
 {
-	t->fd = t->timerfd = -1;
+	t->fd = t->timerfd = t->wake = -1;
 	t->spool.dfd = t->spool.afd = -1;
 	t->backoff_ms = BACKOFF_MIN_MS;
 	t->w = (struct watch){W_LOGFWD, NULL};
@@ -348,6 +371,8 @@ target_open(struct sv *sv, struct fwd_target *t)
 	t->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (t->timerfd < 0 || sv_watch(sv, t->timerfd, &t->w_timer) < 0)
 		return -1;
+	if (t->cfg->proto == LOG_RELP)
+		return relp_open(sv, t);
 	if (t->cfg->proto == LOG_TCP) {
 		if (!(t->q = malloc(LOGFWD_QUEUE_MAX + LOGFWD_SLACK + NOTICE_MAX)))
 			return -1;
@@ -368,7 +393,14 @@ void
 logfwd_open(struct sv *sv)
 {
 	const struct logging_cfg *lc = &sv->manifest.logging;
+	char dir[4096];
 
+	/* Beside the targets' spools: ".seq" is no target's name (a URL's
+	 * scheme comes first), and the numbers matter where they are sent. */
+	int n = snprintf(dir, sizeof dir, "%s/.seq", sv->paths.spooldir);
+	if (n < 0 || (size_t)n >= sizeof dir || logseq_open(dir) < 0)
+		sv_say("log forward: sequence numbers in %s: %s; they start at 1 after a restart",
+		       dir, strerror(n < 0 || (size_t)n >= sizeof dir ? ENAMETOOLONG : errno));
 	sv->n_fwd = lc->n_forward;
 	sv->fwd = calloc(sv->n_fwd ? sv->n_fwd : 1, sizeof *sv->fwd);
 	if (!sv->fwd) {
@@ -433,7 +465,7 @@ logfwd_msg(struct sv *sv, const struct syslog_msg *m, size_t over)
 
 	for (size_t i = 0; i < sv->n_fwd; i++) {
 		struct fwd_target *t = &sv->fwd[i];
-		bool tcp = t->cfg->proto == LOG_TCP;
+		bool tcp = t->cfg->proto != LOG_UDP; /* framed, queued */
 		if (t->state == FWD_OFF)
 			continue;
 		ssize_t n = syslog_format(msg, sizeof msg, m, tcp);
@@ -457,25 +489,43 @@ logfwd_msg(struct sv *sv, const struct syslog_msg *m, size_t over)
 	}
 }
 
+uint64_t
+logfwd_seq(const char *stream)
+{
+	static bool told;
+	int err;
+	uint64_t seq = logseq_next(stream, &err);
+
+	if (err && !told) {
+		told = true;
+		sv_say("log forward: keeping the sequence numbers of %s: %s; after a restart they "
+		       "may repeat",
+		       stream, strerror(err));
+	}
+	return seq;
+}
+
 void
 logfwd_line(struct sv *sv, struct instance *c, bool is_err, const struct timespec *ts,
 	    const char *text, size_t len)
 {
 	const struct image_ref *img = &c->spec.m->image;
-	struct syslog_msg m = {SYSLOG_FAC_USER,
-			       is_err ? SYSLOG_SEV_ERR : SYSLOG_SEV_INFO,
-			       *ts,
-			       sv->manifest.host.hostname,
-			       c->spec.name,
-			       c->pid,
-			       is_err ? "stderr" : "stdout",
-			       c->log_seq,
-			       c->restarts,
-			       img->digest[0] ? img->digest : img->path,
-			       text,
-			       len,
-			       false};
+	struct syslog_msg m = {.facility = SYSLOG_FAC_USER,
+			       .severity = is_err ? SYSLOG_SEV_ERR : SYSLOG_SEV_INFO,
+			       .time = *ts,
+			       .hostname = sv->manifest.host.hostname,
+			       .app = c->spec.name,
+			       .procid = c->pid,
+			       .msgid = is_err ? "stderr" : "stdout",
+			       .restarts = c->restarts,
+			       .image = img->digest[0] ? img->digest : img->path,
+			       .text = text,
+			       .len = len,
+			       .boot = logseq_boot()};
 
+	if (sv->n_fwd == 0)
+		return;
+	m.seq = logfwd_seq(c->spec.name);
 	logfwd_msg(sv, &m, 0);
 }
 
@@ -484,7 +534,9 @@ logfwd_kick(struct sv *sv)
 {
 	for (size_t i = 0; i < sv->n_fwd; i++) {
 		struct fwd_target *t = &sv->fwd[i];
-		if (t->cfg->proto == LOG_TCP && t->state == FWD_UP && !t->want_out)
+		if (t->cfg->proto == LOG_RELP)
+			relp_wake(t);
+		else if (t->cfg->proto == LOG_TCP && t->state == FWD_UP && !t->want_out)
 			tcp_send(sv, t);
 	}
 }
@@ -497,13 +549,19 @@ logfwd_dispatch(struct sv *sv, struct watch *w, uint32_t events)
 
 	if (w->kind == W_LOGFWD) {
 		t = (struct fwd_target *)((char *)w - offsetof(struct fwd_target, w));
-		if (t->fd >= 0)
+		if (t->fd >= 0 && t->cfg->proto == LOG_RELP)
+			relp_notes(sv, t);
+		else if (t->fd >= 0)
 			on_socket(sv, t, events);
 		return;
 	}
 	t = (struct fwd_target *)((char *)w - offsetof(struct fwd_target, w_timer));
 	if (read(t->timerfd, &ticks, sizeof ticks) != sizeof ticks)
 		return;
+	if (t->cfg->proto == LOG_RELP) {
+		relp_tick(sv, t);
+		return;
+	}
 	if (t->state == FWD_WAIT)
 		attempt(sv, t);
 	else if (t->state == FWD_RESOLVING)
@@ -595,9 +653,16 @@ logfwd_close(struct sv *sv)
 		}
 		if (t->cfg->proto == LOG_TCP && t->state != FWD_OFF)
 			tcp_close(sv, t, &end);
+		if (t->cfg->proto == LOG_RELP && t->state != FWD_OFF) {
+			if (t->dropped)
+				report_dropped(sv, t);
+			relp_close(sv, t);
+			spool_close(&t->spool);
+		}
 		sv_unwatch(sv, &t->fd);
 		sv_unwatch(sv, &t->timerfd);
 		free(t->q);
 	}
 	free(fwd);
+	logseq_close();
 }

@@ -28,6 +28,10 @@
 /* Sent frames kept for that: the kernel's share plus the margin. */
 #define LOGFWD_WINDOW (2 * LOGFWD_SNDBUF + LOGFWD_MARGIN + 64 * 1024)
 
+/* Between attempts to reach a target, doubling (tcp and relp alike). */
+#define BACKOFF_MIN_MS 100
+#define BACKOFF_MAX_MS 5000
+
 enum fwd_state { FWD_OFF, FWD_WAIT, FWD_RESOLVING, FWD_CONNECTING, FWD_UP };
 
 struct fwd_target {
@@ -55,6 +59,10 @@ struct fwd_target {
 	size_t len, sent, frame, wstart;
 	unsigned long resent; /* messages to be sent again, told on reconnect */
 	struct spool spool;
+	/* relp (logrelp.c): the sender's pid is rpid, its notes come on fd. */
+	int wake;	/* tells the sender of new data */
+	bool unsynced;	/* appended since the last spool_sync */
+	bool unwoken;	/* appended since the sender was last told */
 	uint64_t dropped; /* since the last report to the target */
 };
 
@@ -69,6 +77,9 @@ void logfwd_line(struct sv *sv, struct instance *c, bool is_err, const struct ti
  * supervisor's own few messages, else 0). */
 struct syslog_msg;
 void logfwd_msg(struct sv *sv, const struct syslog_msg *m, size_t over);
+/* The next syslog seq of a stream (a container's name, "host"), continued
+ * across restarts (logseq.h); a bound that cannot be kept is told once. */
+uint64_t logfwd_seq(const char *stream);
 /* Sends what is queued, as far as the sockets take it. */
 void logfwd_kick(struct sv *sv);
 void logfwd_dispatch(struct sv *sv, struct watch *w, uint32_t events);

@@ -12,6 +12,7 @@
 
 #include "logfwd.h"
 #include "loghost.h"
+#include "logseq.h"
 #include "log/syslog.h"
 
 /* Records per wakeup: a flood of them must not starve the containers. */
@@ -26,7 +27,6 @@ static struct {
 	bool have_done;
 	char boot[37]; /* this boot's id: the position is of this boot only */
 	bool busy;     /* forwarding: a line said meanwhile only goes to the file */
-	uint64_t say_seq;
 } h = {.log = {.fd = -1}, .kfd = -1, .posfd = -1};
 
 /* One host line to host.log ("TIME APP TEXT") and the targets. */
@@ -39,6 +39,7 @@ host_line(struct syslog_msg *m, size_t over)
 		return;
 	h.busy = true;
 	m->hostname = h.sv->manifest.host.hostname;
+	m->boot = logseq_boot();
 	logfwd_msg(h.sv, m, over);
 	h.busy = false;
 }
@@ -56,7 +57,7 @@ loghost_say(const char *text, size_t len)
 
 	if (!h.sv)
 		return;
-	m.seq = h.busy ? 0 : ++h.say_seq; /* busy: not forwarded */
+	m.seq = h.busy ? 0 : logfwd_seq("host"); /* busy: not forwarded */
 	clock_gettime(CLOCK_REALTIME, &m.time);
 	host_line(&m, LOGFWD_SLACK);
 	logfile_flush(&h.log);
@@ -140,14 +141,12 @@ static void
 open_pos(struct sv *sv)
 {
 	char path[4096], buf[64];
-	int fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, h.boot, 36) : -1;
+	const char *boot = logseq_boot();
+	ssize_t n;
 
-	if (fd >= 0)
-		close(fd);
-	if (n != 36)
+	if (!boot)
 		return; /* without it, every record of the kernel's buffer is sent */
-	h.boot[36] = '\0';
+	memcpy(h.boot, boot, sizeof h.boot);
 	snprintf(path, sizeof path, "%s/.kmsg-seq", sv->paths.rundir);
 	h.posfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (h.posfd < 0)

@@ -57,6 +57,13 @@ fq_put(struct fwd_target *t, const char *p, size_t n, size_t over)
 {
 	bool have_spool = t->spool.dfd >= 0;
 
+	if (t->cfg->proto == LOG_RELP) { /* the spool is its queue */
+		if (spool_append(&t->spool, p, n, over) < 0)
+			return false;
+		t->unsynced = t->unwoken = true;
+		return true;
+	}
+
 	if (spool_empty(&t->spool) && (t->state == FWD_UP || !have_spool) && mem_add(t, p, n, over))
 		return true;
 	return have_spool && spool_append(&t->spool, p, n, over) == 0;

@@ -125,6 +125,10 @@ spool_append(struct spool *s, const char *p, size_t n, size_t over)
 	if (s->bytes + n > s->max + over)
 		return (errno = EFBIG), -1;
 	if (s->afd < 0 || s->asize + n > SPOOL_SEG_MAX) {
+		/* Its last second of data is not left to the next tick: the
+		 * tick syncs only the segment being appended to. */
+		if (s->afd >= 0 && s->durable && fdatasync(s->afd) < 0)
+			return -1;
 		if (s->afd >= 0)
 			close(s->afd);
 		seg_name(s->next, name);
@@ -134,6 +138,7 @@ spool_append(struct spool *s, const char *p, size_t n, size_t over)
 			return -1;
 		s->next++;
 		s->asize = 0;
+		s->dir_dirty = true;
 	}
 	if (io_write_all(s->afd, p, n) < 0) {
 		/* Keep the segment whole frames: cut what part of this one went in. */
@@ -231,6 +236,17 @@ spool_take(struct spool *s, char *buf, size_t room)
 		if (whole > 0)
 			return (ssize_t)whole;
 	}
+	return 0;
+}
+
+int
+spool_sync(struct spool *s)
+{
+	if (s->afd >= 0 && fdatasync(s->afd) < 0)
+		return -1;
+	if (s->dir_dirty && s->dfd >= 0 && fsync(s->dfd) < 0)
+		return -1;
+	s->dir_dirty = false;
 	return 0;
 }
 

@@ -22,6 +22,8 @@ struct spool {
 	int afd;	      /* open for appends: segment next - 1, or -1 */
 	uint64_t asize;	      /* its size */
 	uint64_t corrupt;     /* bytes skipped as not framed since the last report */
+	bool durable;	      /* a relp target's: a full segment is synced before the next */
+	bool dir_dirty;	      /* a segment was made since the last spool_sync */
 };
 
 /* Opens or makes DIR (mode 0700) and finds the segments a previous run
@@ -39,6 +41,9 @@ int spool_prepend(struct spool *s, const char *p, size_t n);
  * length (frames only; a damaged tail is counted in s->corrupt), 0 when
  * the spool is empty or the segment does not fit, -1 on a read error. */
 ssize_t spool_take(struct spool *s, char *buf, size_t room);
+/* Makes what was appended durable: the segment being appended to, and
+ * the directory when a segment was made. Returns 0 or -1 with errno. */
+int spool_sync(struct spool *s);
 void spool_close(struct spool *s);
 
 #endif

@@ -174,6 +174,8 @@ put_message(struct out *o, const struct syslog_msg *m)
 	put_field(o, m->msgid, 32);
 	put(o, " [" SYSLOG_SD_ID, 1 + 1 + strlen(SYSLOG_SD_ID));
 	put_param_dec(o, "seq", m->seq);
+	if (m->boot)
+		put_param(o, "boot", m->boot);
 	if (!m->host)
 		put_param_dec(o, "restarts", m->restarts);
 	if (m->image)

@@ -28,7 +28,7 @@ struct syslog_msg {
 	const char *app;	/* app-name: the container's name */
 	long procid;		/* 0: "-" */
 	const char *msgid;	/* "stdout", "stderr" */
-	/* Structured data [berth@32473 seq="N" restarts="R" image="I"];
+	/* Structured data [berth@32473 seq="N" boot="B" restarts="R" image="I"];
 	 * image is left out when NULL. */
 	uint64_t seq;
 	unsigned restarts;
@@ -36,6 +36,8 @@ struct syslog_msg {
 	const char *text; /* MSG: bytes as the container wrote them */
 	size_t len;
 	bool host; /* the host's own message: no restarts in the SD */
+	/* The boot's id, "boot" in the SD after seq; left out when NULL. */
+	const char *boot;
 };
 
 /* The header fields are cut to RFC 5424's lengths (hostname 255, app-name

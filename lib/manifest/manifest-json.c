@@ -210,7 +210,7 @@ write_logging(struct json *j, const struct logging_cfg *l)
 	for (size_t i = 0; i < l->n_forward; i++) {
 		json_object_begin(j);
 		key_string(j, "url", l->forward[i].url);
-		key_string(j, "proto", l->forward[i].proto == LOG_TCP ? "tcp" : "udp");
+		key_string(j, "proto", log_proto_str(l->forward[i].proto));
 		key_string(j, "host", l->forward[i].host);
 		key_uint(j, "port", l->forward[i].port);
 		json_object_end(j);

@@ -176,20 +176,32 @@ host_port_parse(const char *h, char *host, struct ip_addr *a, uint16_t *port, co
 	return 0;
 }
 
-/* tcp://HOST:PORT or udp://HOST:PORT. */
+const char *
+log_proto_str(enum log_proto p)
+{
+	return p == LOG_TCP ? "tcp" : p == LOG_UDP ? "udp" : "relp";
+}
+
+/* tcp://HOST:PORT, udp://HOST:PORT or relp://HOST:PORT. */
 static int
 log_url_parse(const char *s, struct log_target *t, const char **why)
 {
 	char host[DOMAIN_MAX + 1];
 	struct ip_addr a;
 
-	if (strncmp(s, "tcp://", 6) == 0)
+	size_t skip = 6;
+
+	if (strncmp(s, "tcp://", 6) == 0) {
 		t->proto = LOG_TCP;
-	else if (strncmp(s, "udp://", 6) == 0)
+	} else if (strncmp(s, "udp://", 6) == 0) {
 		t->proto = LOG_UDP;
-	else
-		return (*why = "expected tcp://HOST:PORT or udp://HOST:PORT"), -1;
-	if (host_port_parse(s + 6, host, &a, &t->port, why) < 0)
+	} else if (strncmp(s, "relp://", 7) == 0) {
+		t->proto = LOG_RELP;
+		skip = 7;
+	} else {
+		return (*why = "expected tcp://HOST:PORT, udp://HOST:PORT or relp://HOST:PORT"), -1;
+	}
+	if (host_port_parse(s + skip, host, &a, &t->port, why) < 0)
 		return -1;
 	if (!(t->host = strdup(host)))
 		return (*why = "out of memory"), -1;

@@ -133,7 +133,11 @@ struct network_cfg {
 enum log_proto {
 	LOG_TCP, /* RFC 6587 octet counting */
 	LOG_UDP,
+	LOG_RELP, /* RELP: acknowledged, fed from the spool (supervisor/logrelp.c) */
 };
+
+/* "tcp", "udp", "relp": the URL's scheme. */
+const char *log_proto_str(enum log_proto p);
 
 struct log_target {
 	char *url; /* as written: tcp://logs.example:6514 */

@@ -22,7 +22,7 @@ log_wait_app "$WORK/tcp.log" counter $N 30 || fail "expected $N messages within 
 sleep 0.5
 log_app "$WORK/tcp.log" counter >"$WORK/counter.log"
 F="$WORK/counter.log"
-re='^<14>1 [0-9-]{10}T[0-9:]{8}\.[0-9]{6}Z berth counter [0-9]+ stdout \[berth@32473 seq="[0-9]+" restarts="0" image="busybox"\] line [0-9]+$'
+re='^<14>1 [0-9-]{10}T[0-9:]{8}\.[0-9]{6}Z berth counter [0-9]+ stdout \[berth@32473 seq="[0-9]+" boot="[0-9a-f-]{36}" restarts="0" image="busybox"\] line [0-9]+$'
 bad=$(grep -cvE "$re" "$F")
 [ "$bad" = 0 ] || fail "expected every message as RFC 5424 from counter, got $bad others, e.g. $(grep -vE "$re" "$F" | head -n 1 | cut -c1-160)"
 got=$(awk '{print $NF}' "$F")

@@ -19,7 +19,7 @@ log_rsyslog_start
 sv_wait_for '^supervisor: container dgram: exited' 10 || fail "expected dgram to exit within 10 s, got no exit line"
 log_wait_app "$WORK/udp.log" dgram 5 5 || fail "expected 5 datagrams within 5 s, got $(log_app "$WORK/udp.log" dgram | wc -l)"
 log_app "$WORK/udp.log" dgram >"$WORK/dgram.log"
-re='^<11>1 [0-9-]{10}T[0-9:]{8}\.[0-9]{6}Z berth dgram [0-9]+ stderr \[berth@32473 seq="([1-5])" restarts="0" image="busybox"\] udp \1$'
+re='^<11>1 [0-9-]{10}T[0-9:]{8}\.[0-9]{6}Z berth dgram [0-9]+ stderr \[berth@32473 seq="([1-5])" boot="[0-9a-f-]{36}" restarts="0" image="busybox"\] udp \1$'
 bad=$(grep -cvE "$re" "$WORK/dgram.log")
 [ "$bad" = 0 ] || fail "expected RFC 5424 datagrams from dgram, got $bad others, e.g. $(grep -vE "$re" "$WORK/dgram.log" | head -n 1)"
 got=$(awk '{print $NF}' "$WORK/dgram.log" | tr '\n' ' ')

@@ -28,10 +28,10 @@ log_rsyslog_start
 echo "<13>berthtest[4242]: $token one" >/dev/kmsg
 F="$WORK/tcp.log"
 log_wait_app "$F" berthtest 1 10 || fail "expected the /dev/kmsg line from berthtest within 10 s, got none"
-re="^<13>1 [0-9T:.Z-]+ berth berthtest 4242 - \[berth@32473 seq=\"[0-9]+\"\] $token one\$"
+re="^<13>1 [0-9T:.Z-]+ berth berthtest 4242 - \[berth@32473 seq=\"[0-9]+\" boot=\"[0-9a-f-]{36}\"\] $token one\$"
 log_app "$F" berthtest | grep -qE "$re" || fail "expected \"$re\", got $(log_app "$F" berthtest | head -n 1)"
 k=$(log_app "$F" kernel | head -n 1)
-[[ $k =~ ^\<[0-7]\>1\ [^\ ]+\ berth\ kernel\ -\ -\ \[berth@32473\ seq=\"[0-9]+\"\]\  ]] ||
+[[ $k =~ ^\<[0-7]\>1\ [^\ ]+\ berth\ kernel\ -\ -\ \[berth@32473\ seq=\"[0-9]+\"\ boot=\"[0-9a-f-]{36}\"\]\  ]] ||
 	fail "expected the kernel's records with app-name kernel and facility kern, got '${k:0:160}'"
 log_wait_app "$F" berth-supervisor 1 5 || fail "expected the supervisor's own messages, got none"
 log_app "$F" berth-supervisor | grep -q '\] supervisor 0\.[0-9.]*: 1 containers$' ||

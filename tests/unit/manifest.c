@@ -111,7 +111,8 @@ static const char full[] =
     "      - {proto: udp, port: 8000-8010, from: 198.51.100.0/24}\n"
     "  bridge: {subnet: 203.0.113.0/26, subnet6: \"2001:db8:1::/64\", icc: true}\n"
     "logging:\n"
-    "  forward: [{url: \"tcp://logs.example:6514\"}, {url: \"udp://[2001:db8::20]:514\"}]\n"
+    "  forward: [{url: \"tcp://logs.example:6514\"}, {url: \"udp://[2001:db8::20]:514\"},\n"
+    "            {url: \"relp://192.0.2.30:2514\"}]\n"
     "  local: {max_size: 1m, max_files: 2}\n"
     "  kernel: false\n"
     "update: {confirm_after: 2m, tries: 5, health_deadline: 10m}\n"
@@ -204,12 +205,17 @@ test_full_host(const struct manifest *m)
 	CHECK(strcmp(prefix_str(&n->bridge.subnet), "203.0.113.0/26") == 0 &&
 		  n->bridge.has_subnet6 && n->bridge.icc,
 	      "bridge");
-	CHECK(m->logging.n_forward == 2 && m->logging.forward[0].proto == LOG_TCP &&
+	CHECK(m->logging.n_forward == 3 && m->logging.forward[0].proto == LOG_TCP &&
 		  strcmp(m->logging.forward[0].host, "logs.example") == 0 &&
 		  m->logging.forward[0].port == 6514 && m->logging.forward[1].proto == LOG_UDP &&
 		  strcmp(m->logging.forward[1].host, "2001:db8::20") == 0 &&
 		  m->logging.forward[1].port == 514,
 	      "logging.forward");
+	CHECK(m->logging.forward[2].proto == LOG_RELP &&
+		  strcmp(m->logging.forward[2].host, "192.0.2.30") == 0 &&
+		  m->logging.forward[2].port == 2514 &&
+		  strcmp(log_proto_str(m->logging.forward[2].proto), "relp") == 0,
+	      "logging.forward relp");
 	CHECK(m->logging.max_size == 1 << 20 && m->logging.max_files == 2 && !m->logging.kernel,
 	      "logging.local and kernel");
 	CHECK(m->update.confirm_after_ms == 120000 && m->update.tries == 5 &&

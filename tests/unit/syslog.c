@@ -31,7 +31,8 @@ static const struct {
       NULL,
       "hello",
       5,
-      false},
+      false,
+      NULL},
      false,
      "<14>1 2026-11-22T20:00:00.123456Z berth web 42 stdout [berth@32473 seq=\"7\" restarts=\"0\"] "
      "hello"},
@@ -48,7 +49,8 @@ static const struct {
       "a\"b\\c]d",
       "x",
       1,
-      false},
+      false,
+      NULL},
      false,
      "<14>1 2026-11-22T20:00:00.123456Z berth web 42 stdout [berth@32473 seq=\"1\" restarts=\"3\" "
      "image=\"a\\\"b\\\\c\\]d\"] x"},
@@ -65,7 +67,8 @@ static const struct {
       NULL,
       "h\xc3\xa9llo \xe2\x9c\x93",
       10,
-      false},
+      false,
+      NULL},
      true,
      "99 <11>1 2026-11-22T20:00:00.123456Z berth web 42 stderr [berth@32473 seq=\"1\" "
      "restarts=\"2\"] "
@@ -83,7 +86,8 @@ static const struct {
       NULL,
       "",
       0,
-      false},
+      false,
+      NULL},
      false,
      "<28>1 1970-01-01T00:00:00.000000Z - berth - dropped [berth@32473 "
      "seq=\"18446744073709551615\" "
@@ -101,7 +105,8 @@ static const struct {
       NULL,
       "m",
       1,
-      false},
+      false,
+      NULL},
      true,
      "132 <14>1 2026-11-22T20:00:00.123456Z h_st a123456789b123456789c123456789d123456789e1234567 "
      "1 "
@@ -119,7 +124,8 @@ static const struct {
       NULL,
       "berth-drop IN=eth0",
       18,
-      true},
+      true,
+      NULL},
      false,
      "<4>1 2026-11-22T20:00:00.123456Z berth kernel - - [berth@32473 seq=\"12\"] berth-drop "
      "IN=eth0"},
@@ -136,7 +142,8 @@ static const struct {
       IMAGE,
       "GET /index.html 200",
       19,
-      false},
+      false,
+      NULL},
      false,
      "<14>1 2026-11-22T20:00:00.123456Z demo web 1234 stdout [berth@32473 seq=\"41\" "
      "restarts=\"0\" image=\"" IMAGE "\"] GET /index.html 200"},
@@ -153,7 +160,8 @@ static const struct {
       IMAGE,
       "GET /index.html 200",
       19,
-      false},
+      false,
+      NULL},
      true,
      "190 <14>1 2026-11-22T20:00:00.123456Z demo web 1234 stdout [berth@32473 seq=\"41\" "
      "restarts=\"0\" image=\"" IMAGE "\"] GET /index.html 200"},
@@ -170,7 +178,8 @@ static const struct {
       NULL,
       "h\xc3\xa9llo \xe2\x9c\x93!",
       11,
-      false},
+      false,
+      NULL},
      true,
      "100 <11>1 2026-11-22T20:00:00.123456Z berth web 42 stderr [berth@32473 seq=\"1\" "
      "restarts=\"2\"] "
@@ -188,7 +197,8 @@ static const struct {
       NULL,
       "x",
       1,
-      false},
+      false,
+      NULL},
      false,
      "<14>1 2026-11-22T20:00:00.123456Z - web - stdout [berth@32473 seq=\"5\" restarts=\"1\"] x"},
     {"seq 0, restarts UINT_MAX",
@@ -204,7 +214,8 @@ static const struct {
       NULL,
       "x",
       1,
-      false},
+      false,
+      NULL},
      false,
      "<14>1 2026-11-22T20:00:00.123456Z demo web 9 stdout [berth@32473 seq=\"0\" "
      "restarts=\"4294967295\"] x"},
@@ -221,7 +232,8 @@ static const struct {
       "\"\\]]x\"",
       "x",
       1,
-      false},
+      false,
+      NULL},
      false,
      "<14>1 2026-11-22T20:00:00.123456Z demo web 9 stdout [berth@32473 seq=\"3\" "
      "restarts=\"0\" image=\"\\\"\\\\\\]\\]x\\\"\"] x"},
@@ -238,16 +250,29 @@ static const struct {
       "",
       "x",
       1,
-      false},
+      false,
+      NULL},
      false,
      "<14>1 2026-11-22T20:00:00.123456Z demo web 9 stdout [berth@32473 seq=\"3\" "
      "restarts=\"0\" image=\"\"] x"},
     {"largest and smallest PRI",
-     {23, 7, {S0, 0}, "demo", "local7", 1, "m", 1, 0, NULL, "", 0, true},
+     {23, 7, {S0, 0}, "demo", "local7", 1, "m", 1, 0, NULL, "", 0, true, NULL},
      false,
      "<191>1 2026-11-22T20:00:00.000000Z demo local7 1 m [berth@32473 seq=\"1\"]"},
+    {"boot id after seq",
+     {SYSLOG_FAC_USER, SYSLOG_SEV_INFO, {S0, NS0}, "demo", "web", 9, "stdout", 70000, 2, "img",
+      "x", 1, false, "3f1c2a9e-5b7d-4e21-9a0c-6d8e1f2b3c4d"},
+     false,
+     "<14>1 2026-11-22T20:00:00.123456Z demo web 9 stdout [berth@32473 seq=\"70000\" "
+     "boot=\"3f1c2a9e-5b7d-4e21-9a0c-6d8e1f2b3c4d\" restarts=\"2\" image=\"img\"] x"},
+    {"boot id of a host message, framed",
+     {SYSLOG_FAC_DAEMON, SYSLOG_SEV_INFO, {S0, 0}, "demo", "berth-supervisor", 1, "-", 65537, 0,
+      NULL, "hi", 2, true, "b"},
+     true,
+     "97 <30>1 2026-11-22T20:00:00.000000Z demo berth-supervisor 1 - [berth@32473 seq=\"65537\" "
+     "boot=\"b\"] hi"},
     {"PRI 0",
-     {0, 0, {S0, 0}, "demo", "kernel", 0, "-", 2, 0, NULL, "panic", 5, true},
+     {0, 0, {S0, 0}, "demo", "kernel", 0, "-", 2, 0, NULL, "panic", 5, true, NULL},
      false,
      "<0>1 2026-11-22T20:00:00.000000Z demo kernel - - [berth@32473 seq=\"2\"] panic"},
 };
