@@ -194,7 +194,7 @@ live_save(struct instance *c)
 	__atomic_store_n(&m->active, !m->active, __ATOMIC_RELEASE);
 }
 
-/* The count of lines logged, kept with the output buffers. */
+/* The last syslog seq of its lines, kept with the output buffers. */
 void
 live_seq(struct instance *c)
 {

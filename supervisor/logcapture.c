@@ -32,8 +32,6 @@ out_line(struct sv *sv, struct instance *c, struct outbuf *o, const struct times
 	 const char *text, size_t len, bool cont)
 {
 	console_line(c->spec.name, text, len);
-	c->log_seq++;
-	live_seq(c);
 	logfile_line(&c->log, now, o == &c->out ? "stdout" : "stderr", text, len, cont);
 	logfwd_line(sv, c, o == &c->err, now, text, len);
 }

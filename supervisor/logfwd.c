@@ -344,6 +344,12 @@ relp_open(struct sv *sv, struct fwd_target *t)
 	struct itimerspec it = {{RELP_SYNC_MS / 1000, RELP_SYNC_MS % 1000 * 1000000L},
 				{RELP_SYNC_MS / 1000, RELP_SYNC_MS % 1000 * 1000000L}};
 
+	if (!relp_available()) {
+		sv_say("log forward %s: the image has no RELP sender (" RELP_SENDER "): an image "
+		       "built from a manifest with a relp:// target has it",
+		       t->cfg->url);
+		return (errno = ENOENT), -1;
+	}
 	if (open_spool(sv, t) < 0) {
 		int err = errno;
 		sv_say("log forward %s: spool in %s: %s", t->cfg->url, sv->paths.spooldir,
@@ -401,6 +407,10 @@ logfwd_open(struct sv *sv)
 	if (n < 0 || (size_t)n >= sizeof dir || logseq_open(dir) < 0)
 		sv_say("log forward: sequence numbers in %s: %s; they start at 1 after a restart",
 		       dir, strerror(n < 0 || (size_t)n >= sizeof dir ? ENAMETOOLONG : errno));
+	/* Adopted containers (live.c) go on from their last number, no gap. */
+	for (size_t i = 0; i < sv->n; i++)
+		if (sv->c[i].log_seq)
+			logseq_resume(sv->c[i].spec.name, sv->c[i].log_seq);
 	sv->n_fwd = lc->n_forward;
 	sv->fwd = calloc(sv->n_fwd ? sv->n_fwd : 1, sizeof *sv->fwd);
 	if (!sv->fwd) {
@@ -526,6 +536,8 @@ logfwd_line(struct sv *sv, struct instance *c, bool is_err, const struct timespe
 	if (sv->n_fwd == 0)
 		return;
 	m.seq = logfwd_seq(c->spec.name);
+	c->log_seq = m.seq;
+	live_seq(c);
 	logfwd_msg(sv, &m, 0);
 }
 

@@ -124,6 +124,17 @@ logseq_next(const char *name, int *err)
 }
 
 void
+logseq_resume(const char *name, uint64_t last)
+{
+	struct stream *s = find(name);
+
+	if (!s || last > s->last || s->reserved > s->last)
+		return;
+	s->reserved = s->last;
+	s->last = last;
+}
+
+void
 logseq_close(void)
 {
 	for (size_t i = 0; i < q.n; i++)

@@ -21,6 +21,10 @@ int logseq_open(const char *dir);
 uint64_t logseq_next(const char *name, int *err);
 /* /proc/sys/kernel/random/boot_id, or NULL when it cannot be read. */
 const char *logseq_boot(void);
+/* Stream NAME goes on after last, a number an earlier supervisor run of
+ * this boot gave (an adopted container's, live.c), not after its bound:
+ * a live restore leaves no gap. Ignored unless last is within the bound. */
+void logseq_resume(const char *name, uint64_t last);
 void logseq_close(void);
 
 #endif

@@ -124,7 +124,7 @@ struct instance {
 	struct watch w_pidfd, w_exec, w_timer;
 	struct outbuf out, err;
 	struct logfile log;   /* <log dir>/<name>.log (logfile.c) */
-	uint64_t log_seq;     /* lines logged, both streams; syslog's seq */
+	uint64_t log_seq;     /* the last syslog seq its lines got (logseq.c) */
 	char exec_error[256]; /* why the child failed before exec, or "" */
 	struct timespec started;
 	struct timespec decided; /* start() began: the start latency's origin */

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: MIT
 # RELP to a real rsyslog (imrelp) that is SIGKILLed and started again twice
 # while a container prints 100000 numbered lines, and a supervisor that is
-# SIGKILLed once (init's stand-in starts it again): every record of the
-# container's log file arrives, seq never goes back but for exact repeats,
-# and each run of the container is received from its line 1 without gaps.
+# SIGKILLed once (init's stand-in starts it again, and it adopts the
+# container): every record of the container's log file arrives, seq never
+# goes back but for exact repeats and has no gap, and the container's one
+# run is received from line 1 to line N without gaps.
 # berth-test: minutes 2
 . "$(dirname "$0")/sv-common"
 . "$(dirname "$0")/sv-restart-common"
@@ -39,7 +40,7 @@ sleep 1
 log_relp_start
 sv_wait_for 'container counter: exited with status 0' 120 || fail "expected the container to finish its $N lines"
 for i in $(seq 60); do
-	result=$("$TOP/tests/host/log-relp-check" "$WORK/log/counter.log" "$R" counter) && break
+	result=$("$TOP/tests/host/log-relp-check" "$WORK/log/counter.log" "$R" counter $N) && break
 	sleep 1
 done
 case $result in ok*) ;; *) fail "$result" ;; esac
