@@ -21,8 +21,8 @@ LIBS     := -lyaml
 
 # Programs linked against glibc and Debian's libraries; a folder without
 # sources yet builds nothing.
-PROGS    := $(foreach d,supervisor netsetup,$(if $(wildcard $(d)/*.c),$(BUILD)/$(d)))
-SUPERVISOR_LIBS := -lcap -lseccomp -lmnl -lnftnl -lsodium -lrelp
+PROGS    := $(foreach d,supervisor netsetup relp-send,$(if $(wildcard $(d)/*.c),$(BUILD)/$(d)))
+SUPERVISOR_LIBS := -lcap -lseccomp -lmnl -lnftnl -lsodium
 NETSETUP_LIBS   := -lmnl -lnftnl -lsodium
 # Unit tests and the fuzzer may touch any lib/ file, so they link every library.
 ALL_LIBS        := $(LIBS) -lmnl -lnftnl -lsodium
@@ -62,6 +62,12 @@ $(BUILD)/supervisor: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard supervisor/*.c))
 
 $(BUILD)/netsetup: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard netsetup/*.c)) $(LIBBERTH)
 	$(CC) $(LDHARDEN) -o $@ $^ $(LIBS) $(NETSETUP_LIBS)
+
+# The RELP sender the supervisor starts per relp:// target: librelp (and
+# the TLS libraries it loads) stays out of the supervisor, and out of an
+# image whose manifest has no such target.
+$(BUILD)/relp-send: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard relp-send/*.c)) $(LIBBERTH)
+	$(CC) $(LDHARDEN) -o $@ $^ $(LIBS) -lrelp
 
 # The build side of updates: key generation and bundle signing. It runs on
 # the build host only; no image carries it.

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "log/relp.h"
 #include "logresolve.h"
 #include "logspool.h"
 #include "supervisor.h"
@@ -28,9 +29,6 @@
 /* Sent frames kept for that: the kernel's share plus the margin. */
 #define LOGFWD_WINDOW (2 * LOGFWD_SNDBUF + LOGFWD_MARGIN + 64 * 1024)
 
-/* Between attempts to reach a target, doubling (tcp and relp alike). */
-#define BACKOFF_MIN_MS 100
-#define BACKOFF_MAX_MS 5000
 
 enum fwd_state { FWD_OFF, FWD_WAIT, FWD_RESOLVING, FWD_CONNECTING, FWD_UP };
 

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* logrelp.c: the supervisor's side of a relp:// target: it appends to the
- * spool, syncs it every RELP_SYNC_MS, and runs the sender (logrelpsend.c)
- * in a child process, since librelp's client blocks in its own poll. */
+ * spool, syncs it every RELP_SYNC_MS, and runs the sender (relp-send/, a
+ * program of its own) in a child process, since librelp's client blocks in
+ * its own poll. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,10 +18,40 @@
 
 _Static_assert(sizeof(struct relp_note) <= PIPE_BUF, "a note is one atomic write");
 
+/* RELP_SENDER beside the supervisor's own program; "" if it cannot tell. */
+static const char *
+sender_path(void)
+{
+	static char path[PATH_MAX];
+	char self[PATH_MAX];
+
+	if (path[0])
+		return path;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n <= 0)
+		return "";
+	self[n] = '\0';
+	char *slash = strrchr(self, '/');
+	if (!slash)
+		return "";
+	*slash = '\0';
+	if (snprintf(path, sizeof path, "%s/%s", self, RELP_SENDER) >= (int)sizeof path)
+		path[0] = '\0';
+	return path;
+}
+
+bool
+relp_available(void)
+{
+	return access(sender_path(), X_OK) == 0;
+}
+
 /* In the child: the three descriptors it needs as 3, 4, 5, none other. */
 static void __attribute__((noreturn))
 child(struct fwd_target *t, int wake, int note, pid_t parent)
 {
+	char port[8];
+
 	/* Dies with the supervisor: the next one starts its own sender. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(111);
@@ -34,7 +66,10 @@ child(struct fwd_target *t, int wake, int note, pid_t parent)
 		if (dup2(fds[i], 3 + i) < 0)
 			_exit(111);
 	close_range(6, ~0U, 0);
-	relp_sender(3, 4, 5, t->cfg);
+	snprintf(port, sizeof port, "%u", t->cfg->port);
+	char *argv[] = {RELP_SENDER, t->cfg->url, t->cfg->host, port, NULL};
+	execv(sender_path(), argv);
+	_exit(127);
 }
 
 int

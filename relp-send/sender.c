@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* logrelpsend.c: the sender of a relp:// target, a child of the supervisor:
+/* sender.c: the sender of a relp:// target, a child of the supervisor:
  * reads the spool's frames in order, hands them to librelp (which blocks),
  * and removes a segment once every message in it was acknowledged. */
 #include <dirent.h>
@@ -19,8 +19,9 @@
 #include <unistd.h>
 
 #include "base/io.h"
-#include "logrelp.h"
+#include "log/relp.h"
 #include "log/syslog.h"
+#include "sender.h"
 
 #define BUF_MAX (256 * 1024) /* a frame is at most about 17 KiB */
 #define ACKED_FILE "acked"   /* "SEGMENT-ID OFFSET\n": where to start again */
