@@ -86,6 +86,12 @@ $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/check.h $(LIBBERTH)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(DEPNAMES) -Ilib -Itests/unit -DSRCDIR='"$(CURDIR)"' -o $@ $< $(LIBBERTH) $(ALL_LIBS)
 
+# Tools of the tests, one C file each (tests/tools/); `make test` builds them.
+TOOL_BIN := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests/tools/*.c))
+$(BUILD)/tests/tools/%: tests/tools/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(DEPNAMES) $(HARDEN) $(LDHARDEN) -o $@ $<
+
 # The kernel is built from Debian's linux-source-6.1 and cached outside the
 # checkout (see docs/kernel.md).
 kernel: deps
@@ -115,7 +121,7 @@ run: image
 	image/qemu-run $(BUILD)
 
 test: deps-test
-	@$(MAKE) --no-print-directory all $(UNIT_BIN) kernel keys
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(TOOL_BIN) kernel keys
 	@tests/run unit host vm
 
 test-unit: all $(UNIT_BIN)
@@ -124,7 +130,7 @@ test-unit: all $(UNIT_BIN)
 test-host: deps-test all
 	@tests/run host
 
-test-vm: deps-test all kernel keys
+test-vm: deps-test all $(TOOL_BIN) kernel keys
 	@tests/run vm
 
 # Benchmarks print figures beside their peers' (bench/run); they assert
