@@ -144,6 +144,13 @@ rnd(uint64_t *s)
 	return *s * 2685821657736338717ULL;
 }
 
+/* 0 to n - 1, from the high bits: xorshift64*'s low bits are weak. */
+static unsigned
+pick(uint64_t *s, unsigned n)
+{
+	return (unsigned)((rnd(s) >> 32) % n);
+}
+
 /* Copies sector j of entry e into the disk; a discard leaves zeroes, as a
  * hole punched in the image file would read. */
 static void
@@ -167,7 +174,7 @@ static void
 put_entry(const struct lw_log *log, const struct lw_entry *e, int disk, uint64_t *s, int torn)
 {
 	for (uint64_t j = 0; j < e->count; j++)
-		if (!torn || rnd(s) & 1)
+		if (!torn || pick(s, 2))
 			put_sector(log, e, j, disk);
 }
 
@@ -192,9 +199,9 @@ cmd_crash(const struct lw_log *log, uint64_t n, uint64_t seed, const char *path,
 		int t;
 
 		pending++;
-		if (!(rnd(&s) & 1))
+		if (!pick(&s, 2))
 			continue;
-		t = tear && log->e[i].count > 1 && rnd(&s) % 4 == 0;
+		t = tear && log->e[i].count > 1 && pick(&s, 4) == 0;
 		put_entry(log, &log->e[i], disk, &s, t);
 		kept++;
 		torn += (uint64_t)t;
