@@ -30,7 +30,7 @@ ALL_LIBS        := $(LIBS) -lmnl -lnftnl -lsodium
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 
-.PHONY: all deps deps-test kernel keys image bundle run test test-unit test-host test-vm bench fuzz clean
+.PHONY: all deps deps-test kernel keys image bundle run test test-unit test-host test-vm test-tools test-power-cuts bench fuzz clean
 all: $(BUILD)/init $(BUILD)/berthctl $(PROGS) $(BUILD)/mkbundle
 
 # deps: what the build, the image and `make run` need; deps-test: that and
@@ -132,6 +132,13 @@ test-host: deps-test all
 
 test-vm: deps-test all $(TOOL_BIN) kernel keys
 	@tests/run vm
+
+test-tools: $(TOOL_BIN)
+
+# The power-cut replay over every recorded flush instead of a sample
+# (docs/update.md, Power cuts): about 8 minutes here.
+test-power-cuts: deps-test all $(TOOL_BIN) kernel keys
+	@POWERCUT_ALL=1 BUILD=$(abspath $(BUILD)) TOP=$(CURDIR) bash tests/vm/power-cut-replay.sh
 
 # Benchmarks print figures beside their peers' (bench/run); they assert
 # nothing. BENCH=NAME runs one.
