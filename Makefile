@@ -30,7 +30,7 @@ ALL_LIBS        := $(LIBS) -lmnl -lnftnl -lsodium
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 
-.PHONY: all deps deps-test kernel keys image bundle run test test-unit test-host test-vm bench fuzz clean
+.PHONY: all deps deps-test kernel keys image bundle run test test-unit test-host test-vm test-tools test-power-cuts bench fuzz clean
 all: $(BUILD)/init $(BUILD)/berthctl $(PROGS) $(BUILD)/mkbundle
 
 # deps: what the build, the image and `make run` need; deps-test: that and
@@ -100,6 +100,12 @@ $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/check.h $(LIBBERTH)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(DEPNAMES) -Ilib -Itests/unit -DSRCDIR='"$(CURDIR)"' -o $@ $< $(LIBBERTH) $(ALL_LIBS)
 
+# Tools of the tests, one C file each (tests/tools/); `make test` builds them.
+TOOL_BIN := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests/tools/*.c))
+$(BUILD)/tests/tools/%: tests/tools/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(DEPNAMES) $(HARDEN) $(LDHARDEN) -o $@ $<
+
 # The kernel is built from Debian's linux-source-6.1 and cached outside the
 # checkout (see docs/kernel.md).
 kernel: deps
@@ -129,7 +135,7 @@ run: image
 	image/qemu-run $(BUILD)
 
 test: deps-test
-	@$(MAKE) --no-print-directory all $(UNIT_BIN) kernel keys
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(TOOL_BIN) kernel keys
 	@tests/run unit host vm
 
 test-unit: all $(UNIT_BIN)
@@ -138,8 +144,15 @@ test-unit: all $(UNIT_BIN)
 test-host: deps-test all
 	@tests/run host
 
-test-vm: deps-test all kernel keys
+test-vm: deps-test all $(TOOL_BIN) kernel keys
 	@tests/run vm
+
+test-tools: $(TOOL_BIN)
+
+# The power-cut replay over every recorded flush instead of a sample
+# (docs/update.md, Power cuts): 36 cuts, about 10 minutes here.
+test-power-cuts: deps-test all $(TOOL_BIN) kernel keys
+	@POWERCUT_ALL=1 BUILD=$(abspath $(BUILD)) TOP=$(CURDIR) bash tests/vm/power-cut-replay.sh
 
 # Benchmarks print figures beside their peers' (bench/run); they assert
 # nothing. BENCH=NAME runs one.

@@ -7,7 +7,7 @@
 #   . "$(dirname "$0")/lib.sh"
 #   vm_require
 #   vm_build_image "$TOP/tests/vm/manifests/debug.yaml" "$vm_dir"
-#   vm_start "$vm_dir" [--uefi] [--net OPTS] [-- QEMU-ARGS...]
+#   vm_start "$vm_dir" [--uefi] [--net OPTS] [--logwrites LOG] [-- QEMU-ARGS...]
 #   vm_wait_for 'berth-init: stage 2 start' 60 || fail NAME "stage 2" "nothing"
 #   vm_wait_console NAME-boot 120
 #   out=$(vm_run 'cat /proc/mounts')
@@ -86,20 +86,23 @@ vm_build_container_image() {
 	(cd "$2/top" && vm_build_image "$1" "$2") || exit 1
 }
 
-# vm_start OUTDIR [--uefi] [--net OPTS] [-- QEMU-ARGS...]: boots OUTDIR's
+# vm_start OUTDIR [--uefi] [--net OPTS] [--logwrites LOG] [-- QEMU-ARGS...]: boots OUTDIR's
 # image in the background. By default the kernel is booted directly (fast:
 # no firmware) with the initramfs and the command line of slot a; --uefi
 # boots the disk the way a machine does, OVMF then systemd-boot. --net adds
 # OPTS to the user network (e.g. hostfwd=tcp:127.0.0.1:18080-:80; only ever
-# 127.0.0.1). The console goes to OUTDIR/run/console.log; QEMU-ARGS are
-# added as they are (e.g. -no-reboot).
+# 127.0.0.1). --logwrites serves the disk through QEMU's blklogwrites
+# driver, which appends every write and flush the guest issues to LOG
+# (emptied first; tests/tools/logwrites.c reads it). The console goes to
+# OUTDIR/run/console.log; QEMU-ARGS are added as they are (e.g. -no-reboot).
 vm_start() {
-	local out=$1 uefi=0 net='' boot run
+	local out=$1 uefi=0 net='' logw='' boot disk run
 	shift
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--uefi) uefi=1 ;;
 		--net) net=",$2"; shift ;;
+		--logwrites) logw=$2; shift ;;
 		--) shift; break ;;
 		*) echo "vm_start: unknown option $1" >&2; return 2 ;;
 		esac
@@ -126,12 +129,17 @@ vm_start() {
 		boot=(-kernel "$out/bzImage" -initrd "$out/initramfs.img"
 			-append "$(cat "$out/cmdline-a")")
 	fi
+	disk=(-drive "if=virtio,format=raw,file=$out/disk.img")
+	if [ -n "$logw" ]; then
+		: >"$logw"
+		disk=(-drive "if=virtio,driver=blklogwrites,file.driver=file,file.filename=$out/disk.img,log.driver=file,log.filename=$logw,log-sector-size=512")
+	fi
 	# Wall-clock start, for boot time figures.
 	vm_started=$(date +%s.%N)
 	qemu-system-x86_64 -accel tcg -machine q35 -m 1024 -smp 1 \
 		-nodefaults -display none -no-user-config \
 		"${boot[@]}" \
-		-drive "if=virtio,format=raw,file=$out/disk.img" \
+		"${disk[@]}" \
 		-netdev "user,id=net0,restrict=on$net" \
 		-device virtio-net-pci,netdev=net0,romfile= \
 		-device virtio-rng-pci \

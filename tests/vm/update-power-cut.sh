@@ -7,6 +7,8 @@
 # its entry names, verity ok, its container healthy) and the next apply must
 # work. UPDATE_CUTS (default 20) sets how many; UPDATE_CUT_SEED replays a
 # run. The figures line says how many cuts were made and survived.
+# A kill keeps every write the guest issued, flushed or not, so this cannot
+# show a missing fsync; tests/vm/power-cut-replay.sh can (docs/update.md).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/update-common"
 upd_require
