@@ -101,7 +101,9 @@ $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/check.h $(LIBBERTH)
 	$(CC) $(CFLAGS) $(DEPNAMES) -Ilib -Itests/unit -DSRCDIR='"$(CURDIR)"' -o $@ $< $(LIBBERTH) $(ALL_LIBS)
 
 # Tools of the tests, one C file each (tests/tools/); `make test` builds them.
-TOOL_BIN := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests/tools/*.c))
+# init-standin is built with init's own sources, above.
+TOOL_BIN := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,\
+	$(filter-out tests/tools/init-standin.c,$(wildcard tests/tools/*.c))) $(BUILD)/tests/init-standin
 $(BUILD)/tests/tools/%: tests/tools/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(DEPNAMES) $(HARDEN) $(LDHARDEN) -o $@ $<
