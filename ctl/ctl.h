@@ -20,6 +20,8 @@ int cmd_show(int argc, char **argv);
 /* plan [--json] [--reboot] [--current FILE] FILE (plan.c): exit 0 no
  * change, 2 changes, 1 error */
 int cmd_plan(int argc, char **argv);
+/* apply [--try D] [--reboot] FILE | --revert | --confirm (apply.c) */
+int cmd_apply(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 /* logs [-f] [--since D] [--tail N] NAME | --host (logs.c) */
 int cmd_logs(int argc, char **argv);
@@ -42,6 +44,11 @@ int ctl_parse_opts(int argc, char **argv, bool allow_json, int nargs, struct ctl
  * code after printing why: EXIT_INVALID (the supervisor's message),
  * EXIT_SYSTEM (no reply: the socket path and errno). */
 int ctl_call(const struct ctl_opts *o, const char *verb, struct control_reply *r);
+
+/* status.c: the value of key in a mapping of the status document (JSON
+ * read by ytree), or NULL. */
+struct ynode;
+const struct ynode *ctl_get(const struct ynode *map, const char *key);
 
 /* Prints "berthctl: FILE:LINE:COL: message" lines to stderr. */
 void ctl_report(const struct diag *d);

@@ -85,14 +85,10 @@ plan_current(const char *given)
 	return path;
 }
 
-struct refusal_ctx {
-	const char *file, *current;
-};
-
 /* berthctl: new.yaml:4:3: host.timezone: cannot change on a running host
  * (needs an update): REASON; instead: WHAT */
-static void
-report_refusal(const struct manifest_change *c, void *arg)
+void
+plan_report_refusal(const struct manifest_change *c, void *arg)
 {
 	const struct refusal_ctx *r = arg;
 	const char *file = c->op == CH_REMOVE ? r->current : r->file;
@@ -149,7 +145,7 @@ cmd_plan(int argc, char **argv)
 		perror("berthctl: writing output");
 		rc = PLAN_ERROR;
 	}
-	if (manifest_plan_refusals(&p, o.reboot, report_refusal, &r))
+	if (manifest_plan_refusals(&p, o.reboot, plan_report_refusal, &r))
 		rc = PLAN_ERROR;
 	else if (!rc)
 		rc = manifest_plan_empty(&p) ? PLAN_NO_CHANGE : PLAN_CHANGES;

@@ -17,6 +17,13 @@ void plan_print(FILE *f, const struct manifest_plan *p, bool reboot, bool done);
  * error of either as validate does; 0 when both are valid. Either way both
  * are to be freed. */
 int plan_load(const char *file, const char *current, struct manifest *cur, struct manifest *next);
+/* Prints a change apply refuses, with its place in file (or in current,
+ * for a removal); arg is a struct refusal_ctx. */
+struct refusal_ctx {
+	const char *file, *current;
+};
+void plan_report_refusal(const struct manifest_change *c, void *arg);
+
 /* given, or the manifest in force (saying on stderr why a present
  * override is ignored). */
 const char *plan_current(const char *given);

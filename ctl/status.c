@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ctl.h"
 #include "manifest/ytree.h"
@@ -25,8 +26,9 @@ enum col {
 static const char *const heads[C_N] = {"NAME",	 "STATE",  "PID",      "UPTIME", "RESTARTS",
 				       "HEALTH", "MEMORY", "WRITABLE", "PORTS",	 "LAST EXIT"};
 
-static const struct ynode *
-get(const struct ynode *map, const char *key)
+
+const struct ynode *
+ctl_get(const struct ynode *map, const char *key)
 {
 	if (!map || map->type != YNODE_MAP)
 		return NULL;
@@ -89,13 +91,13 @@ static void
 memory(const struct ynode *limits, char *buf, size_t len)
 {
 	char size[32];
-	const char *own = text(get(limits, "memory")), *shared;
+	const char *own = text(ctl_get(limits, "memory")), *shared;
 
 	if (strcmp(own, "-") != 0) {
 		size_human(own, buf, len);
 		return;
 	}
-	shared = text(get(limits, "memory_shared"));
+	shared = text(ctl_get(limits, "memory_shared"));
 	if (strcmp(shared, "-") == 0) {
 		snprintf(buf, len, "unlimited");
 		return;
@@ -108,7 +110,7 @@ memory(const struct ynode *limits, char *buf, size_t len)
 static void
 writable(const struct ynode *limits, char *buf, size_t len)
 {
-	const char *t = text(get(limits, "writable"));
+	const char *t = text(ctl_get(limits, "writable"));
 
 	if (strcmp(t, "-") == 0)
 		snprintf(buf, len, "read-only");
@@ -134,17 +136,17 @@ ports(const struct ynode *n, char *buf, size_t len)
 static void
 row_fill(const struct ynode *c, char row[C_N][128])
 {
-	snprintf(row[C_NAME], 128, "%s", text(get(c, "name")));
-	snprintf(row[C_STATE], 128, "%s", text(get(c, "state")));
-	snprintf(row[C_PID], 128, "%s", text(get(c, "pid")));
-	uptime(get(c, "uptime"), row[C_UPTIME], 128);
-	snprintf(row[C_RESTARTS], 128, "%s", text(get(c, "restarts")));
-	const char *h = text(get(get(c, "health"), "state"));
+	snprintf(row[C_NAME], 128, "%s", text(ctl_get(c, "name")));
+	snprintf(row[C_STATE], 128, "%s", text(ctl_get(c, "state")));
+	snprintf(row[C_PID], 128, "%s", text(ctl_get(c, "pid")));
+	uptime(ctl_get(c, "uptime"), row[C_UPTIME], 128);
+	snprintf(row[C_RESTARTS], 128, "%s", text(ctl_get(c, "restarts")));
+	const char *h = text(ctl_get(ctl_get(c, "health"), "state"));
 	snprintf(row[C_HEALTH], 128, "%s", strcmp(h, "none") == 0 ? "-" : h);
-	memory(get(c, "limits"), row[C_MEMORY], 128);
-	writable(get(c, "limits"), row[C_WRITABLE], 128);
-	ports(get(c, "ports"), row[C_PORTS], 128);
-	snprintf(row[C_EXIT], 128, "%s", text(get(c, "last_exit")));
+	memory(ctl_get(c, "limits"), row[C_MEMORY], 128);
+	writable(ctl_get(c, "limits"), row[C_WRITABLE], 128);
+	ports(ctl_get(c, "ports"), row[C_PORTS], 128);
+	snprintf(row[C_EXIT], 128, "%s", text(ctl_get(c, "last_exit")));
 }
 
 static int
@@ -176,6 +178,28 @@ print_table(const struct ynode *list)
 	return 0;
 }
 
+/* manifest: applied, sha256 1a2b3c4d5e6f, since 2026-12-06 19:40:02 UTC; on
+ * trial until 19:45:02 (berthctl apply --confirm keeps it) */
+static void
+print_manifest(const struct ynode *m)
+{
+	char when[64] = "", until[64] = "";
+	const char *at = text(ctl_get(m, "applied_at")), *tr = text(ctl_get(m, "trial_until"));
+	time_t t;
+
+	if (!m)
+		return;
+	if (strcmp(at, "-") != 0 && (t = (time_t)strtoll(at, NULL, 10)) > 0)
+		strftime(when, sizeof when, ", since %Y-%m-%d %H:%M:%S UTC", gmtime(&t));
+	if (strcmp(tr, "-") != 0 && (t = (time_t)strtoll(tr, NULL, 10)) > 0)
+		strftime(until, sizeof until,
+			 "; on trial until %H:%M:%S UTC (berthctl apply --confirm keeps it)",
+			 gmtime(&t));
+	printf("manifest: %s, sha256 %.12s%s%s\n\n",
+	       strcmp(text(ctl_get(m, "source")), "applied") == 0 ? "applied" : "the image's",
+	       text(ctl_get(m, "sha256")), when, until);
+}
+
 static int
 table(const struct control_reply *r)
 {
@@ -186,12 +210,13 @@ table(const struct control_reply *r)
 	diag_init(&d, "status reply");
 	const struct ynode *list = NULL;
 	if (ytree_parse(r->body, r->len, &d, &root) == 0)
-		list = get(root, "containers");
+		list = ctl_get(root, "containers");
 	if (!list || list->type != YNODE_SEQ) {
 		fprintf(stderr,
 			"berthctl: status: the supervisor's reply is not a status document\n");
 		rc = EXIT_SYSTEM;
 	} else {
+		print_manifest(ctl_get(root, "manifest"));
 		rc = print_table(list);
 	}
 	ytree_free(root);

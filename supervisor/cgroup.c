@@ -388,6 +388,25 @@ cg_set_limits(int fd, const struct container_spec *s, char *err, size_t errlen)
 	return 0;
 }
 
+/* An adopted container's limits, as its definition now says (a live
+ * apply may have changed them): a limit it no longer has is lifted. Only
+ * the files of controllers there are; a failure is told, not fatal. */
+void
+cg_limits_update(int fd, const struct container_spec *s)
+{
+	const struct container *m = s->m;
+	char err[512];
+
+	if (cg_has_file(fd, "memory.max") && m->mem_limit == 0 &&
+	    cg_write(fd, "memory.max", "max") < 0)
+		sv_say("container %s: memory.max: %s", s->name, strerror(errno));
+	if (cg_has_file(fd, "cpu.max") && m->cpus_milli == 0 &&
+	    cg_write(fd, "cpu.max", "max 100000") < 0)
+		sv_say("container %s: cpu.max: %s", s->name, strerror(errno));
+	if (cg_set_limits(fd, s, err, sizeof err) < 0)
+		sv_say("%s", err);
+}
+
 /*
  * Makes the container's cgroup and returns a directory fd for
  * CLONE_INTO_CGROUP. A cgroup left by an earlier run is emptied with

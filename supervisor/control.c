@@ -214,15 +214,6 @@ client_reply(struct sv *sv, struct ctl_client *cl, enum control_status st, const
 	client_write(sv, cl);
 }
 
-static struct instance *
-find(struct sv *sv, const char *name)
-{
-	for (size_t i = 0; i < sv->n; i++)
-		if (strcmp(sv->c[i].spec.name, name) == 0)
-			return &sv->c[i];
-	return NULL;
-}
-
 static bool
 is_up(const struct instance *c)
 {
@@ -370,6 +361,16 @@ handle(struct sv *sv, struct ctl_client *cl, const struct control_request *rq)
 		reply_status(sv, cl);
 		return;
 	}
+	if ((strcmp(rq->verb, "apply") == 0 || strcmp(rq->verb, "confirm") == 0) &&
+	    !sv->shutting_down) {
+		struct ucred cr = {0};
+		socklen_t crlen = sizeof cr;
+		getsockopt(cl->fd, SOL_SOCKET, SO_PEERCRED, &cr, &crlen);
+		st = rq->verb[0] == 'a' ? apply_request(sv, cr.uid, rq->arg, msg, sizeof msg)
+					: apply_confirm(sv, msg, sizeof msg);
+		client_reply(sv, cl, st, msg, strlen(msg));
+		return;
+	}
 	if (!v)
 		snprintf(msg, sizeof msg, "unknown request \"%s\"", rq->verb);
 	else if (v->run && !rq->arg[0])
@@ -381,7 +382,7 @@ handle(struct sv *sv, struct ctl_client *cl, const struct control_request *rq)
 			 sv->power_signal == SIGUSR2   ? " (poweroff)"
 			 : sv->power_signal == SIGTERM ? " (reboot)"
 						       : "");
-	else if (v->run && !(c = find(sv, rq->arg)))
+	else if (v->run && !(c = sv_find(sv, rq->arg)))
 		snprintf(msg, sizeof msg, "no container named \"%s\"", rq->arg);
 	else if (v->run)
 		st = v->run(sv, c, msg, sizeof msg);

@@ -118,6 +118,8 @@ probe_result(struct sv *sv, struct instance *c, int status)
 		       c->spec.name, c->h_failures, status, c->h_output);
 	if (c->health == HS_HEALTHY)
 		sv_start_ready(sv);
+	else if (c->health == HS_UNHEALTHY)
+		apply_essential_failed(sv, c, "unhealthy");
 }
 
 /* The container runs: the first check comes one interval later. */

@@ -72,15 +72,29 @@ static struct exit_seen exits[64];
 static size_t n_exits;
 
 /* The definition a run was started from: the manifest's container and
- * what the image added. A run of another definition is not adopted. */
+ * what the image added, without the fields a running container takes
+ * live (lib/manifest/diff-fields.c: restart policy, dependencies, health
+ * check, limits, stop signal and grace, essential). A run of another
+ * definition is not adopted; one that differs only in those is, and gets
+ * the new values (limits: cg_limits_update). */
 static void
 spec_hash(const struct container_spec *s, unsigned char out[32])
 {
 	crypto_generichash_state st;
+	struct container k = *s->m;
 	struct json j;
 
+	k.restart = (struct restart_policy){0};
+	k.depends_on = NULL;
+	k.n_depends_on = 0;
+	k.health = (struct healthcheck){0};
+	k.mem_limit = 0;
+	k.cpus_milli = k.pids_limit = 0;
+	k.stop_signal = 0;
+	k.stop_grace_ms = 0;
+	k.essential = false;
 	json_init(&j);
-	manifest_container_to_json(s->m, &j);
+	manifest_container_to_json(&k, &j);
 	crypto_generichash_init(&st, NULL, 0, 32);
 	crypto_generichash_update(&st, (const unsigned char *)j.buf, j.buf ? j.len : 0);
 	json_free(&j);
@@ -264,15 +278,6 @@ live_close(struct sv *sv)
 		store_drop(sv, sv->c[i].spec.name);
 }
 
-static struct instance *
-by_name(struct sv *sv, const char *name)
-{
-	for (size_t i = 0; i < sv->n; i++)
-		if (!strcmp(sv->c[i].spec.name, name))
-			return &sv->c[i];
-	return NULL;
-}
-
 /* One packet from init: its text, and its descriptors in fds (n). */
 static ssize_t
 store_recv(int fd, char *text, size_t len, int *fds, int *n, int flags)
@@ -386,6 +391,7 @@ adopt(struct sv *sv, struct instance *c, const struct live_rec *r, const int *pi
 	c->pidfd = pidfd;
 	if (sv_watch(sv, c->pidfd, &c->w_pidfd) < 0)
 		sv_say("container %s: watching it: %s", name, strerror(errno));
+	cg_limits_update(c->cgfd, &c->spec);
 	net_adopt(sv, c);
 	health_resume(sv, c);
 	if (c->state == CS_STOPPING)
@@ -401,7 +407,7 @@ adopt(struct sv *sv, struct instance *c, const struct live_rec *r, const int *pi
 static void
 take(struct sv *sv, const char *name, int *fds, int n)
 {
-	struct instance *c = by_name(sv, name);
+	struct instance *c = sv_find(sv, name);
 	struct live_mem *m = MAP_FAILED;
 
 	if (c && n >= 1)

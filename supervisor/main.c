@@ -202,6 +202,9 @@ dispatch(struct sv *sv, struct watch *w, uint32_t events)
 		if (sv->store_fd >= 0)
 			live_dispatch(sv);
 		break;
+	case W_APPLY:
+		apply_dispatch(sv, w);
+		break;
 	}
 }
 
@@ -219,7 +222,8 @@ usage(void)
 	      "DIR]\n"
 	      "                  [--volumes DIR] [--data-dir DIR] [--resolv-conf FILE]\n"
 	      "                  [--control SOCKET] [--init-pid PID] [--log-dir DIR]\n"
-	      "                  [--spool-dir DIR] [--kmsg FILE|none] [--state-dir DIR]\n",
+	      "                  [--spool-dir DIR] [--kmsg FILE|none] [--state-dir DIR]\n"
+	      "                  [--override FILE] [--netsetup PATH|none]\n",
 	      stderr);
 	exit(2);
 }
@@ -241,6 +245,8 @@ parse_args(int argc, char **argv, struct options *o)
 	    {"spool-dir", required_argument, NULL, 'S'},
 	    {"kmsg", required_argument, NULL, 'k'},
 	    {"state-dir", required_argument, NULL, 't'},
+	    {"override", required_argument, NULL, 'o'},
+	    {"netsetup", required_argument, NULL, 'N'},
 	    {0},
 	};
 	int opt;
@@ -293,6 +299,12 @@ parse_args(int argc, char **argv, struct options *o)
 		case 't':
 			o->paths.state = optarg;
 			break;
+		case 'o':
+			o->paths.override = optarg;
+			break;
+		case 'N':
+			o->paths.netsetup = optarg;
+			break;
 		case 'p':
 			/* Tests only: their supervisor is PID 1 of a pid namespace. */
 			errno = 0;
@@ -307,8 +319,22 @@ parse_args(int argc, char **argv, struct options *o)
 	}
 	if (optind != argc)
 		usage();
-	if (!o->manifest)
-		o->manifest = manifest_in_force(o->manifest_why, sizeof o->manifest_why);
+	/* --manifest names the image's manifest (tests); the override on /var
+	 * wins while its seal holds, by default only on a host. */
+	if (!o->manifest) {
+		o->manifest = MANIFEST_BAKED;
+		if (!o->paths.override)
+			o->paths.override = MANIFEST_OVERRIDE;
+	}
+	o->paths.baked = o->manifest;
+	o->paths.images = o->images;
+	if (!o->paths.netsetup)
+		o->paths.netsetup = "/usr/lib/berth/netsetup";
+	o->paths.in_force = o->paths.override ? manifest_choose(o->paths.override, o->manifest,
+								 o->manifest_why,
+								 sizeof o->manifest_why)
+					      : o->manifest;
+	o->manifest = o->paths.in_force;
 }
 
 /* A log file that cannot be opened is told, never fatal: the console copy
@@ -391,7 +417,7 @@ say_manifest(const struct options *o)
 {
 	if (o->manifest_why[0])
 		sv_say("manifest: ignoring %s: %s; running the image's manifest %s",
-		       MANIFEST_OVERRIDE, o->manifest_why, MANIFEST_BAKED);
+		       o->paths.override, o->manifest_why, o->paths.baked);
 }
 
 static void
@@ -451,6 +477,7 @@ setup(struct sv *sv, const struct options *o)
 	 * processes into their protected cgroup. */
 	cg_memory_setup(sv, sv->cgroot_fd, o->cgroot, o->init_pid == 1 && getppid() == 1);
 	bless_open(sv);
+	apply_open(sv);
 	if (control_open(sv, o->control, err, sizeof err) < 0)
 		die(111, "%s", err);
 	live_settle(sv);
@@ -497,6 +524,7 @@ main(int argc, char **argv)
 	int ready = sv_env_fd("BERTH_READY_FD");
 
 	clock_gettime(CLOCK_MONOTONIC, &sv.begun);
+	apply_set_argv(argv);
 	parse_args(argc, argv, &o);
 	setup(&sv, &o);
 	sv_say("supervisor %s: %zu containers", BERTH_VERSION, sv.n);
@@ -513,6 +541,7 @@ main(int argc, char **argv)
 			die(111, "epoll_wait: %s", strerror(errno));
 		for (int i = 0; i < n; i++)
 			dispatch(&sv, ev[i].data.ptr, ev[i].events);
+		apply_progress(&sv);
 		logfwd_kick(&sv); /* what the host's messages queued, too */
 		console_flush();
 		control_power(&sv);

@@ -136,6 +136,7 @@ on_exit_ev(struct sv *sv, struct instance *c, int status)
 	c->restarts++;
 	if (c->quick_failures >= CRASH_LOOP_AFTER) {
 		c->state = CS_CRASH_LOOP;
+		apply_essential_failed(sv, c, "in a crash loop");
 		sv_say(
 		    "container %s: %s; crash-loop: %u quick failures in a row, restart %u in %u ms",
 		    c->spec.name, why, c->quick_failures, c->restarts, c->backoff_ms);

@@ -133,6 +133,15 @@ spec_deps(struct sv *sv)
 	}
 }
 
+struct instance *
+sv_find(struct sv *sv, const char *name)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		if (strcmp(sv->c[i].spec.name, name) == 0)
+			return &sv->c[i];
+	return NULL;
+}
+
 /* Reads and checks the manifest; errors are printed once, each with its
  * place in the file. */
 int

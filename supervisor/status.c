@@ -169,6 +169,7 @@ status_to_json(const struct sv *sv, struct json *j)
 	key_str(j, "power", power);
 	write_memory(j, sv);
 	json_object_end(j);
+	apply_status_json(sv, j);
 	json_key(j, "containers");
 	json_array_begin(j);
 	for (size_t i = 0; i < sv->n; i++)

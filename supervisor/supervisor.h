@@ -11,6 +11,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "base/control.h"
 #include "net/bridge.h"
 #include "update/esp.h"
 #include "logfile.h"
@@ -39,7 +40,12 @@ struct sv_paths {
 	const char *rundir;	 /* scratch directory for the containers' roots */
 	const char *logdir;	 /* the containers' log files */
 	const char *spooldir;	 /* log forward spools: <spooldir>/<target> */
-	const char *state;	 /* the operator's stops (stopstate.c) */
+	const char *state;	 /* the operator's stops (stopstate.c), apply's state */
+	const char *images;	 /* the baked container images */
+	const char *baked;	 /* the image's manifest */
+	const char *override;	 /* the applied one (apply.c), NULL: none (tests) */
+	const char *in_force;	 /* the one this run loaded: override or baked */
+	const char *netsetup;	 /* run again by apply; "none": never */
 };
 
 /* Lifecycle; restart.c is the only file that changes it. */
@@ -85,6 +91,7 @@ enum watch_kind {
 	W_CONSOLE,	  /* the console can take more (logconsole.c) */
 	W_OUT_TICK,	  /* paused output pipes are read again (logcapture.c) */
 	W_FDSTORE,	  /* init's descriptor store (live.c) */
+	W_APPLY,	  /* apply.c: netsetup's pidfd, the trial's timer */
 };
 
 struct instance;
@@ -177,6 +184,28 @@ struct bless {
 	char waiting[300]; /* what the confirmation waits for, as last said */
 };
 
+/* apply.c: a manifest applied to the running host. */
+enum apply_phase { AP_IDLE, AP_STOPPING, AP_NETSETUP };
+struct apply_run {
+	enum apply_phase phase;
+	char *buf; /* the new manifest's bytes; NULL: back to the image's */
+	size_t len;
+	bool *stop; /* per instance: stopped by this apply */
+	bool netsetup, reboot, rollback;
+	uint64_t try_ms;     /* --try: 0 for none */
+	char who[32];	     /* "uid 0", "rollback" */
+	char summary[200];   /* what the plan does, in words */
+	char sha[65];	     /* of the new manifest */
+	int ns_pidfd;	     /* netsetup, while it runs */
+	struct watch w_ns;
+	int try_fd; /* the trial's deadline */
+	struct watch w_try;
+	bool trying;
+	long long try_until; /* seconds since the epoch */
+	char in_force_sha[65], applied_sha[65];
+	long long applied_at;
+};
+
 struct sv {
 	int epfd, sigfd, devnull;
 	struct watch w_signal;
@@ -218,10 +247,13 @@ struct sv {
 	int out_timerfd;
 	struct watch w_out_timer;
 	bool out_tick_armed;
+	struct apply_run ap;
 };
 
 /* spec.c: the manifest's containers as instances the supervisor runs. */
 int spec_load(struct sv *sv, const char *file, const char *images);
+/* The instance of the container named name, or NULL. */
+struct instance *sv_find(struct sv *sv, const char *name);
 
 /* cgroup.c: cgroup v2 directories, limits and cgroup.kill. */
 int cg_root_open(const char *path, char *err, size_t errlen);
@@ -230,6 +262,7 @@ int cg_create(int rootfd, const struct container_spec *s, char *err, size_t errl
 int cg_kill(int cgfd);
 int cg_remove(int rootfd, const char *name);
 void cg_sweep(struct sv *sv);
+void cg_limits_update(int cgfd, const struct container_spec *s);
 
 /* seccomp.c: the default profile, compiled once. */
 int sc_default_compile(char *err, size_t errlen);
@@ -333,6 +366,18 @@ void live_store(struct sv *sv, struct instance *c);
 void live_gone(struct sv *sv, struct instance *c);
 void live_dispatch(struct sv *sv);
 void live_close(struct sv *sv);
+
+/* apply.c: `berthctl apply` (docs/berthctl.md). */
+void apply_set_argv(char **argv);
+void apply_open(struct sv *sv);
+void apply_progress(struct sv *sv);
+void apply_dispatch(struct sv *sv, struct watch *w);
+enum control_status apply_request(struct sv *sv, uid_t uid, const char *arg, char *msg,
+				  size_t len);
+enum control_status apply_confirm(struct sv *sv, char *msg, size_t len);
+void apply_rollback(struct sv *sv, const char *why);
+void apply_essential_failed(struct sv *sv, struct instance *c, const char *how);
+void apply_status_json(const struct sv *sv, struct json *j);
 
 /* logcapture.c: containers' output, read in paced batches. */
 void out_open(struct sv *sv);

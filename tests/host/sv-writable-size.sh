@@ -68,8 +68,8 @@ want="fill 4194304 null $(jq -r '.supervisor.memory.containers == null' "$WORK/s
 jq -e '.supervisor.memory.ram > 0 and .supervisor.memory.reserve >= 16777216' "$WORK/status.json" >/dev/null ||
 	fail "expected status --json to give the host's RAM and reserve, got $(jq -c .supervisor.memory "$WORK/status.json")"
 table=$(bctl status) || fail "expected status to exit 0, got $?"
-echo "$table" | head -n 1 | grep -qE ' MEMORY +WRITABLE +PORTS ' ||
-	fail "expected MEMORY and WRITABLE columns, got: $(echo "$table" | head -n 1)"
+echo "$table" | grep -m 1 '^NAME ' | grep -qE ' MEMORY +WRITABLE +PORTS ' ||
+	fail "expected MEMORY and WRITABLE columns, got: $(echo "$table" | grep -m 1 '^NAME ')"
 echo "$table" | grep -qE '^fill .* (shared:[0-9.]+[KMGT]|unlimited) +4M ' ||
 	fail "expected fill's memory shared and a 4M writable layer, got: $(echo "$table" | grep '^fill')"
 if [ "$own" = - ]; then own='(shared:[0-9.]+[KMGT]|unlimited)'; fi
