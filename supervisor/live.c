@@ -394,8 +394,13 @@ adopt(struct sv *sv, struct instance *c, const struct live_rec *r, const int *pi
 	cg_limits_update(c->cgfd, &c->spec);
 	net_adopt(sv, c);
 	health_resume(sv, c);
-	if (c->state == CS_STOPPING)
+	/* Why it was stopping died with the earlier run (an apply, a
+	 * restart, a stop by hand): it starts again once stopped, unless the
+	 * operator's stop of an unless-stopped one holds it (stopstate.c). */
+	if (c->state == CS_STOPPING) {
+		c->restart_requested = true;
 		sv_timer_arm(c, c->spec.m->stop_grace_ms ? c->spec.m->stop_grace_ms : 1);
+	}
 	sv_say("container %s: adopted from the earlier supervisor run, pid %d%s", name,
 	       (int)c->pid, c->state == CS_STOPPING ? ", stopping" : "");
 	return 0;

@@ -153,6 +153,7 @@ stopstate_load(struct sv *sv)
 			continue;
 		}
 		c->held = true;
+		c->restart_requested = false; /* an adopted one that was stopping */
 		sv_event(sv, c, EV_STOP, 0);
 		snprintf(c->last_exit, sizeof c->last_exit,
 			 "stopped with berthctl stop (restart: unless-stopped)");
