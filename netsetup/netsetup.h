@@ -40,7 +40,10 @@ void ns_start_dhcp(const struct manifest *m, const struct nl_link *links);
 int ns_dhcp_event(void);
 
 /* ntp.c: chronyd, kept running, from network.ntp or DHCP's servers. */
-void ns_start_ntp(const struct manifest *m);
+/* Only from the host's network namespace (host_netns): the clock is the
+ * whole machine's, and a netsetup run in another one, as the tests do,
+ * must not start a daemon that sets it. */
+void ns_start_ntp(const struct manifest *m, bool host_netns);
 /* The DHCP hook's part: the lease's NTP servers, or none with drop. */
 void ns_dhcp_ntp(const char *ifname, bool drop);
 

@@ -157,6 +157,21 @@ ntp_prepare(void *arg, char ***out)
 	return 0;
 }
 
+/* Why there is no chronyd, printed once: a second run with the same
+ * manifest prints nothing, as for every other part of netsetup. */
+static void
+ntp_note(const char *why)
+{
+	char line[256], err[512];
+	bool changed = false;
+
+	snprintf(line, sizeof(line), "%s\n", why);
+	if (ns_write_file(RUN_DIR "/ntp.state", line, &changed, err, sizeof(err)) < 0)
+		ns_failed("ntp: %s", err);
+	else if (changed)
+		ns_changed("ntp: %s", why);
+}
+
 static bool
 uses_dhcp(const struct manifest *m)
 {
@@ -167,20 +182,27 @@ uses_dhcp(const struct manifest *m)
 }
 
 void
-ns_start_ntp(const struct manifest *m)
+ns_start_ntp(const struct manifest *m, bool host_netns)
 {
 	static struct ntp_arg arg;
 	struct keeper k = {.name = "ntp", .pidfile = NTP_PIDFILE, .path = CHRONYD,
 			   .prepare = ntp_prepare, .arg = &arg};
 	const struct ntp_cfg *n = &m->network.ntp;
+	char err[512];
+	bool changed;
 
 	if (n->given && n->n_servers == 0) {
-		ns_changed("ntp: off (network.ntp is empty): the clock stays as the RTC set it");
+		ntp_note("off (network.ntp is empty): the clock stays as the RTC set it");
 		return;
 	}
 	if (!n->given && !uses_dhcp(m)) {
-		ns_changed("ntp: no NTP: network.ntp is absent and no interface uses DHCP; "
-			   "the clock stays as the RTC set it");
+		ntp_note("no NTP: network.ntp is absent and no interface uses DHCP; "
+			 "the clock stays as the RTC set it");
+		return;
+	}
+	if (!host_netns) {
+		ntp_note("not started: netsetup runs outside the host's network "
+			 "namespace, and the clock is the whole machine's");
 		return;
 	}
 	if (access(CHRONYD, X_OK) < 0) {
@@ -197,7 +219,8 @@ ns_start_ntp(const struct manifest *m)
 		ns_failed("ntp: %s", strerror(errno));
 		return;
 	}
-	if (keeper_start(&k) == 0)
+	if (keeper_start(&k) == 0 && ns_write_file(RUN_DIR "/ntp.state", "chronyd\n", &changed, err,
+						    sizeof(err)) == 0)
 		ns_changed("ntp: %s chronyd (%s)", ns_verb("started", "would start"),
 			   arg.from_dhcp ? "the servers DHCP offers" : "network.ntp");
 }
