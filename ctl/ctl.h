@@ -23,6 +23,8 @@ int cmd_plan(int argc, char **argv);
 /* apply [--try D] [--reboot] FILE | --revert | --confirm (apply.c) */
 int cmd_apply(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+/* "clock: synchronised, offset within ..." (status-clock.c); -1 with errno. */
+int status_clock_line(char *buf, size_t len);
 /* logs [-f] [--since D] [--tail N] NAME | --host (logs.c) */
 int cmd_logs(int argc, char **argv);
 /* start, stop, restart NAME; reboot; poweroff (call.c) */

@@ -216,6 +216,10 @@ table(const struct control_reply *r)
 			"berthctl: status: the supervisor's reply is not a status document\n");
 		rc = EXIT_SYSTEM;
 	} else {
+		char clock[160];
+
+		if (status_clock_line(clock, sizeof(clock)) == 0)
+			printf("%s\n", clock);
 		print_manifest(ctl_get(root, "manifest"));
 		rc = print_table(list);
 	}

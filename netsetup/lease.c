@@ -256,6 +256,7 @@ lease_apply(struct nl *nl, const struct nl_link *link, const struct lease *l)
 				   nl_route_str(&r, rs, sizeof(rs)));
 	}
 	resolv_write(link->name, l);
+	ns_dhcp_ntp(link->name, false);
 }
 
 /* What the hook does for each of dhcpcd's reasons (dhcpcd-run-hooks(8));
@@ -306,6 +307,7 @@ lease_drop(struct nl *nl, const char *ifname, const struct nl_link *link)
 		return;
 	if (link)
 		lease_remove(nl, link, &old, NULL);
+	ns_dhcp_ntp(ifname, true);
 	snprintf(path, sizeof(path), "%s/dhcp-%s.lease", RUN_DIR, ifname);
 	if (unlink(path) < 0 && errno != ENOENT)
 		ns_failed("%s: remove: %s", path, strerror(errno));

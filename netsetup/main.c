@@ -327,6 +327,7 @@ apply(const char *path)
 		ns_apply_bridge(&nl, &m);
 	ns_apply_files(&m);
 	ns_start_dhcp(&m, links);
+	ns_start_ntp(&m, in_host_netns());
 out:
 	nl_close(&nl);
 	free(links);

@@ -39,6 +39,14 @@ void ns_start_dhcp(const struct manifest *m, const struct nl_link *links);
 /* lease.c: the hook; reason and interface come from the environment. */
 int ns_dhcp_event(void);
 
+/* ntp.c: chronyd, kept running, from network.ntp or DHCP's servers. */
+/* Only from the host's network namespace (host_netns): the clock is the
+ * whole machine's, and a netsetup run in another one, as the tests do,
+ * must not start a daemon that sets it. */
+void ns_start_ntp(const struct manifest *m, bool host_netns);
+/* The DHCP hook's part: the lease's NTP servers, or none with drop. */
+void ns_dhcp_ntp(const char *ifname, bool drop);
+
 /* bridge.c: berth0 at boot, and the bridge-attach/-detach commands. */
 void ns_apply_bridge(struct nl *nl, const struct manifest *m);
 int ns_cmd_bridge_attach(struct nl *nl, const struct manifest *m, int argc, char **argv);

@@ -38,6 +38,14 @@ const struct field_class manifest_field_classes[] = {
     LIVE("network.interfaces.*.accept_ra", PS_NETWORK, "accept_ra"),
     LIVE("network.dns.nameservers", PS_NETWORK, "dns nameservers"),
     LIVE("network.dns.search", PS_NETWORK, "dns search"),
+    /* netsetup writes chronyd's servers when it starts it, at boot; an
+     * image built without NTP has no chronyd at all (then: an update). */
+    {"network.ntp", PS_NETWORK, FX_REBOOT, "ntp",
+     "chronyd gets its servers when it starts, at boot (an image built without NTP has no "
+     "chronyd: that takes an update)",
+     REBOOT_INSTEAD},
+    {"network.ntp_nts", PS_NETWORK, FX_REBOOT, "ntp_nts",
+     "chronyd gets its servers when it starts, at boot", REBOOT_INSTEAD},
     {"network.bridge.subnet", PS_NETWORK, FX_REBOOT, "bridge subnet",
      "every bridge container has an address from it", REBOOT_INSTEAD},
     {"network.bridge.subnet6", PS_NETWORK, FX_REBOOT, "bridge subnet6",

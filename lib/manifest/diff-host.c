@@ -228,6 +228,21 @@ subnet6_text(const struct bridge_cfg *b)
 	return b->has_subnet6 ? dv_prefix(&b->subnet6) : strdup("(none)");
 }
 
+/* "(from DHCP)", "(off)", or the servers in the order written. */
+static char *
+ntp_text(const struct ntp_cfg *n)
+{
+	struct strv s = {0};
+
+	if (!n->given)
+		return strdup("(from DHCP)");
+	if (n->n_servers == 0)
+		return strdup("(off)");
+	for (size_t i = 0; i < n->n_servers; i++)
+		strv_add(&s, strdup(n->servers[i].name));
+	return strv_done(&s, false);
+}
+
 /* Resolvers are asked in the order written, so order is a change. */
 static void
 diff_network(struct change_list *l, const struct network_cfg *a, const struct network_cfg *b)
@@ -238,6 +253,8 @@ diff_network(struct change_list *l, const struct network_cfg *a, const struct ne
 		  addrs_text(b->dns.nameservers, b->dns.n_nameservers), nowhere);
 	cl_scalar(l, "network.dns.search", NULL, words_text(a->dns.search, a->dns.n_search, false),
 		  words_text(b->dns.search, b->dns.n_search, false), nowhere);
+	cl_scalar(l, "network.ntp", NULL, ntp_text(&a->ntp), ntp_text(&b->ntp), nowhere);
+	cl_scalar(l, "network.ntp_nts", NULL, dv_bool(a->ntp.nts), dv_bool(b->ntp.nts), nowhere);
 	cl_scalar(l, "network.bridge.subnet", NULL, dv_prefix(&a->bridge.subnet),
 		  dv_prefix(&b->bridge.subnet), b->bridge.subnet_pos);
 	cl_scalar(l, "network.bridge.subnet6", NULL, subnet6_text(&a->bridge),

@@ -185,6 +185,17 @@ write_network(struct json *j, const struct network_cfg *n)
 	json_array_end(j);
 	key_strings(j, "search", n->dns.search, n->dns.n_search);
 	json_object_end(j);
+	/* null: the servers DHCP offers; []: no NTP. */
+	json_key(j, "ntp");
+	if (n->ntp.given) {
+		json_array_begin(j);
+		for (size_t i = 0; i < n->ntp.n_servers; i++)
+			json_string(j, n->ntp.servers[i].name);
+		json_array_end(j);
+	} else {
+		json_null(j);
+	}
+	key_bool(j, "ntp_nts", n->ntp.nts);
 	write_firewall(j, &n->firewall);
 	json_key(j, "bridge");
 	json_object_begin(j);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Reads the network: section of the manifest: interfaces, addresses,
- * routes, DNS, firewall and the container bridge. */
+ * routes, DNS, firewall and the container bridge (NTP: manifest-ntp.c). */
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -407,6 +407,8 @@ n_bridge(struct mparse *p, const struct ynode *key, const struct ynode *val, voi
 static const struct mfield network_fields[] = {
     MF_FN("interfaces", n_interfaces),
     MF_FN("dns", n_dns),
+    MF_FN("ntp", mp_ntp),
+    MF_BOOL("ntp_nts", struct network_cfg, ntp.nts),
     MF_FN("firewall", n_firewall),
     MF_FN("bridge", n_bridge),
 };
@@ -415,5 +417,7 @@ void
 mp_network(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
 {
 	(void)obj;
-	mp_map(p, key, val, network_fields, 4, &p->m->network);
+	if (mp_map(p, key, val, network_fields, sizeof(network_fields) / sizeof(network_fields[0]),
+		   &p->m->network))
+		mp_ntp_check(p, val);
 }

@@ -136,6 +136,8 @@ mp_pos(const struct ynode *n)
 
 /* The sections, one file each. */
 void mp_network(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj);
+void mp_ntp(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj);
+void mp_ntp_check(struct mparse *p, const struct ynode *network);
 void mp_containers(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj);
 void mp_container_defaults(struct container *c);
 void manifest_check(struct mparse *p);

@@ -605,6 +605,9 @@ free_network(struct network_cfg *n)
 	free(n->interfaces);
 	free(n->dns.nameservers);
 	mp_free_argv(n->dns.search, n->dns.n_search);
+	for (size_t i = 0; i < n->ntp.n_servers; i++)
+		free(n->ntp.servers[i].name);
+	free(n->ntp.servers);
 	free(n->firewall.allow);
 }
 

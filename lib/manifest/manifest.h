@@ -21,6 +21,7 @@
 #define MANIFEST_MAX_CONTAINERS 1000
 #define MANIFEST_MAX_NAMESERVERS 3 /* what the C libraries' resolvers read */
 #define MANIFEST_MAX_SEARCH 6
+#define MANIFEST_MAX_NTP 8 /* more only slows chrony's source selection */
 /* Limits on lists keep every check fast on a hostile 1 MiB file. */
 #define MANIFEST_MAX_INTERFACES 64
 #define MANIFEST_MAX_ADDRESSES 64 /* per interface */
@@ -119,12 +120,28 @@ struct bridge_cfg {
 	struct srcpos subnet_pos, subnet6_pos;
 };
 
+/* network.ntp: the servers chronyd follows (docs/time.md). */
+struct ntp_server {
+	char *name; /* an IP address or a DNS name, as written */
+	struct srcpos pos;
+};
+
+struct ntp_cfg {
+	/* Default (given false): the servers DHCP offers. An explicit empty
+	 * list turns NTP off. */
+	bool given;
+	struct ntp_server *servers;
+	size_t n_servers;
+	bool nts; /* network.ntp_nts: NTS-KE (TLS) with every server */
+};
+
 struct network_cfg {
 	/* Default when the key is absent: eth0 with DHCP. An explicit empty
 	 * list configures nothing but loopback. */
 	struct interface *interfaces;
 	size_t n_interfaces;
 	struct dns_cfg dns;
+	struct ntp_cfg ntp;
 	struct firewall_cfg firewall;
 	struct bridge_cfg bridge;
 };
