@@ -41,14 +41,12 @@ def purl(pkg, distro):
 
 def package_element(pkg, distro):
     """A distribution's package (clause 7): what it is and where a
-    scanner looks it up; its files are not analysed (7.8), so it needs
-    no verification code (7.9)."""
+    scanner looks it up."""
     el = {
         "SPDXID": spdx_id("Package-" + pkg["kind"], pkg["name"] + ":" + pkg["arch"]),
         "name": pkg["name"],
         "versionInfo": pkg["version"],
         "downloadLocation": "NOASSERTION",
-        "filesAnalyzed": False,
         "externalRefs": [{"referenceCategory": "PACKAGE-MANAGER",
                           "referenceType": "purl",
                           "referenceLocator": purl(pkg, distro)}],
@@ -74,10 +72,30 @@ def relationship(a, kind, b):
     return {"spdxElementId": a, "relationshipType": kind, "relatedSpdxElement": b}
 
 
+def analysed(packages, files, relationships):
+    """Sets filesAnalyzed (clause 7.8) on every package: true, with the
+    verification code of 7.9, for one that CONTAINS files, since a package
+    whose files were not analysed shall contain none; false otherwise.
+    The code is the SHA1 of the sorted SHA1s of the package's files."""
+    sha1 = {f["SPDXID"]: c["checksumValue"] for f in files
+            for c in f["checksums"] if c["algorithm"] == "SHA1"}
+    held = {}
+    for r in relationships:
+        if r["relationshipType"] == "CONTAINS" and r["relatedSpdxElement"] in sha1:
+            held.setdefault(r["spdxElementId"], []).append(sha1[r["relatedSpdxElement"]])
+    for p in packages:
+        sums = held.get(p["SPDXID"])
+        p["filesAnalyzed"] = bool(sums)
+        if sums:
+            code = hashlib.sha1("".join(sorted(sums)).encode()).hexdigest()
+            p["packageVerificationCode"] = {"packageVerificationCodeValue": code}
+
+
 def document(name, tool, epoch, top, packages, files, relationships):
     """The document (clause 6) describing TOP, as bytes. The namespace is
     a digest of the rest, so the same contents give the same bytes and
     different contents a different namespace."""
+    analysed(packages, files, relationships)
     doc = {
         "spdxVersion": "SPDX-2.3",
         "dataLicense": "CC0-1.0",

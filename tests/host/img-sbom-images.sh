@@ -115,9 +115,19 @@ stage_sbom "$WORK/again"
 d=$(diff -r "$WORK/sbom" "$WORK/again" 2>&1 | head -n 2 | tr '\n' '|')
 [ -z "$d" ] || fail "expected a second run to write the same documents, got: $d"
 
-# The check can fail: a file without its SHA1 (SPDX 2.3 clause 8.4).
-jq 'del(.files[0].checksums[] | select(.algorithm == "SHA1"))' "$s/bb.spdx.json" >"$WORK/bad.json"
-if "$TOP/tests/tools/sbom-check" "$TOP/tests/schemas/spdx-2.3.json" "$WORK/bad.json" >/dev/null; then
-	fail "expected sbom-check to refuse a file entry without a SHA1 checksum"
-fi
+# The check can fail, for each kind of rule: the schema (a file without
+# its SHA1, clause 8.4) and the cross-checks (a package said not analysed
+# that contains files, 7.8; a verification code of other files, 7.9; a
+# relationship to an element that is not there, 11.1).
+while IFS='|' read -r what filter; do
+	jq "$filter" "$s/bb.spdx.json" >"$WORK/bad.json"
+	if "$TOP/tests/tools/sbom-check" "$TOP/tests/schemas/spdx-2.3.json" "$WORK/bad.json" >/dev/null; then
+		fail "expected sbom-check to refuse $what"
+	fi
+done <<'BAD'
+a file without a SHA1|del(.files[0].checksums[] | select(.algorithm == "SHA1"))
+filesAnalyzed false with files|.packages[0].filesAnalyzed = false | del(.packages[0].packageVerificationCode)
+a wrong verification code|.packages[0].packageVerificationCode.packageVerificationCodeValue = ("0" * 40)
+a relationship to nothing|.relationships[1].relatedSpdxElement = "SPDXRef-gone"
+BAD
 pass
