@@ -5,7 +5,8 @@
 # as installed, with purls for debian-12, the distribution from os-release,
 # and with their digests exactly the files no package lists (merged /usr:
 # dpkg's /bin/x is the tree's usr/bin/x). The tree is made once, in
-# BUILD/images/debian (tests/images/mkdebian), and read only.
+# BUILD/images/debian (tests/images/mkdebian), and read only; image/mksbom
+# runs on it as image/stage-sbom runs it on a baked image.
 # berth-test: minutes 2
 . "$(dirname "$0")/img-common"
 . "$(dirname "$0")/sbom-common"
