@@ -52,6 +52,9 @@ struct live_rec {
 	uint32_t attached;
 	struct ip_prefix addr;
 	char last_exit[320];
+	/* The limits its cgroup has: a live apply may change them. */
+	uint64_t mem_limit;
+	uint32_t cpus_milli, pids_limit;
 };
 
 struct live_mem {
@@ -106,11 +109,13 @@ spec_hash(const struct container_spec *s, unsigned char out[32])
 	crypto_generichash_final(&st, out, 32);
 }
 
+/* Makes fd, mapped at p (or mapped now when p is MAP_FAILED), the
+ * instance's memfd. */
 static int
-mem_map(struct instance *c, int fd)
+mem_map(struct instance *c, int fd, void *p)
 {
-	void *p = mmap(NULL, sizeof *c->mem, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-
+	if (p == MAP_FAILED)
+		p = mmap(NULL, sizeof *c->mem, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED)
 		return -1;
 	if (c->mem)
@@ -124,17 +129,24 @@ mem_map(struct instance *c, int fd)
 	return 0;
 }
 
-/* A fresh memfd for the instance; private memory when there is none
- * (nothing then survives a crash, as before live restore). */
-int
-live_mem_init(struct instance *c)
+/* The definition's hash, before anything is adopted. */
+void
+live_hash(struct instance *c)
+{
+	c->memfd = -1;
+	spec_hash(&c->spec, c->spec_hash);
+}
+
+/* A fresh memfd for an instance that adopted none; private memory when
+ * there is none (nothing then survives a crash, as before live restore). */
+static int
+mem_init(struct instance *c)
 {
 	char name[80];
 
-	c->memfd = -1;
 	snprintf(name, sizeof name, "berth-live-%s", c->spec.name);
 	int fd = memfd_create(name, MFD_CLOEXEC);
-	if (fd >= 0 && (ftruncate(fd, sizeof *c->mem) < 0 || mem_map(c, fd) < 0))
+	if (fd >= 0 && (ftruncate(fd, sizeof *c->mem) < 0 || mem_map(c, fd, MAP_FAILED) < 0))
 		close(fd), fd = -1;
 	if (fd < 0) {
 		c->mem = calloc(1, sizeof *c->mem);
@@ -144,7 +156,7 @@ live_mem_init(struct instance *c)
 		c->err.m = &c->mem->stream[1];
 	}
 	c->mem->magic = LIVE_MAGIC;
-	spec_hash(&c->spec, c->mem->spec_hash);
+	memcpy(c->mem->spec_hash, c->spec_hash, sizeof c->spec_hash);
 	return 0;
 }
 
@@ -205,6 +217,9 @@ live_save(struct instance *c)
 	r->attached = c->attached;
 	r->addr = c->addr;
 	memcpy(r->last_exit, c->last_exit, sizeof r->last_exit);
+	r->mem_limit = c->spec.m->mem_limit;
+	r->cpus_milli = c->spec.m->cpus_milli;
+	r->pids_limit = c->spec.m->pids_limit;
 	__atomic_store_n(&m->active, !m->active, __ATOMIC_RELEASE);
 }
 
@@ -391,7 +406,10 @@ adopt(struct sv *sv, struct instance *c, const struct live_rec *r, const int *pi
 	c->pidfd = pidfd;
 	if (sv_watch(sv, c->pidfd, &c->w_pidfd) < 0)
 		sv_say("container %s: watching it: %s", name, strerror(errno));
-	cg_limits_update(c->cgfd, &c->spec);
+	const struct container *m = c->spec.m;
+	if (r->mem_limit != m->mem_limit || r->cpus_milli != m->cpus_milli ||
+	    r->pids_limit != m->pids_limit)
+		cg_limits_update(c->cgfd, &c->spec);
 	net_adopt(sv, c);
 	health_resume(sv, c);
 	/* Why it was stopping died with the earlier run (an apply, a
@@ -415,10 +433,10 @@ take(struct sv *sv, const char *name, int *fds, int n)
 	struct instance *c = sv_find(sv, name);
 	struct live_mem *m = MAP_FAILED;
 
-	if (c && n >= 1)
-		m = mmap(NULL, sizeof *m, PROT_READ, MAP_SHARED, fds[0], 0);
+	if (c && !c->mem && n >= 1)
+		m = mmap(NULL, sizeof *m, PROT_READ | PROT_WRITE, MAP_SHARED, fds[0], 0);
 	if (m == MAP_FAILED || m->magic != LIVE_MAGIC ||
-	    memcmp(m->spec_hash, c->mem->spec_hash, sizeof m->spec_hash)) {
+	    memcmp(m->spec_hash, c->spec_hash, sizeof m->spec_hash)) {
 		if (c && m != MAP_FAILED && m->rec[m->active].kind != LIVE_NONE)
 			sv_say("container %s: its definition changed since it started: not adopted",
 			       name);
@@ -428,8 +446,7 @@ take(struct sv *sv, const char *name, int *fds, int n)
 		store_drop(sv, name);
 		return;
 	}
-	munmap(m, sizeof *m);
-	if (mem_map(c, fds[0]) < 0) {
+	if (mem_map(c, fds[0], m) < 0) {
 		close_all(fds, n);
 		return;
 	}
@@ -449,9 +466,23 @@ take(struct sv *sv, const char *name, int *fds, int n)
 	}
 }
 
-/* Asks init for what it keeps and takes it, before anything starts. */
+static void store_take(struct sv *sv);
+
+/* Asks init for what it keeps and takes it, before anything starts; an
+ * instance that adopted no memfd gets a new one. */
 void
 live_open(struct sv *sv)
+{
+	store_take(sv);
+	for (size_t i = 0; i < sv->n; i++)
+		if (!sv->c[i].mem && mem_init(&sv->c[i]) < 0) {
+			sv_say("container %s: %s", sv->c[i].spec.name, strerror(errno));
+			exit(111);
+		}
+}
+
+static void
+store_take(struct sv *sv)
 {
 	char text[MSG_MAX];
 	int fds[3], n;

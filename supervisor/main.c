@@ -378,8 +378,7 @@ setup_containers(struct sv *sv)
 		c->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 		if (c->timerfd < 0 || sv_watch(sv, c->timerfd, &c->w_timer) < 0)
 			die(111, "timerfd: %s", strerror(errno));
-		if (live_mem_init(c) < 0)
-			die(111, "container %s: %s", c->spec.name, strerror(errno));
+		live_hash(c);
 		if (c->spec.m->health.kind == HEALTH_NONE)
 			continue;
 		c->h_timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);

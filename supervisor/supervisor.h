@@ -158,6 +158,7 @@ struct instance {
 	 * keeps for the next supervisor. */
 	int memfd;
 	struct live_mem *mem;
+	unsigned char spec_hash[32]; /* of its definition (live.c) */
 	bool adopted;	 /* from an earlier supervisor: not our child */
 	bool exit_wait;	 /* adopted and gone: init's exit status is due */
 	int live_status; /* adopted, found gone at startup: how it ended */
@@ -357,7 +358,7 @@ void status_to_json(const struct sv *sv, struct json *j);
 /* live.c: live restore. Containers outlive a supervisor crash and the
  * next run adopts them (docs/supervisor.md, When the supervisor restarts). */
 #define LIVE_STATUS_UNKNOWN (-2) /* an adopted container ended, status lost */
-int live_mem_init(struct instance *c);
+void live_hash(struct instance *c);
 void live_open(struct sv *sv);
 void live_settle(struct sv *sv);
 void live_save(struct instance *c);
