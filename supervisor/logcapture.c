@@ -81,6 +81,10 @@ out_flush(struct sv *sv, struct instance *c, struct outbuf *o, bool all)
 		start = o->m->len;
 	}
 	log_flush(c);
+	/* The lines leave the buffer with their seq: a run that died before
+	 * this gives them the same numbers again (at least once, each repeat
+	 * told by its seq), never a gap. */
+	live_seq(c);
 	memmove(o->m->buf, o->m->buf + start, o->m->len - start);
 	o->m->len -= start;
 }

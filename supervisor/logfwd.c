@@ -536,8 +536,7 @@ logfwd_line(struct sv *sv, struct instance *c, bool is_err, const struct timespe
 	if (sv->n_fwd == 0)
 		return;
 	m.seq = logfwd_seq(c->spec.name);
-	c->log_seq = m.seq;
-	live_seq(c);
+	c->log_seq = m.seq; /* kept by live.c once the line leaves its buffer */
 	logfwd_msg(sv, &m, 0);
 }
 

@@ -72,6 +72,8 @@ rc=$?
 [ $rc = 1 ] || fail "expected apply of a bad manifest to exit 1, got $rc: $(cat "$WORK/bad.out")"
 grep -q "bad.yaml:5:14: " "$WORK/bad.out" || fail "expected the error at bad.yaml:5:14, got: $(cat "$WORK/bad.out")"
 [ ! -e "$OVR" ] || fail "expected no override after a bad manifest"
+# Refused before the supervisor was asked: no stop, no netsetup, no write.
+grep -q 'apply:' "$OUT" && fail "expected the supervisor never asked to apply a bad manifest: $(grep 'apply:' "$OUT")"
 [ "$(ctl_field keep .pid)" = "$pid_keep" ] || fail "expected keep untouched by a bad manifest"
 
 # The apply.
