@@ -69,7 +69,7 @@ while [ $((SECONDS - t0)) -lt 60 ]; do
 	app berthvm | grep -qF "$token" && app kernel | grep -q 'berth-drop: .*DPT=9 ' && break
 	sleep 0.5
 done
-if app berthvm | grep -qE "^<13>1 [^ ]+ berth-log berthvm 7 - \[berth@32473 seq=\"[0-9]+\"\] $token\$"; then
+if app berthvm | grep -qE "^<13>1 [^ ]+ berth-log berthvm 7 - \[berth@32473 seq=\"[0-9]+\" boot=\"[0-9a-f-]{36}\"\] $token\$"; then
 	pass log-forward-kmsg-line
 else
 	fail log-forward-kmsg-line "'$token' from app-name berthvm at rsyslog" "'$(app berthvm | tail -n 1)'"
