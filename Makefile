@@ -158,7 +158,7 @@ test-power-cuts: deps-test all $(TOOL_BIN) kernel keys
 
 # Benchmarks print figures beside their peers' (bench/run); they assert
 # nothing. BENCH=NAME runs one.
-bench: deps-test all kernel $(BUILD)/images/busybox
+bench: deps-test all kernel keys $(BUILD)/images/busybox
 	@bench/run $(BENCH)
 
 # libFuzzer with ASan and UBSan over the manifest parser. FUZZ_SECONDS bounds
