@@ -361,13 +361,15 @@ handle(struct sv *sv, struct ctl_client *cl, const struct control_request *rq)
 		reply_status(sv, cl);
 		return;
 	}
-	if ((strcmp(rq->verb, "apply") == 0 || strcmp(rq->verb, "confirm") == 0) &&
-	    !sv->shutting_down) {
+	if (strcmp(rq->verb, "apply") == 0 || strcmp(rq->verb, "confirm") == 0) {
 		struct ucred cr = {0};
 		socklen_t crlen = sizeof cr;
 		getsockopt(cl->fd, SOL_SOCKET, SO_PEERCRED, &cr, &crlen);
-		st = rq->verb[0] == 'a' ? apply_request(sv, cr.uid, rq->arg, msg, sizeof msg)
-					: apply_confirm(sv, msg, sizeof msg);
+		if (sv->shutting_down)
+			snprintf(msg, sizeof msg, "the supervisor is shutting down");
+		else
+			st = rq->verb[0] == 'a' ? apply_request(sv, cr.uid, rq->arg, msg, sizeof msg)
+						: apply_confirm(sv, msg, sizeof msg);
 		client_reply(sv, cl, st, msg, strlen(msg));
 		return;
 	}
