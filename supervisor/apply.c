@@ -120,6 +120,39 @@ plan_take(struct sv *sv, const struct manifest_plan *p, char *err, size_t len)
 	return 0;
 }
 
+/* Whether the plan can be carried out inside this run (spec_swap): it
+ * only recreates or changes containers, and what the instances were made
+ * with at startup (a health check's timer, the bridge) stays enough. */
+static bool
+in_place(const struct sv *sv, const struct manifest_plan *p)
+{
+	if (p->n_changes || sv->ap.reboot)
+		return false;
+	for (size_t i = 0; i < p->n_containers; i++) {
+		const struct container_plan *e = &p->containers[i];
+		if (e->action == CA_START || e->action == CA_STOP)
+			return false;
+		if (e->action == CA_KEEP)
+			continue;
+		if ((e->old->health.kind == HEALTH_NONE) != (e->new->health.kind == HEALTH_NONE) ||
+		    (e->new->network_mode == NET_BRIDGE && !sv->has_bridge))
+			return false;
+	}
+	return true;
+}
+
+/* Which instances change in place (their limits are written again). */
+static void
+mark_changed(struct sv *sv, const struct manifest_plan *p)
+{
+	memset(sv->ap.changed, 0, sv->n * sizeof *sv->ap.changed);
+	for (size_t i = 0; i < p->n_containers; i++) {
+		struct instance *c = sv_find(sv, p->containers[i].name);
+		if (c && p->containers[i].action == CA_CHANGE)
+			sv->ap.changed[c - sv->c] = true;
+	}
+}
+
 /* Parses the new manifest (buf, or the baked one when NULL) and plans the
  * way there from the one in force. */
 static int
@@ -149,6 +182,11 @@ plan_from(struct sv *sv, const char *buf, size_t len, char *err, size_t errlen)
 		snprintf(err, errlen, "nothing to apply: it is the manifest in force");
 	else
 		rc = plan_take(sv, &p, err, errlen);
+	if (rc == 0 && in_place(sv, &p) && (sv->ap.next = malloc(sizeof next))) {
+		*sv->ap.next = next; /* spec_swap takes it */
+		mark_changed(sv, &p);
+		memset(&next, 0, sizeof next);
+	}
 	manifest_plan_free(&p);
 	manifest_free(&next);
 	if (buf == baked)
@@ -246,6 +284,14 @@ reexec(struct sv *sv)
 		snprintf(fd, sizeof fd, "%d", sv->store_fd);
 		setenv("BERTH_FDSTORE_FD", fd, 1);
 	}
+	/* By its path, so that it keeps its name (ps, comm) and a new binary
+	 * there is the one that runs; /proc/self/exe when that fails. */
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		execv(self, self_argv);
+	}
 	execv("/proc/self/exe", self_argv);
 	/* init starts it again, and that run adopts the containers too. */
 	fprintf(stderr, "supervisor: apply: executing itself anew: %s\n", strerror(errno));
@@ -296,6 +342,41 @@ last_write(struct sv *sv)
 		sv_say("apply: %s/%s: %s", sv->paths.state, LAST_FILE, strerror(errno));
 }
 
+/* The plan carried out inside this run: the instances take the new
+ * definitions, the recreated ones start again; nothing else stops. */
+static void
+swap(struct sv *sv)
+{
+	struct apply_run *a = &sv->ap;
+	struct manifest *mf = a->next;
+
+	a->next = NULL;
+	if (spec_swap(sv, mf, a->stop, a->buf ? sv->paths.override : sv->paths.baked) < 0) {
+		sv_say("apply: cannot take the new definitions in place; the supervisor starts "
+		       "anew instead");
+		manifest_free(mf);
+		free(mf);
+		reexec(sv);
+	}
+	free(mf);
+	sv->paths.in_force = a->buf ? sv->paths.override : sv->paths.baked;
+	memcpy(a->in_force_sha, a->sha, sizeof a->sha);
+	memcpy(a->applied_sha, a->sha, sizeof a->sha);
+	a->applied_at = time(NULL);
+	free(a->buf);
+	a->buf = NULL;
+	a->phase = AP_IDLE;
+	for (size_t i = 0; i < sv->n; i++) {
+		struct instance *c = &sv->c[i];
+		live_rehash(c);
+		if (a->stop[i] && c->state == CS_STOPPED)
+			sv_event(sv, c, EV_START, 0);
+		else if (a->changed[i] && c->cgfd >= 0)
+			cg_limits_update(c->cgfd, &c->spec);
+	}
+	sv_start_ready(sv);
+}
+
 /* Step 2 on: the containers to stop are down. */
 static void
 commit(struct sv *sv)
@@ -309,6 +390,11 @@ commit(struct sv *sv)
 		a->phase = AP_IDLE;
 		free(a->buf);
 		a->buf = NULL;
+		if (a->next) {
+			manifest_free(a->next);
+			free(a->next);
+			a->next = NULL;
+		}
 		/* They start again, as they were. */
 		for (size_t i = 0; i < sv->n; i++)
 			if (a->stop[i] && sv->c[i].state == CS_STOPPED)
@@ -320,10 +406,14 @@ commit(struct sv *sv)
 		apply_state_remove(sv, PREV_FILE);
 	}
 	last_write(sv);
-	sv_say("apply: %s %s %s (sha256 %s)%s: %s", a->who,
+	sv_say("apply: %s %s %s (sha256 %s)%s%s: %s", a->who,
 	       a->rollback ? "rolled back to" : a->buf ? "applied" : "reverted to",
 	       a->buf ? "a new manifest" : "the image's manifest", a->sha,
-	       a->try_ms ? "; on trial" : "", a->summary);
+	       a->next ? ", in place" : "", a->try_ms ? "; on trial" : "", a->summary);
+	if (a->next) {
+		swap(sv);
+		return;
+	}
 	if (a->reboot) {
 		sv_say("apply: rebooting, as asked (--reboot)");
 		sv->power_signal = SIGTERM;

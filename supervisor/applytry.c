@@ -154,10 +154,11 @@ apply_open(struct sv *sv)
 	char *buf;
 
 	a->stop = calloc(sv->n ? sv->n : 1, sizeof *a->stop);
+	a->changed = calloc(sv->n ? sv->n : 1, sizeof *a->changed);
 	a->ns_pidfd = -1;
 	a->w_try = (struct watch){W_APPLY, NULL};
 	a->try_fd = timerfd_create(CLOCK_REALTIME, TFD_CLOEXEC | TFD_NONBLOCK);
-	if (!a->stop || a->try_fd < 0 || sv_watch(sv, a->try_fd, &a->w_try) < 0) {
+	if (!a->stop || !a->changed || a->try_fd < 0 || sv_watch(sv, a->try_fd, &a->w_try) < 0) {
 		sv_say("apply: cannot set up: %s", strerror(errno));
 		exit(111);
 	}

@@ -137,6 +137,16 @@ live_hash(struct instance *c)
 	spec_hash(&c->spec, c->spec_hash);
 }
 
+/* The definition changed in place (apply.c): the hash goes with it, so a
+ * later run adopts what runs now. */
+void
+live_rehash(struct instance *c)
+{
+	spec_hash(&c->spec, c->spec_hash);
+	if (c->mem)
+		memcpy(c->mem->spec_hash, c->spec_hash, sizeof c->spec_hash);
+}
+
 /* A fresh memfd for an instance that adopted none; private memory when
  * there is none (nothing then survives a crash, as before live restore). */
 static int

@@ -181,3 +181,66 @@ spec_load(struct sv *sv, const char *file, const char *images)
 		spec_deps(sv);
 	return rc;
 }
+
+static void
+strv_free(char **v)
+{
+	for (char **p = v; p && *p; p++)
+		free(*p);
+	free(v);
+}
+
+/*
+ * An apply inside the running supervisor (apply.c, for a plan that only
+ * recreates or changes containers in place): the instances keep their
+ * order and what runs; each takes its container of mf by name, and the
+ * recreated ones (recreate[i], stopped by now) their image and command
+ * anew. Nothing changes unless every recreated one could be made. The
+ * manifest before stays allocated: the log targets point into it.
+ */
+int
+spec_swap(struct sv *sv, struct manifest *mf, const bool *recreate, const char *file)
+{
+	struct container_spec *next = xcalloc(sv->n, sizeof *next);
+	const struct container **m = xcalloc(sv->n, sizeof *m);
+	int rc = 0;
+
+	for (size_t i = 0; i < sv->n && rc == 0; i++) {
+		for (size_t k = 0; k < mf->n_containers && !m[i]; k++)
+			if (strcmp(mf->containers[k].name, sv->c[i].spec.name) == 0)
+				m[i] = &mf->containers[k];
+		if (!m[i])
+			rc = -1;
+		else if (recreate[i] &&
+			 (spec_image(file, m[i], sv->paths.images, &next[i].image) < 0 ||
+			  spec_run(file, m[i], sv->paths.images, &next[i]) < 0))
+			rc = -1;
+	}
+	for (size_t i = 0; i < sv->n; i++) {
+		struct container_spec *s = &sv->c[i].spec;
+		if (rc == 0 && recreate[i]) {
+			free(s->image);
+			strv_free(s->argv);
+			strv_free(s->env);
+			free(s->workdir);
+			*s = next[i];
+		} else if (rc < 0 && recreate[i]) {
+			free(next[i].image);
+			strv_free(next[i].argv);
+			strv_free(next[i].env);
+			free(next[i].workdir);
+		}
+		if (rc == 0) {
+			s->m = m[i];
+			s->name = m[i]->name;
+			free(sv->c[i].deps);
+		}
+	}
+	free(next);
+	free(m);
+	if (rc < 0)
+		return -1;
+	sv->manifest = *mf;
+	spec_deps(sv);
+	return 0;
+}

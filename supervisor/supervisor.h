@@ -191,7 +191,9 @@ struct apply_run {
 	enum apply_phase phase;
 	char *buf; /* the new manifest's bytes; NULL: back to the image's */
 	size_t len;
-	bool *stop; /* per instance: stopped by this apply */
+	bool *stop;	       /* per instance: stopped by this apply */
+	bool *changed;	       /* per instance: changed in place */
+	struct manifest *next; /* an apply in place (spec_swap): the new one */
 	bool netsetup, reboot, rollback;
 	uint64_t try_ms;     /* --try: 0 for none */
 	char who[32];	     /* "uid 0", "rollback" */
@@ -253,6 +255,10 @@ struct sv {
 
 /* spec.c: the manifest's containers as instances the supervisor runs. */
 int spec_load(struct sv *sv, const char *file, const char *images);
+/* An apply in place: the instances take mf's containers (the same
+ * names); recreate[i] ones get their image and command anew. 0, or -1
+ * with nothing changed. */
+int spec_swap(struct sv *sv, struct manifest *mf, const bool *recreate, const char *file);
 /* The instance of the container named name, or NULL. */
 struct instance *sv_find(struct sv *sv, const char *name);
 
@@ -359,6 +365,7 @@ void status_to_json(const struct sv *sv, struct json *j);
  * next run adopts them (docs/supervisor.md, When the supervisor restarts). */
 #define LIVE_STATUS_UNKNOWN (-2) /* an adopted container ended, status lost */
 void live_hash(struct instance *c);
+void live_rehash(struct instance *c);
 void live_open(struct sv *sv);
 void live_settle(struct sv *sv);
 void live_save(struct instance *c);

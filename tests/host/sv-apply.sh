@@ -100,6 +100,30 @@ sleep 0.5
 got=$(awk '$2 == "stdout" && $3 == "n" {print $4}' "$WORK/log/keep.log")
 [ "$got" = "$(seq "$(tail -n 1 <<<"$got")")" ] || fail "expected keep's lines 1..N without a gap across the apply"
 
+# Only a container's command changes: done inside the running supervisor
+# (same supervisor process), change recreated, everything else untouched.
+sv_pid=$(rs_supervisor_pid)
+pid_new=$(ctl_field new .pid)
+manifest "$WORK/inplace.yaml" v2b 0 on-failure '  new:
+    image: dir:busybox
+    command: ["sh", "-c", "echo new: up; exec sleep 100000"]
+    network_mode: none'
+"$BERTHCTL" apply --socket "$SOCK" "$WORK/inplace.yaml" >"$WORK/inplace.out" 2>&1 ||
+	fail "expected the in-place apply to succeed: $(cat "$WORK/inplace.out")"
+sv_wait_for 'apply: uid 0 applied a new manifest \(sha256 [0-9a-f]{64}\), in place: 0 started, 1 recreated' 5 ||
+	fail "expected the apply done in place"
+[ "$(rs_supervisor_pid)" = "$sv_pid" ] || fail "expected the same supervisor process after an in-place apply"
+grep -q '^change: change: v2b' "$OUT" || fail "expected change recreated with v2b"
+[ "$(ctl_field keep .pid)" = "$pid_keep" ] && [ "$(ctl_field new .pid)" = "$pid_new" ] ||
+	fail "expected keep and new untouched by the in-place apply"
+[ "$(bctl status --json | jq -r .manifest.sha256)" = "$(sha256sum <"$WORK/inplace.yaml" | cut -d' ' -f1)" ] ||
+	fail "expected status to give the in-place manifest's sha256"
+# A later restart adopts what the in-place apply left (its hashes follow).
+rs_kill_supervisor
+sv_wait_for 'container change: adopted from the earlier supervisor run' 10 ||
+	fail "expected change adopted after the in-place apply and a restart"
+cp "$WORK/inplace.yaml" "$WORK/new.yaml"
+
 # --try without --confirm rolls back by itself.
 manifest "$WORK/try.yaml" v3 0 on-failure
 "$BERTHCTL" apply --socket "$SOCK" --try 3s "$WORK/try.yaml" >"$WORK/try.out" 2>&1 ||
