@@ -80,7 +80,8 @@ str(const struct ynode *n)
 	return n && n->type == YNODE_SCALAR && !ynode_is_null(n) ? n->str : "";
 }
 
-/* The supervisor's status, parsed; NULL when it cannot be had (quiet:
+/* The supervisor's brief status ("status manifest"), parsed; NULL when
+ * it cannot be had (quiet:
  * while it executes itself anew, it is briefly not there). */
 static struct ynode *
 status(const struct apply_opts *o)
@@ -89,7 +90,7 @@ status(const struct apply_opts *o)
 	struct ynode *root = NULL;
 	struct diag d;
 
-	if (control_call(o->c.socket, "status", NULL, 10000, &r) != CONTROL_DONE)
+	if (control_call(o->c.socket, "status", "manifest", 10000, &r) != CONTROL_DONE)
 		return NULL;
 	diag_init(&d, "status reply");
 	if (r.status != CONTROL_OK || ytree_parse(r.body, r.len, &d, &root) < 0)
@@ -120,24 +121,25 @@ file_sha(const char *path, char out[65])
 		snprintf(out + 2 * i, 3, "%02x", h[i]);
 }
 
-/* How far the containers the plan starts are: 1 all run (or ran to their
- * end), 0 some are on their way, -1 one is in a crash loop (named). */
+/* How far the containers the plan starts are, from the containers not
+ * settled yet: 1 all run (or ran to their end), 0 some are on their way,
+ * -1 one is in a crash loop (named). */
 static int
-started(const struct ynode *list, const struct manifest_plan *p, const char **bad)
+started(const struct ynode *unsettled, const struct manifest_plan *p, const char **bad)
 {
 	int rc = 1;
 
 	for (size_t i = 0; i < p->n_start; i++) {
-		const char *name = p->containers[p->start[i]].name, *st = "";
-		for (size_t k = 0; list && list->type == YNODE_SEQ && k < list->n; k++)
-			if (!strcmp(str(ctl_get(list->kids[k], "name")), name))
-				st = str(ctl_get(list->kids[k], "state"));
-		if (!strcmp(st, "crash-loop")) {
-			*bad = name;
-			return -1;
-		}
-		if (strcmp(st, "running") != 0 && strcmp(st, "exited") != 0)
+		const char *name = p->containers[p->start[i]].name;
+		for (size_t k = 0; unsettled && unsettled->type == YNODE_SEQ && k < unsettled->n; k++) {
+			if (strcmp(str(ctl_get(unsettled->kids[k], "name")), name) != 0)
+				continue;
+			if (!strcmp(str(ctl_get(unsettled->kids[k], "state")), "crash-loop")) {
+				*bad = name;
+				return -1;
+			}
 			rc = 0;
+		}
 	}
 	return rc;
 }
@@ -158,7 +160,7 @@ follow(const struct apply_opts *o, const char *sha, const struct manifest_plan *
 		int rc = 0;
 		if (root && !strcmp(str(ctl_get(m, "sha256")), sha) &&
 		    strcmp(str(ctl_get(m, "applying")), "true") != 0)
-			rc = started(ctl_get(root, "containers"), p, &bad);
+			rc = started(ctl_get(root, "unsettled"), p, &bad);
 		ytree_free(root);
 		if (rc > 0)
 			return 0;
@@ -177,7 +179,7 @@ follow(const struct apply_opts *o, const char *sha, const struct manifest_plan *
 				(unsigned long long)(wait_ms / 1000));
 			return EXIT_INVALID;
 		}
-		usleep(50000); /* each poll is one status call: cheap */
+		usleep(20000); /* each poll is one small status call */
 	}
 }
 

@@ -338,7 +338,7 @@ last_write(struct sv *sv)
 	int n = snprintf(text, sizeof text, "%lld %s %s\n", (long long)time(NULL), sv->ap.sha,
 			 sv->ap.buf ? "applied" : "image");
 
-	if (apply_state_write(sv, LAST_FILE, text, (size_t)n) < 0)
+	if (apply_state_note(sv, LAST_FILE, text, (size_t)n) < 0)
 		sv_say("apply: %s/%s: %s", sv->paths.state, LAST_FILE, strerror(errno));
 }
 

@@ -19,6 +19,7 @@ void apply_sha256_hex(const char *buf, size_t len, char out[65]);
 size_t apply_unsealed_len(const char *buf, size_t len);
 void apply_boot_id(char out[40]);
 int apply_state_write(const struct sv *sv, const char *file, const char *text, size_t len);
+int apply_state_note(const struct sv *sv, const char *file, const char *text, size_t len);
 ssize_t apply_state_read(const struct sv *sv, const char *file, char *buf, size_t len);
 void apply_state_remove(const struct sv *sv, const char *file);
 char *apply_slurp(const char *path, size_t *len);

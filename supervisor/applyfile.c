@@ -61,6 +61,26 @@ apply_state_write(const struct sv *sv, const char *file, const char *text, size_
 	return io_replace_file(sv->paths.state, file, text, len, 0600);
 }
 
+/* The same, whole but not durable (no fsync): for what a power cut may
+ * lose (when the manifest was applied, for status), off an apply's path. */
+int
+apply_state_note(const struct sv *sv, const char *file, const char *text, size_t len)
+{
+	char tmp[PATH_MAX], dest[PATH_MAX];
+
+	snprintf(tmp, sizeof tmp, "%s/.%s.tmp", sv->paths.state, file);
+	snprintf(dest, sizeof dest, "%s/%s", sv->paths.state, file);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	int rc = io_write_all(fd, text, len);
+	if (close(fd) < 0 || rc < 0 || rename(tmp, dest) < 0) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
 ssize_t
 apply_state_read(const struct sv *sv, const char *file, char *buf, size_t len)
 {

@@ -216,3 +216,29 @@ apply_status_json(const struct sv *sv, struct json *j)
 	json_bool(j, a->phase != AP_IDLE);
 	json_object_end(j);
 }
+
+/* {"manifest": {...}, "unsettled": [{"name", "state"}]}: the manifest in
+ * force and the containers not running yet (or failing), which is all
+ * `berthctl apply` follows; a small reply, asked for every 20 ms. */
+void
+apply_brief_json(const struct sv *sv, struct json *j)
+{
+	json_object_begin(j);
+	apply_status_json(sv, j);
+	json_key(j, "unsettled");
+	json_array_begin(j);
+	for (size_t i = 0; i < sv->n; i++) {
+		const struct instance *c = &sv->c[i];
+		if (c->state != CS_WAITING && c->state != CS_STARTING && c->state != CS_BACKOFF &&
+		    c->state != CS_CRASH_LOOP)
+			continue;
+		json_object_begin(j);
+		json_key(j, "name");
+		json_string(j, c->spec.name);
+		json_key(j, "state");
+		json_string(j, cstate_str(c->state));
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_object_end(j);
+}

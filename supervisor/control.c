@@ -330,13 +330,18 @@ static const struct verb {
     {"reboot", NULL, SIGTERM}, {"poweroff", NULL, SIGUSR2},
 };
 
+/* "status": the whole document; "status manifest": what an apply is
+ * followed by, small enough to ask for often (apply.c). */
 static void
-reply_status(struct sv *sv, struct ctl_client *cl)
+reply_status(struct sv *sv, struct ctl_client *cl, bool brief)
 {
 	struct json j;
 
 	json_init(&j);
-	status_to_json(sv, &j);
+	if (brief)
+		apply_brief_json(sv, &j);
+	else
+		status_to_json(sv, &j);
 	if (json_finish(&j) < 0) {
 		static const char oom[] = "status: out of memory";
 		client_reply(sv, cl, CONTROL_ERROR, oom, sizeof oom - 1);
@@ -357,8 +362,8 @@ handle(struct sv *sv, struct ctl_client *cl, const struct control_request *rq)
 	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
 		if (strcmp(rq->verb, verbs[i].name) == 0)
 			v = &verbs[i];
-	if (strcmp(rq->verb, "status") == 0 && !rq->arg[0]) {
-		reply_status(sv, cl);
+	if (strcmp(rq->verb, "status") == 0 && (!rq->arg[0] || !strcmp(rq->arg, "manifest"))) {
+		reply_status(sv, cl, rq->arg[0] != '\0');
 		return;
 	}
 	if (strcmp(rq->verb, "apply") == 0 || strcmp(rq->verb, "confirm") == 0) {

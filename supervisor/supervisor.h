@@ -386,6 +386,7 @@ enum control_status apply_confirm(struct sv *sv, char *msg, size_t len);
 void apply_rollback(struct sv *sv, const char *why);
 void apply_essential_failed(struct sv *sv, struct instance *c, const char *how);
 void apply_status_json(const struct sv *sv, struct json *j);
+void apply_brief_json(const struct sv *sv, struct json *j);
 
 /* logcapture.c: containers' output, read in paced batches. */
 void out_open(struct sv *sv);
