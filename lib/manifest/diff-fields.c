@@ -20,6 +20,8 @@ const struct field_class manifest_field_classes[] = {
      "init starts the console shell at boot", REBOOT_INSTEAD},
     {"host.nosmt", PS_HOST, FX_UPDATE, "nosmt",
      "it is on the kernel command line of the image's boot entries", IMAGE_INSTEAD},
+    {"host.init_on_free", PS_HOST, FX_UPDATE, "init_on_free",
+     "it is on the kernel command line of the image's boot entries", IMAGE_INSTEAD},
     {"host.timezone", PS_HOST, FX_UPDATE, "timezone",
      "the image builder installs the zone file into the read-only root", IMAGE_INSTEAD},
     LIVE("host.sysctls", PS_HOST, "sysctl"),

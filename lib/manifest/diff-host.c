@@ -56,6 +56,8 @@ diff_host_section(struct change_list *l, const struct manifest *a, const struct 
 	cl_scalar(l, "host.debug_console", NULL, dv_bool(x->debug_console),
 		  dv_bool(y->debug_console), nowhere);
 	cl_scalar(l, "host.nosmt", NULL, dv_bool(x->nosmt), dv_bool(y->nosmt), nowhere);
+	cl_scalar(l, "host.init_on_free", NULL, dv_bool(x->init_on_free), dv_bool(y->init_on_free),
+		  nowhere);
 	cl_scalar(l, "host.timezone", NULL, dv_str(x->timezone), dv_str(y->timezone), nowhere);
 	diff_sysctls(l, x, y);
 	cl_scalar(l, "host.memory_reserve", NULL, memory_reserve(x->memory_reserve),

@@ -74,6 +74,7 @@ write_host(struct json *j, const struct host_cfg *h)
 	key_string(j, "hostname", h->hostname);
 	key_bool(j, "debug_console", h->debug_console);
 	key_bool(j, "nosmt", h->nosmt);
+	key_bool(j, "init_on_free", h->init_on_free);
 	key_string(j, "timezone", h->timezone);
 	json_key(j, "sysctls");
 	json_object_begin(j);

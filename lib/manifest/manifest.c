@@ -119,6 +119,7 @@ static const struct mfield host_fields[] = {
     MF_FN("hostname", h_hostname),
     MF_BOOL("debug_console", struct host_cfg, debug_console),
     MF_BOOL("nosmt", struct host_cfg, nosmt),
+    MF_BOOL("init_on_free", struct host_cfg, init_on_free),
     MF_FN("timezone", h_timezone),
     MF_FN("sysctls", h_sysctls),
     MF_SIZE("memory_reserve", struct host_cfg, memory_reserve, 16u << 20),
@@ -389,6 +390,7 @@ defaults(struct manifest *m)
 
 	m->host.hostname = strdup("berth");
 	m->host.timezone = strdup("UTC");
+	m->host.init_on_free = true;
 	m->network.firewall.inbound = FW_DROP;
 	m->network.bridge.subnet = bridge;
 	m->logging.max_size = 10u << 20;

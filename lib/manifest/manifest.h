@@ -45,6 +45,7 @@ struct host_cfg {
 	char *hostname;	    /* default "berth" */
 	bool debug_console; /* default false */
 	bool nosmt;	    /* default false: the kernel's nosmt (docs/kernel.md) */
+	bool init_on_free;  /* default true; false: init_on_free=0 (docs/kernel.md) */
 	char *timezone;	    /* default "UTC" */
 	struct host_sysctl *sysctls;
 	size_t n_sysctls;

@@ -61,7 +61,7 @@ done
 printf 'version: 1\ncontainers:\n  app: {image: "dir:x"}\n' >"$tmp/min.yaml"
 "$ctl" show --json "$tmp/min.yaml" >"$tmp/min.json" 2>&1
 check "defaults: host" '.host == {"hostname": "berth", "debug_console": false, "nosmt": false,
-	"timezone": "UTC", "sysctls": {}, "memory_reserve": null}' "$tmp/min.json"
+	"init_on_free": true, "timezone": "UTC", "sysctls": {}, "memory_reserve": null}' "$tmp/min.json"
 check "defaults: eth0 on DHCP" '.network.interfaces == [{"name": "eth0", "match": null,
 	"dhcp": true, "required": true, "accept_ra": false, "mtu": null, "addresses": [], "routes": []}]' "$tmp/min.json"
 check "defaults: firewall and bridge" '.network.firewall == {"inbound": "drop", "allow": []} and

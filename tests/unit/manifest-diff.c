@@ -207,6 +207,7 @@ static const struct {
     {"timezone", "", "host: {timezone: Europe/Berlin}\n", "host.timezone", CH_CHANGE, 1, 0},
     {"debug_console", "", "host: {debug_console: true}\n", "host.debug_console", CH_CHANGE, 0,
      1},
+    {"init_on_free", "", "host: {init_on_free: false}\n", "host.init_on_free", CH_CHANGE, 1, 0},
     {"sysctl added", "", "host: {sysctls: {vm.swappiness: 1}}\n", "host.sysctls", CH_ADD, 0, 0},
     {"sysctl removed", "host: {sysctls: {vm.swappiness: 1}}\n", "", "host.sysctls.removed",
      CH_REMOVE, 0, 1},

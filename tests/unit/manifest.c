@@ -57,6 +57,7 @@ test_defaults(void)
 	CHECK_STR(m.host.hostname, "berth", "default hostname");
 	CHECK_STR(m.host.timezone, "UTC", "default timezone");
 	CHECK(!m.host.debug_console && m.host.n_sysctls == 0, "default debug_console, sysctls");
+	CHECK(m.host.init_on_free && !m.host.nosmt, "default init_on_free, nosmt");
 	CHECK(m.network.n_interfaces == 1, "default: one interface");
 	i = m.network.interfaces;
 	CHECK(m.network.n_interfaces == 1 && i->name && strcmp(i->name, "eth0") == 0 && i->dhcp &&
@@ -390,6 +391,25 @@ test_storage(void)
 }
 
 static void
+test_init_on_free(void)
+{
+	struct manifest m;
+	struct diag d;
+
+	CHECK(parse("version: 1\nhost: {init_on_free: false}\n", &m, &d) == 0 &&
+		      !m.host.init_on_free,
+	      "host.init_on_free: false");
+	manifest_free(&m);
+	diag_free(&d);
+	CHECK(parse("version: 1\nhost: {init_on_free: 0}\n", &m, &d) < 0 && d.n == 1 &&
+		      d.v[0].line == 2 && d.v[0].col == 22,
+	      "host.init_on_free: 0 is an error at 2:22 (%zu errors, at %d:%d)", d.n,
+	      d.n ? d.v[0].line : 0, d.n ? d.v[0].col : 0);
+	manifest_free(&m);
+	diag_free(&d);
+}
+
+static void
 test_errors(void)
 {
 	static const char bad[] = "version: 1\n"
@@ -496,6 +516,7 @@ main(void)
 	test_full();
 	test_container_defaults();
 	test_storage();
+	test_init_on_free();
 	test_errors();
 	test_json();
 	test_examples();

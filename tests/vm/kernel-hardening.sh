@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: MIT
 # The running kernel has berth's hardening: every baseline sysctl of PID 1
 # (docs/init.md) reads its value, the loader entry's command line carries
-# page_alloc.shuffle=1, and a manifest's host.nosmt puts nosmt there. (What
+# page_alloc.shuffle=1, a manifest's host.nosmt puts nosmt there, and
+# without host.init_on_free the kernel zeroes freed pages (the config's
+# init_on_free=1; bench/initfree.sh boots with it off). (What
 # nosmt does is the kernel's: under QEMU's TCG the kernel sees no SMT at
 # all, /sys/devices/system/cpu/smt/control reads notsupported.)
 . "$(dirname "$0")/lib.sh"
@@ -45,5 +47,14 @@ esac
 case " $cmdline " in
 *" nosmt "*) pass kernel-hardening-nosmt-cmdline ;;
 *) fail kernel-hardening-nosmt-cmdline "nosmt on the command line" "'$cmdline'" ;;
+esac
+case " $cmdline " in
+*" init_on_free=0 "*) fail kernel-hardening-init-on-free-cmdline "no init_on_free=0" "'$cmdline'" ;;
+*) pass kernel-hardening-init-on-free-cmdline ;;
+esac
+autoinit=$(vm_run 'dmesg | grep -m 1 "mem auto-init"')
+case $autoinit in
+*"heap free:on"*) pass kernel-hardening-init-on-free ;;
+*) fail kernel-hardening-init-on-free "mem auto-init: ... heap free:on" "'$autoinit'" ;;
 esac
 vm_kill
