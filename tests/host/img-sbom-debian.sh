@@ -4,16 +4,18 @@
 # packages and versions `dpkg-query --admindir=TREE/var/lib/dpkg -W` reports
 # as installed, with purls for debian-12, the distribution from os-release,
 # and with their digests exactly the files no package lists (merged /usr:
-# dpkg's /bin/x is the tree's usr/bin/x). The tree is made once, in
-# BUILD/images/debian (tests/images/mkdebian), and read only; image/mksbom
+# dpkg's /bin/x is the tree's usr/bin/x). The tree is made once, cached
+# outside the checkout as the kernel is (BERTH_CACHE, default
+# /var/cache/berth: a debootstrap takes a minute), by tests/images/mkdebian,
+# and only read; image/mksbom
 # runs on it as image/stage-sbom runs it on a baked image.
 # berth-test: minutes 2
 . "$(dirname "$0")/img-common"
 . "$(dirname "$0")/sbom-common"
 img_defs img-sbom-debian
 sbom_require
-deb=$BUILD/images/debian
-mkdir -p "$BUILD/images"
+deb=${BERTH_CACHE:-/var/cache/berth}/debian-bookworm-minbase
+mkdir -p "$(dirname "$deb")"
 "$TOP/tests/images/mkdebian" "$deb" >"$WORK/mk.out" 2>&1 ||
 	skip "debootstrap could not make a Debian tree here: $(tail -n 1 "$WORK/mk.out")"
 
