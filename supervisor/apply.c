@@ -196,17 +196,11 @@ plan_from(struct sv *sv, const char *buf, size_t len, char *err, size_t errlen)
 }
 
 static bool
-is_up(const struct instance *c)
-{
-	return c->state == CS_STARTING || c->state == CS_RUNNING || c->state == CS_STOPPING;
-}
-
-static bool
 dependent_up(const struct sv *sv, const struct instance *c)
 {
 	for (size_t j = 0; j < sv->n; j++)
 		for (size_t d = 0; d < sv->c[j].ndeps; d++)
-			if (sv->ap.stop[j] && sv->c[j].deps[d] == c && is_up(&sv->c[j]))
+			if (sv->ap.stop[j] && sv->c[j].deps[d] == c && sv_is_up(&sv->c[j]))
 				return true;
 	return false;
 }
@@ -219,12 +213,12 @@ stop_marked(struct sv *sv)
 	for (size_t i = 0; i < sv->n; i++) {
 		struct instance *c = &sv->c[i];
 		if (!sv->ap.stop[i] || c->state == CS_STOPPING || c->state == CS_EXITED ||
-		    c->state == CS_STOPPED || (is_up(c) && dependent_up(sv, c)))
+		    c->state == CS_STOPPED || (sv_is_up(c) && dependent_up(sv, c)))
 			continue;
 		sv_event(sv, c, EV_STOP, 0);
 	}
 	for (size_t i = 0; i < sv->n; i++)
-		if (sv->ap.stop[i] && is_up(&sv->c[i]))
+		if (sv->ap.stop[i] && sv_is_up(&sv->c[i]))
 			return false;
 	return true;
 }

@@ -214,12 +214,6 @@ client_reply(struct sv *sv, struct ctl_client *cl, enum control_status st, const
 	client_write(sv, cl);
 }
 
-static bool
-is_up(const struct instance *c)
-{
-	return c->state == CS_STARTING || c->state == CS_RUNNING || c->state == CS_STOPPING;
-}
-
 /* Appended to a reply when the operator's stop or start could not be
  * recorded on disk (stopstate.c). */
 static void
@@ -312,7 +306,7 @@ do_power(struct sv *sv, int sig, char *msg, size_t len)
 	size_t up = 0;
 
 	for (size_t i = 0; i < sv->n; i++)
-		up += is_up(&sv->c[i]);
+		up += sv_is_up(&sv->c[i]);
 	sv_say("control: %s: stopping all containers, then signalling pid %d", what,
 	       (int)sv->init_pid);
 	sv->power_signal = sig;

@@ -32,8 +32,8 @@ cstate_str(enum cstate st)
 	return st < CS_NSTATES ? state_names[st] : "?";
 }
 
-static bool
-is_up(const struct instance *c)
+bool
+sv_is_up(const struct instance *c)
 {
 	return c->state == CS_STARTING || c->state == CS_RUNNING || c->state == CS_STOPPING;
 }
@@ -336,7 +336,7 @@ sv_stop_all(struct sv *sv)
 		bool needed = false;
 		for (size_t j = 0; j < sv->n && !needed; j++)
 			for (size_t d = 0; d < sv->c[j].ndeps; d++)
-				if (sv->c[j].deps[d] == c && is_up(&sv->c[j]))
+				if (sv->c[j].deps[d] == c && sv_is_up(&sv->c[j]))
 					needed = true;
 		if (!needed)
 			sv_event(sv, c, EV_STOP, 0);
@@ -347,7 +347,7 @@ bool
 sv_all_down(const struct sv *sv)
 {
 	for (size_t i = 0; i < sv->n; i++)
-		if (is_up(&sv->c[i]))
+		if (sv_is_up(&sv->c[i]))
 			return false;
 	return true;
 }

@@ -345,6 +345,8 @@ const char *cstate_str(enum cstate st);
 void sv_start_ready(struct sv *sv);
 void sv_stop_all(struct sv *sv);
 bool sv_all_down(const struct sv *sv);
+/* Starting, running or stopping: its processes may be there. */
+bool sv_is_up(const struct instance *c);
 
 /* control.c: the control socket (docs/supervisor.md, Control). */
 int control_open(struct sv *sv, const char *path, char *err, size_t errlen);
