@@ -122,9 +122,12 @@ $(BUILD)/images/busybox: tests/images/mkbusybox
 # update.key and update.pub (a real key); the public half is baked into
 # every image, the secret half never is.
 KEYS ?= $(BUILD)/keys
-keys: $(KEYS)/update.pub
+keys: $(KEYS)/update.pub $(KEYS)/image.gpg
 $(KEYS)/update.pub: | $(BUILD)/mkbundle
 	$(BUILD)/mkbundle keygen $(KEYS)
+# An OpenPGP key that signs container images (docs/image.md, Signatures).
+$(KEYS)/image.gpg:
+	image/image-keygen $(KEYS)
 
 image: deps all kernel keys $(BUILD)/images/busybox
 	BERTH_UPDATE_PUB=$(KEYS)/update.pub image/mkimage $(MANIFEST) $(BUILD)
