@@ -10,7 +10,7 @@
 
 #include "base/io.h"
 #include "ctl.h"
-#include "image/trustcheck.h"
+#include "trust/trustcheck.h"
 
 #define TRUST_POLICY "/usr/share/berth/trust/policy.json"
 #define POLICY_MAX (1 << 20)

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# The host's own signature check (lib/image/simplesign.c with Debian's
-# gpgv, lib/image/trustcheck.c), through `berthctl trust check` against the
+# The host's own signature check (lib/trust/simplesign.c with Debian's
+# gpgv, lib/trust/trustcheck.c), through `berthctl trust check` against the
 # policy the build bakes (image/trust.sh): signatures made by skopeo
 # standalone-sign for a registry image are accepted when the policy's key
 # made them for this digest and an identity it accepts, and refused, with

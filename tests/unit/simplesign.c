@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of lib/image/simplesign.c's own parts: the payload of a
+/* Unit tests of lib/trust/simplesign.c's own parts: the payload of a
  * simple-signing signature, read strictly, and how a good signature's
  * digest and reference meet a signedBy requirement's signedIdentity. The
  * OpenPGP part (gpgv) is tests/host/trust-check.sh's. */
 #include "check.h"
-#include "image/simplesign.h"
+#include "trust/simplesign.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define D1 "sha256:1111111111111111111111111111111111111111111111111111111111111111"

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "image/trustcheck.h"
+#include "trust/trustcheck.h"
 
 /* One signedBy requirement: met by any signature that verifies with its
  * keys and accepts the image; else the reason of the last one tried (or

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "base/io.h"
-#include "image/simplesign.h"
+#include "trust/simplesign.h"
 #include "manifest/ytree.h"
 
 const char *

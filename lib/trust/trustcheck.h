@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "image/simplesign.h"
+#include "trust/simplesign.h"
 #include "manifest/trust.h"
 
 struct sig_blob {
