@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
@@ -440,27 +441,32 @@ clone_tree(int src, bool read_only, int userns)
 /* The container's /etc/hosts (etchosts.c), written on the scratch tmpfs
  * of this child's mount namespace and detached from there read-only. */
 static int
-open_hosts(const struct container_spec *s, const char *rundir, int *hosts, const char **what)
+open_hosts(const struct container_spec *s, const struct network_cfg *net, const char *rundir,
+	   int *hosts, const char **what)
 {
-	char path[PATH_MAX], text[ETC_HOSTS_MAX];
+	char path[PATH_MAX], *text = malloc(ETC_HOSTS_MAX);
 	int fd, saved;
 	size_t n;
 
 	*what = "write /etc/hosts";
-	if ((n = etc_hosts_text(s, text, sizeof text)) == 0 ||
-	    snprintf(path, sizeof path, "%s/hosts", rundir) >= (int)sizeof path) {
+	if (!text)
+		return -1;
+	n = etc_hosts_text(s, net, text, ETC_HOSTS_MAX);
+	if (n == 0 || snprintf(path, sizeof path, "%s/hosts", rundir) >= (int)sizeof path) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0)
-		return -1;
-	if (io_write_all(fd, text, n) < 0) {
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0 ||
+	    io_write_all(fd, text, n) < 0) {
 		saved = errno;
-		close(fd);
+		if (fd >= 0)
+			close(fd);
+		free(text);
 		errno = saved;
 		return -1;
 	}
 	close(fd);
+	free(text);
 	if ((fd = open(path, O_PATH | O_CLOEXEC)) < 0)
 		return -1;
 	*hosts = clone_tree(fd, true, -1);
@@ -492,8 +498,8 @@ open_sources(const struct container *m, const struct sv_paths *p, const struct u
 		 * is the host's directory: not idmapped, so that a file the host
 		 * owns there is nobody's to the container and its root cannot
 		 * write it; what the container writes is owned by its range. */
-		fds[i] = clone_tree(src, v->read_only,
-				    ns && v->kind == VOLUME_NAMED ? ns->user : -1);
+		fds[i] =
+		    clone_tree(src, v->read_only, ns && v->kind == VOLUME_NAMED ? ns->user : -1);
 		saved = errno;
 		close(src);
 		errno = saved;
@@ -606,8 +612,8 @@ mount_etc_file(int rootfd, int fd, const char *name, const char **what)
 			return -1;
 		if ((etc = sr_open(rootfd, "/etc", SR_IN_ROOT, O_PATH | O_DIRECTORY)) < 0)
 			return errno == ENOENT ? 0 : -1;
-		f = openat(etc, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
-			   0644);
+		f = openat(etc, name,
+			   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644);
 		close(etc);
 		if (f < 0)
 			return errno == EEXIST ? 0 : -1;
@@ -643,15 +649,15 @@ own_as(uint32_t base, const char **what)
  * On failure *what names the step and errno says why. The detached trees
  * are closed at exec (O_CLOEXEC). */
 int
-mounts_setup(const struct container_spec *s, const struct sv_paths *p, const struct userns *ns,
-	     const char **what)
+mounts_setup(const struct container_spec *s, const struct network_cfg *net,
+	     const struct sv_paths *p, const struct userns *ns, const char **what)
 {
 	const struct container *m = s->m;
 	int fds[m->n_volumes + 1], resolv = -1, hosts = -1, rootfd, rc;
 
 	if (setup_root(s, p->rundir, ns, what) < 0 ||
 	    open_sources(m, p, ns, fds, &resolv, what) < 0 ||
-	    open_hosts(s, p->rundir, &hosts, what) < 0)
+	    open_hosts(s, net, p->rundir, &hosts, what) < 0)
 		return -1;
 	/* After the volumes' host directories are made, as the host's root. */
 	if (ns && own_as(ns->base, what) < 0)

@@ -256,6 +256,8 @@ diff_network(struct change_list *l, const struct network_cfg *a, const struct ne
 	cl_scalar(l, "network.dns.search", NULL, words_text(a->dns.search, a->dns.n_search, false),
 		  words_text(b->dns.search, b->dns.n_search, false), nowhere);
 	cl_scalar(l, "network.ntp", NULL, ntp_text(&a->ntp), ntp_text(&b->ntp), nowhere);
+	cl_scalar(l, "network.hosts", NULL, dv_host_entries(a->hosts, a->n_hosts),
+		  dv_host_entries(b->hosts, b->n_hosts), nowhere);
 	cl_scalar(l, "network.ntp_nts", NULL, dv_bool(a->ntp.nts), dv_bool(b->ntp.nts), nowhere);
 	cl_scalar(l, "network.bridge.subnet", NULL, dv_prefix(&a->bridge.subnet),
 		  dv_prefix(&b->bridge.subnet), b->bridge.subnet_pos);

@@ -66,6 +66,22 @@ write_addr(struct json *j, const struct ip_addr *a)
 	json_string(j, buf);
 }
 
+/* network.hosts and extra_hosts: [{"name": ..., "address": ...}] */
+static void
+write_host_entries(struct json *j, const char *key, const struct host_entry *v, size_t n)
+{
+	json_key(j, key);
+	json_array_begin(j);
+	for (size_t i = 0; i < n; i++) {
+		json_object_begin(j);
+		key_string(j, "name", v[i].name);
+		json_key(j, "address");
+		write_addr(j, &v[i].addr);
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
 static void
 write_host(struct json *j, const struct host_cfg *h)
 {
@@ -209,6 +225,7 @@ write_network(struct json *j, const struct network_cfg *n)
 		json_null(j);
 	key_bool(j, "icc", n->bridge.icc);
 	json_object_end(j);
+	write_host_entries(j, "hosts", n->hosts, n->n_hosts);
 	json_object_end(j);
 }
 
@@ -456,6 +473,7 @@ write_container(struct json *j, const struct container *c, const struct trust_po
 	write_user(j, c);
 	key_string(j, "working_dir", c->working_dir);
 	key_string(j, "hostname", c->hostname);
+	write_host_entries(j, "extra_hosts", c->extra_hosts, c->n_extra_hosts);
 	write_ports(j, c);
 	write_volumes(j, c);
 	key_bool(j, "read_only", c->read_only);

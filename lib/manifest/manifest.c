@@ -580,6 +580,7 @@ free_container(struct container *c)
 {
 	free(c->name);
 	image_ref_free(&c->image);
+	host_entries_free(c->extra_hosts, c->n_extra_hosts);
 	mp_free_argv(c->entrypoint, c->n_entrypoint);
 	mp_free_argv(c->command, c->n_command);
 	for (size_t i = 0; i < c->n_env; i++) {
@@ -614,6 +615,7 @@ free_network(struct network_cfg *n)
 		free(n->ntp.servers[i].name);
 	free(n->ntp.servers);
 	free(n->firewall.allow);
+	host_entries_free(n->hosts, n->n_hosts);
 }
 
 void

@@ -34,6 +34,7 @@
 #define MANIFEST_MAX_ALL_PORTS 16384 /* in the whole manifest */
 #define MANIFEST_MAX_VOLUMES 128     /* per container */
 #define MANIFEST_MAX_LIST 64	     /* cap_add, cap_drop, security_opt */
+#define MANIFEST_MAX_HOSTS 256	     /* network.hosts, and extra_hosts per container */
 
 /* host: */
 struct host_sysctl {
@@ -137,6 +138,14 @@ struct ntp_cfg {
 	bool nts; /* network.ntp_nts: NTS-KE (TLS) with every server */
 };
 
+/* A static name in containers' /etc/hosts (network.hosts, extra_hosts). */
+struct host_entry {
+	char *name;
+	struct ip_addr addr;
+	struct srcpos pos;
+};
+void host_entries_free(struct host_entry *v, size_t n);
+
 struct network_cfg {
 	/* Default when the key is absent: eth0 with DHCP. An explicit empty
 	 * list configures nothing but loopback. */
@@ -146,6 +155,8 @@ struct network_cfg {
 	struct ntp_cfg ntp;
 	struct firewall_cfg firewall;
 	struct bridge_cfg bridge;
+	struct host_entry *hosts; /* in every container's /etc/hosts */
+	size_t n_hosts;
 };
 
 /* logging: */
@@ -293,6 +304,8 @@ struct container {
 	/* The build runs the image without checking it against the trust
 	 * policy (docs/manifest.md, Trust); berthctl status shows it. */
 	bool insecure_allow_unsigned;
+	struct host_entry *extra_hosts; /* after network.hosts in its /etc/hosts */
+	size_t n_extra_hosts;
 };
 
 struct manifest {
