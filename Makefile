@@ -30,8 +30,8 @@ ALL_LIBS        := $(LIBS) -lmnl -lnftnl -lsodium
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 
-.PHONY: all deps deps-test kernel keys image bundle run test test-unit test-host test-vm test-tools test-power-cuts bench fuzz clean
-all: $(BUILD)/init $(BUILD)/berthctl $(PROGS) $(BUILD)/mkbundle
+.PHONY: all deps deps-test kernel keys image bundle publish run test test-unit test-host test-vm test-tools test-power-cuts bench fuzz clean
+all: $(BUILD)/init $(BUILD)/berthctl $(PROGS) $(BUILD)/mkbundle $(BUILD)/publish
 
 # deps: what the build, the image and `make run` need; deps-test: that and
 # what the tests and benchmarks add (scripts/packages, scripts/packages-test).
@@ -72,6 +72,11 @@ $(BUILD)/relp-send: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard relp-send/*.c)) $
 # The build side of updates: key generation and bundle signing. It runs on
 # the build host only; no image carries it.
 $(BUILD)/mkbundle: $(BUILD)/obj/image/mkbundle.o $(LIBBERTH)
+	$(CC) $(LDHARDEN) -o $@ $^ -lsodium -lnettle
+
+# The build side of update channels: signed metadata over bundles
+# (docs/update.md, Channel). Build host only, like mkbundle.
+$(BUILD)/publish: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard publish/*.c)) $(LIBBERTH)
 	$(CC) $(LDHARDEN) -o $@ $^ -lsodium -lnettle
 
 # init is PID 1: static musl, no libraries. The kernel UAPI headers it needs
@@ -122,9 +127,13 @@ $(BUILD)/images/busybox: tests/images/mkbusybox
 # update.key and update.pub (a real key); the public half is baked into
 # every image, the secret half never is.
 KEYS ?= $(BUILD)/keys
-keys: $(KEYS)/update.pub
+keys: $(KEYS)/update.pub $(KEYS)/channel-root.pub
 $(KEYS)/update.pub: | $(BUILD)/mkbundle
 	$(BUILD)/mkbundle keygen $(KEYS)
+# The channel's root and release keys (channel-root.key, channel-release.key
+# and their .pub); publish keygen never overwrites one either.
+$(KEYS)/channel-root.pub: | $(BUILD)/publish
+	$(BUILD)/publish keygen $(KEYS)
 
 image: deps all kernel keys $(BUILD)/images/busybox
 	BERTH_UPDATE_PUB=$(KEYS)/update.pub image/mkimage $(MANIFEST) $(BUILD)
@@ -132,6 +141,16 @@ image: deps all kernel keys $(BUILD)/images/busybox
 # build/update.bundle: the image's kernel, initramfs and root, signed.
 bundle: image
 	$(BUILD)/mkbundle create $(KEYS)/update.key $(BUILD) $(BUILD)/update.bundle
+
+# Adds build/update.bundle to the channel directory CHANNEL (made, with its
+# first root, when it has none), signed with $(KEYS)'s channel keys.
+# PUBLISH_FLAGS: --percent, --ramp-hours, --rollout-start, --expires.
+publish: bundle $(BUILD)/publish
+	@test -n "$(CHANNEL)" || { echo "make publish CHANNEL=DIR" >&2; exit 2; }
+	test -f $(CHANNEL)/root.json || $(BUILD)/publish init $(CHANNEL) \
+		--root-key $(KEYS)/channel-root.key --release-key $(KEYS)/channel-release.pub
+	$(BUILD)/publish add $(CHANNEL) $(BUILD)/update.bundle \
+		--release-key $(KEYS)/channel-release.key $(PUBLISH_FLAGS)
 
 run: image
 	image/qemu-run $(BUILD)
