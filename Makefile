@@ -55,7 +55,7 @@ $(LIBBERTH): $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(BUILD)/berthctl: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard ctl/*.c)) $(LIBBERTH)
-	$(CC) $(LDHARDEN) -o $@ $^ $(LIBS) -lsodium -lnettle
+	$(CC) $(LDHARDEN) -o $@ $^ $(LIBS) -lsodium -lnettle -lcurl
 
 $(BUILD)/supervisor: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard supervisor/*.c)) $(LIBBERTH)
 	$(CC) $(LDHARDEN) -o $@ $^ $(LIBS) $(SUPERVISOR_LIBS)
