@@ -23,6 +23,8 @@ struct sink {
 	uint64_t off, start, max;
 	bool too_big, io_failed, checked;
 	struct fetch_doc *doc;
+	long long rate; /* bytes/s, 0: none */
+	struct timespec t0;
 };
 
 static size_t
@@ -67,6 +69,26 @@ check_resume(struct sink *s)
 	return 0;
 }
 
+/* Holds the transfer to rate bytes/s since it started: libcurl 7.88's own
+ * cap (set too) averages over seconds and let a 1.5 MB body through at
+ * loopback speed. Sleeping here stops reading; TCP holds the sender. */
+static void
+pace(struct sink *s)
+{
+	struct timespec now, ts;
+	double ahead;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ahead = (double)(s->off - s->start) / (double)s->rate -
+		((double)(now.tv_sec - s->t0.tv_sec) + (now.tv_nsec - s->t0.tv_nsec) / 1e9);
+	if (ahead <= 0)
+		return;
+	ts.tv_sec = (time_t)ahead;
+	ts.tv_nsec = (long)((ahead - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
 static size_t
 on_body(char *p, size_t size, size_t n, void *arg)
 {
@@ -92,6 +114,8 @@ on_body(char *p, size_t size, size_t n, void *arg)
 		s->len += len;
 	}
 	s->off += len;
+	if (s->rate)
+		pace(s);
 	return len;
 }
 
@@ -244,7 +268,7 @@ fetch_doc(struct fetch *f, const char *url, size_t max, const char *etag, const 
 	rc = perform(f, c, url, &s, doc_reset, &code, err, errlen);
 	curl_easy_cleanup(c);
 	curl_slist_free_all(h);
-	if (rc != CURLE_OK && rc != CURLE_HTTP_RETURNED_ERROR) {
+	if (rc != CURLE_OK && (rc != CURLE_HTTP_RETURNED_ERROR || transient(rc, code))) {
 		free(s.buf);
 		return -1;
 	}
@@ -264,6 +288,7 @@ part_reopen(struct sink *s)
 		return -1;
 	s->off = s->start = (uint64_t)st.st_size;
 	s->checked = false;
+	clock_gettime(CLOCK_MONOTONIC, &s->t0);
 	return lseek(s->fd, 0, SEEK_END) < 0 ? -1 : 0;
 }
 
@@ -271,7 +296,7 @@ int
 fetch_file(struct fetch *f, const char *url, const char *part, uint64_t size, uint64_t *from,
 	   char *err, size_t errlen)
 {
-	struct sink s = {.max = size};
+	struct sink s = {.max = size, .rate = f->rate};
 	struct stat st;
 	CURLcode rc;
 	long code;

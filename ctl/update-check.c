@@ -41,7 +41,6 @@ struct check {
 	char state[PATH_MAX], trusted[PATH_MAX], machine_id[128];
 	struct channel_root root;
 	uint64_t root_was;
-	struct fetch_doc root_doc; /* the newest root fetched, to store */
 	struct channel_release *rel;
 	bool not_modified;
 	const struct channel_entry *newest, *pick;
@@ -182,6 +181,25 @@ trusted_root(struct check *c)
 	return 0;
 }
 
+/* A state file (name in the state directory), or "" when there is none. */
+static void
+state_get(const struct check *c, const char *name, char *out, size_t len)
+{
+	char path[PATH_MAX + 32];
+
+	snprintf(path, sizeof(path), "%s/%s", c->state, name);
+	if (io_read_small(AT_FDCWD, path, out, len) < 0)
+		out[0] = 0;
+}
+
+static int
+state_put(struct check *c, const char *name, const char *text, size_t len)
+{
+	if (io_replace_file(c->state, name, text, len, 0644) < 0)
+		return io_errf(c->err, sizeof(c->err), "%s/%s: %s", c->state, name, strerror(errno));
+	return 0;
+}
+
 static void
 url_of(const struct check *c, const char *name, char *out, size_t len)
 {
@@ -220,8 +238,12 @@ fetch_roots(struct check *c)
 			free(d.data);
 			return io_errf(c->err, sizeof(c->err), "%s: %s", name, why);
 		}
-		free(c->root_doc.data);
-		c->root_doc = d;
+		/* Verified: trusted from now on, whatever comes next. */
+		if (state_put(c, "root.json", d.data, d.len) < 0) {
+			free(d.data);
+			return -1;
+		}
+		free(d.data);
 	}
 	return io_errf(c->err, sizeof(c->err), "more than %d root versions at once", ROOT_CHAIN_MAX);
 }
@@ -242,36 +264,13 @@ seen_read(const struct check *c, struct channel_seen *seen)
 	seen->version = v;
 }
 
-/* A state file (name in the state directory), or "" when there is none. */
-static void
-state_get(const struct check *c, const char *name, char *out, size_t len)
-{
-	char path[PATH_MAX + 32];
-
-	snprintf(path, sizeof(path), "%s/%s", c->state, name);
-	if (io_read_small(AT_FDCWD, path, out, len) < 0)
-		out[0] = 0;
-}
-
-static int
-state_put(struct check *c, const char *name, const char *text, size_t len)
-{
-	if (io_replace_file(c->state, name, text, len, 0644) < 0)
-		return io_errf(c->err, sizeof(c->err), "%s/%s: %s", c->state, name, strerror(errno));
-	return 0;
-}
-
-/* Stores what was verified: the new root, the release seen and its
+/* Stores what was verified: the release seen and its
  * validators, so that the next check asks "anything newer than this?". */
 static int
 store(struct check *c, const struct fetch_doc *rel)
 {
 	char hex[65], line[128];
 
-	if (c->root_doc.data && state_put(c, "root.json", c->root_doc.data, c->root_doc.len) < 0)
-		return -1;
-	if (!rel)
-		return 0;
 	bundle_hex(c->rel->digest, 32, hex);
 	snprintf(line, sizeof(line), "%llu %s\n", (unsigned long long)c->rel->version, hex);
 	if (state_put(c, "release.json", rel->data, rel->len) < 0 ||
@@ -285,8 +284,25 @@ store(struct check *c, const struct fetch_doc *rel)
 /* release.json: a 304 means the stored copy is still the latest, and it is
  * verified again (it may have expired since: a server that answers 304 for
  * ever must not freeze the host). */
+static int fetch_release_once(struct check *c, bool conditional);
+
 static int
 fetch_release(struct check *c)
+{
+	/* A 304 whose stored copy no longer verifies (expired, say) may be a
+	 * validator that did not change with the file (nginx's ETag is the
+	 * mtime in seconds and the size): ask once more for the document. */
+	if (fetch_release_once(c, true) == 0)
+		return 0;
+	if (!c->not_modified)
+		return -1;
+	fprintf(stderr, "berthctl: update check: %s; fetching release.json in full\n", c->err);
+	c->not_modified = false;
+	return fetch_release_once(c, false);
+}
+
+static int
+fetch_release_once(struct check *c, bool conditional)
 {
 	char url[PATH_MAX + 16], etag[128] = "", modified[64] = "", *stored = NULL;
 	struct channel_seen seen;
@@ -298,7 +314,8 @@ fetch_release(struct check *c)
 	snprintf(url, sizeof(url), "%s/release.json", c->state);
 	/* Validators only with a stored copy to fall back on, and a root
 	 * that has not changed (it may have retired the copy's key). */
-	if (c->root.version == c->root_was && (stored = slurp(url, CHANNEL_META_MAX, &len))) {
+	if (conditional && c->root.version == c->root_was &&
+	    (stored = slurp(url, CHANNEL_META_MAX, &len))) {
 		state_get(c, "release.etag", etag, sizeof(etag));
 		state_get(c, "release.modified", modified, sizeof(modified));
 	}
@@ -485,7 +502,6 @@ update_check(int argc, char **argv)
 	if (rc && !c.json)
 		fprintf(stderr, "wire: %llu bytes in %u requests\n", (unsigned long long)c.f.wire,
 			c.f.requests);
-	free(c.root_doc.data);
 	channel_release_free(c.rel);
 	curl_global_cleanup();
 	return rc;
