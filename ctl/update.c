@@ -13,7 +13,7 @@ cmd_update(int argc, char **argv)
 	if (!strcmp(argv[1], "apply"))
 		return update_apply(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "check"))
-		return update_check(argc - 1, argv + 1);
+		return update_check(argv + 1);
 	if (!strcmp(argv[1], "status"))
 		return update_status(argc - 1, argv + 1);
 	return ctl_usage_error("update: unknown subcommand \"%s\" (apply, check or status)", argv[1]);

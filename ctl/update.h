@@ -5,7 +5,7 @@
 
 int update_apply(int argc, char **argv);
 int update_status(int argc, char **argv);
-/* update check --channel URL ... (update-check.c) */
-int update_check(int argc, char **argv);
+/* update check --channel URL ...: runs the channel client (update-check.c) */
+int update_check(char **argv);
 
 #endif

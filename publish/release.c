@@ -74,6 +74,20 @@ edit_commit(struct edit *e, const struct opts *o)
 	channel_release_free(e->r);
 }
 
+/* A new zeroed element at the end of the array *arr of *n, each size bytes. */
+static void *
+grow(void *arr, size_t *n, size_t size)
+{
+	void **a = arr;
+	char *p = realloc(*a, (*n + 1) * size);
+
+	if (!p)
+		die("out of memory");
+	*a = p;
+	memset(p + *n * size, 0, size);
+	return p + (*n)++ * size;
+}
+
 /* The bundle's signed header, for its version and product. */
 static void
 bundle_head(const char *path, struct bundle_header *h)
@@ -128,13 +142,8 @@ cmd_add(const char *dir, const struct opts *o)
 	if (e && memcmp(e->sha256, ne.sha256, 32))
 		die("%s: version %s is in the channel already with other bytes; give the new "
 		    "build a new version", o->args[0], h.version);
-	if (!e) {
-		e = realloc(ed.r->entries, (ed.r->nentries + 1) * sizeof(*e));
-		if (!e)
-			die("out of memory");
-		ed.r->entries = e;
-		e = &e[ed.r->nentries++];
-	}
+	if (!e)
+		e = grow(&ed.r->entries, &ed.r->nentries, sizeof(*e));
 	*e = ne; /* the same bundle again: a new rollout */
 	printf("publish: %s: berth %s for %s as %s, %d%% from %s\n", o->args[0], h.version,
 	       h.product, ne.path, ne.rollout.percent, o->rollout_start ? o->rollout_start : "now");
@@ -160,13 +169,8 @@ cmd_manifest(const char *dir, const struct opts *o)
 		if (ed.r->manifests[i].match == nm.match &&
 		    !strcmp(ed.r->manifests[i].value, nm.value))
 			m = &ed.r->manifests[i];
-	if (!m) {
-		m = realloc(ed.r->manifests, (ed.r->nmanifests + 1) * sizeof(*m));
-		if (!m)
-			die("out of memory");
-		ed.r->manifests = m;
-		m = &m[ed.r->nmanifests++];
-	}
+	if (!m)
+		m = grow(&ed.r->manifests, &ed.r->nmanifests, sizeof(*m));
 	*m = nm;
 	printf("publish: %s for %s %s as %s\n", o->args[0], o->hostname ? "hostname" : "machine id",
 	       nm.value, nm.path);

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <nettle/sha2.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,17 +13,18 @@
 #include "base/io.h"
 #include "publish.h"
 #include "update/bundle.h"
+#include "update/filehash.h"
 
 void
 die(const char *fmt, ...)
 {
+	char msg[2048];
 	va_list ap;
 
-	fprintf(stderr, "publish: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "publish: %s\n", msg);
 	exit(1);
 }
 
@@ -111,34 +111,6 @@ file_replace(const char *dir, const char *name, const char *text)
 		die("%s/%s: %s", dir, name, strerror(errno));
 }
 
-/* SHA-256 and size of a file, or -1 with errno. */
-static int
-hash_file(const char *path, uint8_t sha[32], uint64_t *size)
-{
-	static uint8_t buf[1 << 20];
-	struct sha256_ctx st;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	sha256_init(&st);
-	*size = 0;
-	while ((n = read(fd, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			close(fd);
-			return -1;
-		}
-		sha256_update(&st, (size_t)n, buf);
-		*size += (uint64_t)n;
-	}
-	close(fd);
-	sha256_digest(&st, 32, sha);
-	return 0;
-}
-
 static void
 copy_file(const char *src, const char *dst)
 {
@@ -173,7 +145,7 @@ file_publish(const char *dir, const char *sub, const char *ext, const char *src,
 	uint8_t have[32];
 	uint64_t have_size;
 
-	if (hash_file(src, sha, size) < 0)
+	if (filehash_sha256(src, sha, size) < 0)
 		die("%s: %s", src, strerror(errno));
 	bundle_hex(sha, 32, hex);
 	snprintf(path, CHANNEL_PATH_MAX, "%s/%s.%s", sub, hex, ext);
@@ -182,7 +154,7 @@ file_publish(const char *dir, const char *sub, const char *ext, const char *src,
 		die("%s: path too long", dir);
 	if (mkdir(subdir, 0755) < 0 && errno != EEXIST)
 		die("%s: %s", subdir, strerror(errno));
-	if (hash_file(full, have, &have_size) == 0) {
+	if (filehash_sha256(full, have, &have_size) == 0) {
 		if (have_size != *size || memcmp(have, sha, 32))
 			die("%s: already there with other bytes; a published file never changes",
 			    full);

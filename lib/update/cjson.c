@@ -156,9 +156,11 @@ static int read_value(struct reader *r, struct cj *v, int depth);
 static struct cj *
 add_kid(struct cj *v)
 {
-	struct cj *k = realloc(v->kids, (v->n + 1) * sizeof(*k));
+	struct cj *k;
 
-	if (!k)
+	if (v->n == (v->type == CJ_OBJECT ? CJ_MAX_MEMBERS : CJ_MAX_ITEMS))
+		return NULL;
+	if (!(k = realloc(v->kids, (v->n + 1) * sizeof(*k))))
 		return NULL;
 	v->kids = k;
 	memset(&k[v->n], 0, sizeof(*k));
@@ -181,7 +183,7 @@ read_member(struct reader *r, struct cj *v, int depth)
 	}
 	if (!(k = add_kid(v))) {
 		free(key);
-		return bad(r, "out of memory");
+		return bad(r, "too many members, or out of memory");
 	}
 	k->key = key;
 	skip_space(r);
@@ -213,7 +215,7 @@ read_container(struct reader *r, struct cj *v, int depth)
 		} else {
 			struct cj *k = add_kid(v);
 			if (!k)
-				return bad(r, "out of memory");
+				return bad(r, "too many items, or out of memory");
 			if (read_value(r, k, depth + 1) < 0)
 				return -1;
 		}

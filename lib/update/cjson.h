@@ -15,6 +15,11 @@
 #include <stdint.h>
 
 #define CJ_MAX_DEPTH 16
+/* Bounds on work, since documents are parsed before their signature is
+ * checked: duplicate keys are found by comparing each key with those
+ * before it, so objects stay small. */
+#define CJ_MAX_MEMBERS 256
+#define CJ_MAX_ITEMS 65536
 
 enum cj_type { CJ_NULL, CJ_BOOL, CJ_INT, CJ_STRING, CJ_ARRAY, CJ_OBJECT };
 

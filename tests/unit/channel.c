@@ -163,41 +163,49 @@ test_expiry_rollback(const struct channel_root *root)
 	free(doc);
 }
 
+/* Root rotation, in order against one trusted root that starts at 1 (key
+ * A): each case offers the next document; want NULL means accepted. */
 static void
 test_rotation(void)
 {
-	struct channel_root trusted, r2, r3;
-	struct keypair const *a[] = {&root_a}, *b[] = {&root_b}, *ab[] = {&root_a, &root_b};
-	char *d1 = root_doc(&trusted, 1, &root_a, a, 1), *d2;
+	static const struct keypair *const a[] = {&root_a}, *const b[] = {&root_b},
+					    *const ab[] = {&root_a, &root_b};
+	static const struct {
+		uint64_t version;
+		const struct keypair *root_key;
+		const struct keypair *const *signers;
+		size_t nsigners;
+		const char *want, *name;
+	} cases[] = {
+		{2, &root_b, b, 1, "old root", "rotation signed only by the new key refused"},
+		{2, &root_b, a, 1, "new root", "rotation signed only by the old key refused"},
+		{2, &root_b, ab, 2, NULL, "rotation signed by old and new accepted"},
+		{3, &root_a, a, 1, "unknown key", "root 3 signed by the retired key refused"},
+		{4, &root_b, b, 1, "root version 4 where 3 is due", "a skipped root version refused"},
+	};
+	struct channel_root trusted, r;
+	char *doc = root_doc(&trusted, 1, &root_a, a, 1);
 
 	err[0] = 0;
-
-	CHECK(channel_root_load(d1, strlen(d1), &trusted, err, sizeof(err)) == 0,
+	CHECK(channel_root_load(doc, strlen(doc), &trusted, err, sizeof(err)) == 0,
 	      "root 1 loads (%s)", err);
-	d2 = root_doc(&r2, 2, &root_b, b, 1);
-	REFUSED(channel_root_next(&trusted, d2, strlen(d2), err, sizeof(err)), "old root",
-		"rotation signed only by the new key refused");
-	CHECK(trusted.version == 1, "trusted root unchanged after a refusal");
-	free(d2);
-	d2 = root_doc(&r2, 2, &root_b, a, 1);
-	REFUSED(channel_root_next(&trusted, d2, strlen(d2), err, sizeof(err)), "new root",
-		"rotation signed only by the old key refused");
-	free(d2);
-	d2 = root_doc(&r2, 2, &root_b, ab, 2);
-	err[0] = 0;
-	CHECK(channel_root_next(&trusted, d2, strlen(d2), err, sizeof(err)) == 0 &&
-		      trusted.version == 2,
-	      "rotation signed by old and new accepted (%s)", err);
-	free(d2);
-	d2 = root_doc(&r3, 3, &root_a, a, 1);
-	REFUSED(channel_root_next(&trusted, d2, strlen(d2), err, sizeof(err)), "unknown key",
-		"root 3 signed by the retired key refused");
-	free(d2);
-	d2 = root_doc(&r3, 4, &root_b, b, 1);
-	REFUSED(channel_root_next(&trusted, d2, strlen(d2), err, sizeof(err)),
-		"root version 4 where 3 is due", "a skipped root version refused");
-	free(d2);
-	free(d1);
+	free(doc);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint64_t before = trusted.version;
+		int rc;
+
+		doc = root_doc(&r, cases[i].version, cases[i].root_key, cases[i].signers,
+			       cases[i].nsigners);
+		err[0] = 0;
+		rc = channel_root_next(&trusted, doc, strlen(doc), err, sizeof(err));
+		free(doc);
+		if (cases[i].want)
+			CHECK(rc < 0 && strstr(err, cases[i].want) && trusted.version == before,
+			      "%s, trust unchanged: %s", cases[i].name, err);
+		else
+			CHECK(rc == 0 && trusted.version == cases[i].version, "%s (%s)",
+			      cases[i].name, err);
+	}
 }
 
 static void
@@ -261,6 +269,14 @@ test_limits(const struct channel_root *root)
 	REFUSED(cj_parse("[1.5]", 5, &v, err, sizeof(err)), "whole numbers", "fraction refused");
 	REFUSED(cj_parse("[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]", 37, &v, err, sizeof(err)),
 		"too deep", "deep nesting refused");
+	big = malloc(CJ_MAX_MEMBERS * 12 + 16);
+	n = (size_t)sprintf(big, "{");
+	for (int i = 0; i <= CJ_MAX_MEMBERS; i++)
+		n += (size_t)sprintf(big + n, "%s\"k%d\":1", i ? "," : "", i);
+	n += (size_t)sprintf(big + n, "}");
+	REFUSED(cj_parse(big, n, &v, err, sizeof(err)), "too many members",
+		"an object of 257 members refused");
+	free(big);
 }
 
 static void
