@@ -30,7 +30,7 @@ ALL_LIBS        := $(LIBS) -lmnl -lnftnl -lsodium
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 
-.PHONY: all deps deps-test kernel keys image bundle publish run test test-unit test-host test-vm test-tools test-power-cuts bench fuzz clean
+.PHONY: all deps deps-test kernel keys image bundle publish run test test-unit test-host test-vm test-tools test-power-cuts bench fuzz fuzz-channel clean
 all: $(BUILD)/init $(BUILD)/berthctl $(PROGS) $(BUILD)/mkbundle $(BUILD)/publish $(BUILD)/update-check
 
 # deps: what the build, the image and `make run` need; deps-test: that and
@@ -200,6 +200,16 @@ FUZZ_CFLAGS  := -g -O1 -std=gnu11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefi
 $(BUILD)/fuzz/manifest: tests/fuzz/manifest.c $(LIB_SRC) $(wildcard lib/*/*.h)
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -Ilib -o $@ tests/fuzz/manifest.c $(LIB_SRC) $(ALL_LIBS)
+
+# The same over the update channel's metadata readers (make fuzz-channel).
+$(BUILD)/fuzz/channel: tests/fuzz/channel.c $(LIB_SRC) $(wildcard lib/*/*.h)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -Ilib -o $@ tests/fuzz/channel.c $(LIB_SRC) $(ALL_LIBS)
+
+fuzz-channel: deps-test $(BUILD)/fuzz/channel
+	@mkdir -p $(BUILD)/fuzz/channel-corpus $(BUILD)/fuzz/crashes
+	$(BUILD)/fuzz/channel -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+		-artifact_prefix=$(BUILD)/fuzz/crashes/ $(BUILD)/fuzz/channel-corpus tests/fuzz/channel-seeds
 
 fuzz: deps-test $(BUILD)/fuzz/manifest
 	@mkdir -p $(BUILD)/fuzz/corpus $(BUILD)/fuzz/crashes

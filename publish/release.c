@@ -21,6 +21,35 @@ struct edit {
 	uint8_t sk[1][64];
 };
 
+/* Reads release.json as a host would, at any age (now 0: an expired one
+ * may be refreshed), so that a file changed in the channel behind the
+ * publisher's back is never signed again. It must carry a threshold of
+ * the release role of the current root or, right after a rotation that
+ * changed the release key, of the previous one. */
+static void
+release_load(const char *dir, const struct channel_root *root, const char *buf, size_t len,
+	     struct channel_release **out)
+{
+	char err[400], why[400], prev[PATH_MAX], *pbuf;
+	struct channel_root old;
+	size_t plen;
+
+	if (channel_release_verify(root, buf, len, 0, NULL, NULL, out, err, sizeof(err)) == 0)
+		return;
+	snprintf(prev, sizeof(prev), "%s/%llu.root.json", dir,
+		 (unsigned long long)root->version - 1);
+	if (root->version > 1 && (pbuf = file_read(prev, CHANNEL_META_MAX, &plen))) {
+		int rc = channel_root_load(pbuf, plen, &old, why, sizeof(why));
+
+		free(pbuf);
+		if (rc == 0 &&
+		    channel_release_verify(&old, buf, len, 0, NULL, NULL, out, why, sizeof(why)) == 0)
+			return;
+	}
+	die("%s/release.json: %s; not signing it again (restore it, or remove it to start "
+	    "afresh)", dir, err);
+}
+
 /* Loads the release key (which root.json must list for the release role,
  * or hosts would refuse what we sign) and release.json, or an empty
  * release when the channel has none yet. */
@@ -28,7 +57,7 @@ static void
 edit_begin(struct edit *e, const char *dir, const struct opts *o)
 {
 	struct channel_root root;
-	char path[PATH_MAX], id[CHANNEL_KEYID_LEN + 1], err[400], *buf;
+	char path[PATH_MAX], id[CHANNEL_KEYID_LEN + 1], *buf;
 	bool listed = false;
 	size_t len;
 
@@ -51,8 +80,7 @@ edit_begin(struct edit *e, const char *dir, const struct opts *o)
 			die("out of memory");
 		return;
 	}
-	if (channel_release_read(buf, len, &e->r, err, sizeof(err)) < 0)
-		die("%s: %s", path, err);
+	release_load(dir, &root, buf, len, &e->r);
 	free(buf);
 }
 

@@ -242,7 +242,9 @@ fetch_roots(struct check *c)
 				     sizeof(c->err));
 		if (code < 0)
 			return -1;
-		if (code == 404) {
+		/* The end of the chain. S3 and its kind answer 403 for a
+		 * missing object when listing is not allowed. */
+		if (code == 404 || code == 403) {
 			free(d.data);
 			return 0;
 		}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/io.h"
+#include "base/names.h"
 #include "update/bundle.h"
 #include "update/channel.h"
 #include "update/cjson.h"
@@ -391,6 +392,9 @@ manifest_parse(const struct cj *o, struct channel_manifest *m, char *err, size_t
 							  : CHANNEL_MATCH_HOSTNAME;
 	if (get_str(match, match->kids[0].key, m->value, sizeof(m->value), err, errlen) < 0)
 		return -1;
+	for (const char *p = m->value; *p; p++)
+		if (*p <= ' ' || *p > '~')
+			return malformed(err, errlen, "match", "not printable ASCII");
 	return target_parse(o, m->path, &m->size, m->sha256, err, errlen);
 }
 
@@ -404,6 +408,9 @@ release_parse(const struct cj *s, struct channel_release *r, char *err, size_t e
 	    !(list = field(s, "releases", CJ_ARRAY, err, errlen)) ||
 	    !(mans = field(s, "manifests", CJ_ARRAY, err, errlen)))
 		return -1;
+	const char *why;
+	if (name_product_check(r->product, &why) < 0)
+		return malformed(err, errlen, "product", why);
 	r->entries = calloc(list->n + 1, sizeof(*r->entries));
 	r->manifests = calloc(mans->n + 1, sizeof(*r->manifests));
 	if (!r->entries || !r->manifests)

@@ -3,7 +3,9 @@
 # Arbitrary package and endless data: the channel's bundle file replaced by
 # other bytes of the same size is downloaded, found not to match the signed
 # SHA-256, deleted and refused; one longer than the signed size is cut at
-# that size and refused. No bundle is left in the download directory.
+# that size and refused. No bundle is left in the download directory. And
+# the publisher refuses to sign again a release.json changed in the
+# channel behind its back.
 . "$(dirname "$0")/channel-common" channel-bad-bundle
 ch_bundle 0.2.0 300000
 ch_publish add "$T/0.2.0.bundle"
@@ -25,4 +27,10 @@ expect_in "says it is longer than signed" "longer than the $size bytes expected:
 part=$(stat -c %s "$T/dl/berth-0.2.0.bundle.part" 2>/dev/null || echo 0)
 [ "$part" -le "$size" ] && pass "at most the signed size written ($part of $size)" ||
 	fail "$part bytes written, more than the signed $size"
+sed -i 's/"percent": 100/"percent": 99/' "$CH/release.json"
+if "$PUB" refresh "$CH" --release-key "$K/channel-release.key" >"$T/publish.out" 2>&1; then
+	fail "publish refresh signed a changed release.json"
+else
+	expect_in "publish refuses a changed release.json" 'bad signature by key .*not signing it again' "$T/publish.out"
+fi
 ch_done
