@@ -64,6 +64,7 @@ struct check {
 	struct channel_release *rel;
 	bool not_modified;
 	const struct channel_entry *newest, *pick;
+	const struct channel_manifest *manifest; /* this host's, if any */
 	unsigned bucket, percent;
 	char got[PATH_MAX];  /* the downloaded bundle */
 	uint64_t resumed_at;
@@ -371,7 +372,11 @@ static void
 decide(struct check *c)
 {
 	time_t now = time(NULL);
+	char host[256] = "";
 
+	if (gethostname(host, sizeof(host) - 1) < 0)
+		host[0] = 0;
+	c->manifest = channel_manifest_for(c->rel, host, c->machine_id);
 	c->bucket = channel_bucket(c->machine_id);
 	c->newest = channel_newest(c->rel, c->host.version);
 	c->pick = channel_pick(c->rel, c->host.version, c->bucket, now);
@@ -425,6 +430,10 @@ print_text(const struct check *c)
 	else
 		printf("found %s, waiting: bucket %u >= %u%% now\n", c->newest->version, c->bucket,
 		       c->percent);
+	if (c->manifest)
+		printf("manifest: %s (for %s %s; not fetched yet)\n", c->manifest->path,
+		       c->manifest->match == CHANNEL_MATCH_HOSTNAME ? "hostname" : "machine id",
+		       c->manifest->value);
 	if (c->got[0])
 		printf("downloaded: %s (%llu bytes, sha256 ok%s)\n", c->got,
 		       (unsigned long long)c->pick->size, c->resumed_at ? ", resumed" : "");
@@ -455,6 +464,8 @@ print_json(const struct check *c)
 	json_string(&j, e ? e->version : NULL);
 	json_key(&j, "percent");
 	json_uint(&j, c->percent);
+	json_key(&j, "manifest");
+	json_string(&j, c->manifest ? c->manifest->path : NULL);
 	json_key(&j, "download");
 	json_string(&j, c->got[0] ? c->got : NULL);
 	json_key(&j, "wire_bytes");
