@@ -133,9 +133,12 @@ $(BUILD)/images/busybox: tests/images/mkbusybox
 # update.key and update.pub (a real key); the public half is baked into
 # every image, the secret half never is.
 KEYS ?= $(BUILD)/keys
-keys: $(KEYS)/update.pub $(KEYS)/channel-root.pub
+keys: $(KEYS)/update.pub $(KEYS)/image.gpg $(KEYS)/channel-root.pub
 $(KEYS)/update.pub: | $(BUILD)/mkbundle
 	$(BUILD)/mkbundle keygen $(KEYS)
+# An OpenPGP key that signs container images (docs/image.md, Signatures).
+$(KEYS)/image.gpg:
+	image/image-keygen $(KEYS)
 # The channel's root and release keys (channel-root.key, channel-release.key
 # and their .pub); publish keygen never overwrites one either.
 $(KEYS)/channel-root.pub: | $(BUILD)/publish

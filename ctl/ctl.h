@@ -31,6 +31,7 @@ int cmd_logs(int argc, char **argv);
 int cmd_control(int argc, char **argv);
 /* update apply, update status (update.c) */
 int cmd_update(int argc, char **argv);
+int cmd_trust(int argc, char **argv);
 
 /* call.c: options and one request for the commands that talk to the
  * supervisor over its control socket. */

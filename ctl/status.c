@@ -26,7 +26,6 @@ enum col {
 static const char *const heads[C_N] = {"NAME",	 "STATE",  "PID",      "UPTIME", "RESTARTS",
 				       "HEALTH", "MEMORY", "WRITABLE", "PORTS",	 "LAST EXIT"};
 
-
 const struct ynode *
 ctl_get(const struct ynode *map, const char *key)
 {
@@ -200,6 +199,29 @@ print_manifest(const struct ynode *m)
 	       text(ctl_get(m, "sha256")), when, until);
 }
 
+/* Containers whose image the build did not check against the trust policy:
+ * a relaxation an operator should see without asking for it. */
+static void
+print_unchecked(const struct ynode *list)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < list->n; i++) {
+		const struct ynode *c = list->kids[i];
+
+		if (strcmp(text(ctl_get(c, "insecure_allow_unsigned")), "true") != 0)
+			continue;
+		printf("%s%s",
+		       any ? ", "
+			   : "\nimage not checked against the trust policy "
+			     "(insecure_allow_unsigned): ",
+		       text(ctl_get(c, "name")));
+		any = true;
+	}
+	if (any)
+		printf("\n");
+}
+
 static int
 table(const struct control_reply *r)
 {
@@ -222,6 +244,8 @@ table(const struct control_reply *r)
 			printf("%s\n", clock);
 		print_manifest(ctl_get(root, "manifest"));
 		rc = print_table(list);
+		if (rc == 0)
+			print_unchecked(list);
 	}
 	ytree_free(root);
 	diag_free(&d);

@@ -28,6 +28,30 @@ warn_missing_images(const char *file, const struct manifest *m)
 	}
 }
 
+/* Likewise the key files of the trust policy. */
+static void
+warn_missing_keys_in(const char *file, const struct trust_list *l)
+{
+	struct stat st;
+
+	for (size_t i = 0; i < l->n; i++)
+		for (size_t k = 0; k < l->reqs[i].n_keys; k++)
+			if (stat(l->reqs[i].keys[k], &st) < 0)
+				fprintf(stderr,
+					"berthctl: %s:%u:%u: warning: trust: key file %s: %s (a "
+					"build from this directory would fail)\n",
+					file, l->reqs[i].pos.line, l->reqs[i].pos.col,
+					l->reqs[i].keys[k], strerror(errno));
+}
+
+static void
+warn_missing_keys(const char *file, const struct trust_policy *p)
+{
+	warn_missing_keys_in(file, &p->def);
+	for (size_t i = 0; i < p->n_scopes; i++)
+		warn_missing_keys_in(file, &p->scopes[i].list);
+}
+
 int
 cmd_validate(int argc, char **argv)
 {
@@ -46,6 +70,7 @@ cmd_validate(int argc, char **argv)
 			printf("%s: ok\n", argv[i]);
 			fflush(stdout);
 			warn_missing_images(argv[i], &m);
+			warn_missing_keys(argv[i], &m.trust);
 		} else {
 			fflush(stdout);
 			ctl_report(&d);

@@ -127,6 +127,8 @@ write_container(struct json *j, const struct sv *sv, const struct instance *c)
 	json_bool(j, m->read_only);
 	key_str(j, "network_mode", net_mode_str(m->network_mode));
 	key_str(j, "userns", userns_mode_str(m->userns));
+	json_key(j, "insecure_allow_unsigned");
+	json_bool(j, m->insecure_allow_unsigned);
 	json_key(j, "uid_base");
 	if (c->uid_base)
 		json_uint(j, c->uid_base);

@@ -302,6 +302,11 @@ int userns_join_owned(const struct userns *ns);
 int userns_enter(int fd);
 
 /* mounts.c: the container's root, /dev, /proc, /sys, then pivot_root. */
+/* etchosts.c: the text of a container's /etc/hosts into buf; its length,
+ * 0 when it does not fit. */
+#define ETC_HOSTS_MAX 4096
+size_t etc_hosts_text(const struct container_spec *s, char *buf, size_t len);
+
 int mounts_setup(const struct container_spec *s, const struct sv_paths *p, const struct userns *ns,
 		 const char **what);
 

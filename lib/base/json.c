@@ -282,3 +282,26 @@ json_finish(struct json *j)
 	put(j, "\n", 1);
 	return j->failed ? -1 : 0;
 }
+
+void
+json_compact(char *s)
+{
+	char *o = s;
+	bool in_string = false;
+
+	for (; *s; s++) {
+		if (in_string) {
+			*o++ = *s;
+			if (*s == '\\' && s[1])
+				*o++ = *++s;
+			else if (*s == '"')
+				in_string = false;
+		} else if (*s == '"') {
+			in_string = true;
+			*o++ = *s;
+		} else if (*s != '\n' && *s != ' ') {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+}

@@ -39,5 +39,8 @@ void json_null(struct json *j);
 void json_number(struct json *j, const char *text);
 /* Ends the document with a newline; 0 if it is complete and well formed. */
 int json_finish(struct json *j);
+/* The finished document s on one line, in place: no line breaks or
+ * indentation, no space after ':' (text inside strings is kept). */
+void json_compact(char *s);
 
 #endif

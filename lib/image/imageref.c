@@ -111,11 +111,8 @@ ref_split(char *rest, struct image_ref *out, const char **why)
 	return 0;
 }
 
-/* The lexical normal form of path into out (room for strlen(path) + 2):
- * no empty or "." components, no trailing '/'; ".." stays, since only the
- * file system knows where it leads. Nothing left is ".". */
-static void
-path_normal(const char *path, char *out)
+void
+image_path_normal(const char *path, char *out)
 {
 	const char *p = path;
 	char *o = out;
@@ -149,7 +146,7 @@ path_key(const char *path, char out[NAME_MAX + 1])
 	char norm[strlen(path) + 2];
 	size_t o = 0;
 
-	path_normal(path, norm);
+	image_path_normal(path, norm);
 	for (const char *p = norm; *p; p++) {
 		unsigned char c = (unsigned char)*p;
 		char esc[4];
@@ -182,7 +179,7 @@ store_dir(const struct image_ref *r, char *buf, size_t len)
 	if (r->kind == IMAGE_DIR) {
 		if (strlen(r->path) + 2 > len)
 			return errno = ENAMETOOLONG, -1;
-		path_normal(r->path, buf);
+		image_path_normal(r->path, buf);
 		return 0;
 	}
 	if (path_key(r->path, key) < 0)

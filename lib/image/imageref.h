@@ -39,6 +39,11 @@ int image_digest_parse(const char *s, char out[IMAGE_DIGEST_LEN + 1], const char
  * what the build imports, it does not choose it. config holds the image
  * config's defaults (lib/manifest/imageconfig.h); a dir: image has none.
  */
+/* The lexical normal form of path into out (room for strlen(path) + 2):
+ * no empty or "." components, no trailing '/'; ".." stays, since only the
+ * file system knows where it leads. Nothing left is ".". */
+void image_path_normal(const char *path, char *out);
+
 #define IMAGE_STORE_MAX 4160 /* room for either path of any parsed reference */
 int image_ref_rootfs(const struct image_ref *r, char *buf, size_t len);
 int image_ref_config(const struct image_ref *r, char *buf, size_t len); /* ENOENT for dir: */

@@ -243,6 +243,12 @@ essential_text(const struct container *c)
 	return dv_bool(c->essential);
 }
 
+static char *
+unsigned_text(const struct container *c)
+{
+	return dv_bool(c->insecure_allow_unsigned);
+}
+
 /* In the order of docs/manifest.md; environment is diff_env's. */
 static const struct {
 	const char *field;
@@ -273,6 +279,7 @@ static const struct {
     {"containers.*.stop_signal", signal_text},
     {"containers.*.stop_grace_period", grace_text},
     {"containers.*.essential", essential_text},
+    {"containers.*.insecure_allow_unsigned", unsigned_text},
 };
 
 static const struct env_var *

@@ -69,6 +69,8 @@ const struct field_class manifest_field_classes[] = {
     {"update.boards", PS_UPDATE, FX_UPDATE, "boards",
      "it says which machines the image is for, and bundles are checked against it",
      IMAGE_INSTEAD},
+    {"trust", PS_HOST, FX_UPDATE, "trust",
+     "the build checks every image against it; its keys are baked into the root", IMAGE_INSTEAD},
     RECREATE("image"),
     RECREATE("entrypoint"),
     RECREATE("command"),
@@ -96,6 +98,8 @@ const struct field_class manifest_field_classes[] = {
     CLIVE("stop_signal"),
     CLIVE("stop_grace_period"),
     CLIVE("essential"),
+    {"containers.*.insecure_allow_unsigned", PS_CONTAINER, FX_UPDATE, "insecure_allow_unsigned",
+     "the build checks the image, or not, when it bakes it into the root", IMAGE_INSTEAD},
 };
 
 const size_t manifest_n_field_classes =

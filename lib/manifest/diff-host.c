@@ -368,4 +368,5 @@ diff_host(struct change_list *l, const struct manifest *cur, const struct manife
 	diff_firewall(l, &cur->network.firewall, &next->network.firewall);
 	diff_logging(l, &cur->logging, &next->logging);
 	diff_update(l, &cur->update, &next->update);
+	cl_scalar(l, "trust", NULL, trust_line(&cur->trust), trust_line(&next->trust), nowhere);
 }

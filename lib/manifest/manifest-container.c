@@ -633,6 +633,7 @@ static const struct mfield container_fields[] = {
     MF_FN("stop_signal", c_stop_signal),
     MF_DUR("stop_grace_period", struct container, stop_grace_ms),
     MF_BOOL("essential", struct container, essential),
+    MF_BOOL("insecure_allow_unsigned", struct container, insecure_allow_unsigned),
 };
 
 /* A capability both added and dropped is a contradiction, not a choice. */

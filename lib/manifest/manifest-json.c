@@ -279,8 +279,30 @@ write_caps(struct json *j, const char *key, uint64_t set, bool all)
 	json_array_end(j);
 }
 
+/* Which of the policy's lists the build checks the image against, and the
+ * scope it came from (null: the policy's default). */
 static void
-write_image(struct json *j, const struct image_ref *r)
+write_image_trust(struct json *j, const struct image_ref *r, const struct trust_policy *p)
+{
+	char name[strlen(r->path) + (r->tag ? strlen(r->tag) : 0) + 2];
+	const struct trust_list *l;
+	const char *scope;
+
+	snprintf(name, sizeof name, "%s%s%s", r->path, r->tag ? ":" : "", r->tag ? r->tag : "");
+	l = trust_lookup(p, trust_transport_of(r->kind), name, &scope);
+	json_key(j, "trust");
+	json_object_begin(j);
+	key_string(j, "transport", trust_transport_str(trust_transport_of(r->kind)));
+	key_string(j, "scope", scope);
+	json_key(j, "requirements");
+	trust_list_to_json(l, j);
+	json_object_end(j);
+}
+
+/* policy: the manifest's, to name what the image is checked against; NULL
+ * leaves that out. */
+static void
+write_image(struct json *j, const struct image_ref *r, const struct trust_policy *policy)
 {
 	json_key(j, "image");
 	json_object_begin(j);
@@ -294,6 +316,8 @@ write_image(struct json *j, const struct image_ref *r)
 	bool has_config = image_ref_config(r, config, sizeof config) == 0;
 	key_string(j, "rootfs", has_rootfs ? rootfs : NULL);
 	key_string(j, "config", has_config ? config : NULL);
+	if (policy)
+		write_image_trust(j, r, policy);
 	json_object_end(j);
 }
 
@@ -407,13 +431,13 @@ write_user(struct json *j, const struct container *c)
 }
 
 static void
-write_container(struct json *j, const struct container *c)
+write_container(struct json *j, const struct container *c, const struct trust_policy *policy)
 {
 	char restart[32];
 
 	json_key(j, c->name ? c->name : "");
 	json_object_begin(j);
-	write_image(j, &c->image);
+	write_image(j, &c->image, policy);
 	json_key(j, "entrypoint");
 	if (c->has_entrypoint)
 		key_strings(j, NULL, c->entrypoint, c->n_entrypoint);
@@ -470,6 +494,7 @@ write_container(struct json *j, const struct container *c)
 	write_health(j, &c->health);
 	write_limits(j, c);
 	key_bool(j, "essential", c->essential);
+	key_bool(j, "insecure_allow_unsigned", c->insecure_allow_unsigned);
 	json_object_end(j);
 }
 
@@ -477,7 +502,7 @@ void
 manifest_container_to_json(const struct container *c, struct json *j)
 {
 	json_object_begin(j);
-	write_container(j, c);
+	write_container(j, c, NULL);
 	json_object_end(j);
 }
 
@@ -490,10 +515,12 @@ manifest_to_json(const struct manifest *m, struct json *j)
 	write_network(j, &m->network);
 	write_logging(j, &m->logging);
 	write_update(j, &m->update);
+	json_key(j, "trust");
+	trust_to_json(&m->trust, j);
 	json_key(j, "containers");
 	json_object_begin(j);
 	for (size_t i = 0; i < m->n_containers; i++)
-		write_container(j, &m->containers[i]);
+		write_container(j, &m->containers[i], &m->trust);
 	json_object_end(j);
 	json_key(j, "start_order");
 	json_array_begin(j);

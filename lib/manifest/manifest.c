@@ -380,7 +380,8 @@ f_update(struct mparse *p, const struct ynode *key, const struct ynode *val, voi
 
 static const struct mfield root_fields[] = {
     MF_FN("version", f_version), MF_FN("host", f_host),	    MF_FN("network", mp_network),
-    MF_FN("logging", f_logging), MF_FN("update", f_update), MF_FN("containers", mp_containers),
+    MF_FN("logging", f_logging), MF_FN("update", f_update), MF_FN("trust", mp_trust),
+    MF_FN("containers", mp_containers),
 };
 
 static void
@@ -401,6 +402,8 @@ defaults(struct manifest *m)
 	m->update.tries = 3;
 	m->update.health_deadline_ms = 300000;
 	m->update.product = strdup("berth");
+	if (trust_default(&m->trust) < 0)
+		trust_free(&m->trust); /* no scopes: reported as out of memory */
 }
 
 /* With no interfaces: key at all, the host asks DHCP on eth0, as an
@@ -448,7 +451,7 @@ manifest_parse_buffer(const char *name, const char *buf, size_t len, struct mani
 	diag_init(d, name);
 	m->file = strdup(name);
 	defaults(m);
-	if (!m->file || !d->file || !m->host.hostname || !m->host.timezone) {
+	if (!m->file || !d->file || !m->host.hostname || !m->host.timezone || !m->trust.n_scopes) {
 		diag_add(d, 0, 0, "out of memory");
 		return -1;
 	}
@@ -636,6 +639,7 @@ manifest_free(struct manifest *m)
 		free_container(&m->containers[i]);
 	free(m->containers);
 	free(m->start_order);
+	trust_free(&m->trust);
 	memset(m, 0, sizeof(*m));
 }
 

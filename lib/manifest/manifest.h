@@ -14,6 +14,7 @@
 #include "base/json.h"
 #include "base/netaddr.h"
 #include "manifest/portspec.h"
+#include "manifest/trust.h"
 #include "base/scalar.h"
 #include "manifest/volspec.h"
 
@@ -289,6 +290,9 @@ struct container {
 	int stop_signal;	/* default SIGTERM */
 	uint64_t stop_grace_ms; /* default 10 s */
 	bool essential;		/* must be healthy to bless a boot; default false */
+	/* The build runs the image without checking it against the trust
+	 * policy (docs/manifest.md, Trust); berthctl status shows it. */
+	bool insecure_allow_unsigned;
 };
 
 struct manifest {
@@ -298,6 +302,7 @@ struct manifest {
 	struct network_cfg network;
 	struct logging_cfg logging;
 	struct update_cfg update;
+	struct trust_policy trust; /* berth's default when the manifest has none */
 	struct container *containers; /* in file order */
 	size_t n_containers;
 	/* Indices into containers in an order that starts every container

@@ -9,7 +9,7 @@ img_defs digest-pin
 img_init
 oci=$(jq -r '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == "test") |
 	.digest' "$WORK/oci/index.json")
-archive=$(skopeo --insecure-policy inspect --format '{{.Digest}}' docker-archive:"$WORK/image.tar")
+archive=$(skopeo inspect --format '{{.Digest}}' docker-archive:"$WORK/image.tar")
 case $oci$archive in sha256:*sha256:*) ;; *) fail "expected two digests, got \"$oci\" and \"$archive\"" ;; esac
 wrong=sha256:$(printf '%064d' 0)
 

@@ -140,9 +140,33 @@ test_misuse(void)
 	json_free(&j);
 }
 
+/* json_compact: one line, strings (with their spaces, escaped quotes and
+ * backslashes) untouched. */
+static void
+test_compact(void)
+{
+	struct json j;
+
+	json_init(&j);
+	json_object_begin(&j);
+	json_key(&j, "a b");
+	json_string(&j, "x \"y\" \\ : z");
+	json_key(&j, "l");
+	json_array_begin(&j);
+	json_int(&j, 1);
+	json_int(&j, 2);
+	json_array_end(&j);
+	json_object_end(&j);
+	if (json_finish(&j) == 0)
+		json_compact(j.buf);
+	CHECK_STR(j.buf, "{\"a b\":\"x \\\"y\\\" \\\\ : z\",\"l\":[1,2]}", "compact: one line");
+	json_free(&j);
+}
+
 int
 main(void)
 {
+	test_compact();
 	test_escape();
 	test_structure();
 	test_misuse();

@@ -7,17 +7,24 @@
 # the device /data/null.
 . "$(dirname "$0")/lib.sh"
 vm_require
-for t in skopeo umoci setcap setfattr; do
+for t in skopeo umoci setcap setfattr gpg; do
 	command -v "$t" >/dev/null || { skip "$vm_test" "needs $t (make deps)"; exit 0; }
 done
 [ "$(id -u)" = 0 ] || { skip "$vm_test" "needs root (image owners, a device)"; exit 0; }
 
+# Both images signed by the build's image key (make keys), as the
+# manifest's trust policy asks.
 mkdir -p "$vm_dir" "$BUILD/images"
+img=$BUILD/images/oci-test
 if ! { "$TOP/tests/images/mkbusybox" "$BUILD/images/busybox" &&
-	"$TOP/tests/images/mkoci" "$BUILD/images/busybox" "$BUILD/images/oci-test" &&
-	rm -f "$BUILD/images/oci-test.tar" &&
-	skopeo --insecure-policy copy -q oci:"$BUILD/images/oci-test":test \
-		docker-archive:"$BUILD/images/oci-test.tar"; } >"$vm_dir/mkoci.log" 2>&1; then
+	"$TOP/tests/images/mkoci" "$BUILD/images/busybox" "$img" &&
+	rm -f "$img.tar" "$img":test.sig* "$img".tar.sig* &&
+	skopeo --policy "$TOP/tests/host/accept-policy.json" copy -q oci:"$img":test \
+		docker-archive:"$img.tar" &&
+	"$TOP/image/sign-image" --gnupg "$BUILD/keys/gnupg" image-signer oci:"$img":test \
+		berth.test/oci-test:1 &&
+	"$TOP/image/sign-image" --gnupg "$BUILD/keys/gnupg" image-signer \
+		docker-archive:"$img.tar" berth.test/oci-test:1; } >"$vm_dir/mkoci.log" 2>&1; then
 	echo "fail: $vm_test: expected the test images, got: $(tail -n 1 "$vm_dir/mkoci.log")"
 	exit 1
 fi
