@@ -30,6 +30,8 @@ static const struct {
     {"update", cmd_update, "update apply [--allow-downgrade] [--reboot] FILE|-",
      "install a signed update bundle into the other slot"},
     {"update", cmd_update, "update status [--json]", "booted slot, versions, trial or rollback"},
+    {"update", cmd_update, "update check --channel URL [--download DIR]",
+     "what an update channel offers this host (docs/update.md)"},
     {"trust", cmd_trust, "trust check [--policy FILE] REF DIGEST [SIG...]",
      "whether the trust policy accepts a registry image with these signatures"},
 };
