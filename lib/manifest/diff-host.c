@@ -348,6 +348,19 @@ confirm_text(const struct update_cfg *u)
 			 u->confirm_port);
 }
 
+static char *
+windows_text(const struct update_cfg *u)
+{
+	struct strv s = {0};
+	char w[64];
+
+	for (size_t i = 0; i < u->n_windows; i++) {
+		update_window_format(&u->windows[i], w, sizeof w);
+		strv_add(&s, strdup(w));
+	}
+	return u->n_windows ? strv_done(&s, false) : (strv_free(&s), strdup("(any time)"));
+}
+
 static void
 diff_update(struct change_list *l, const struct update_cfg *a, const struct update_cfg *b)
 {
@@ -360,6 +373,14 @@ diff_update(struct change_list *l, const struct update_cfg *a, const struct upda
 	cl_scalar(l, "update.product", NULL, dv_str(a->product), dv_str(b->product), nowhere);
 	cl_scalar(l, "update.boards", NULL, words_text(a->boards, a->n_boards, true),
 		  words_text(b->boards, b->n_boards, true), nowhere);
+	cl_scalar(l, "update.channel", NULL, dv_str(a->channel), dv_str(b->channel), nowhere);
+	cl_scalar(l, "update.channel_ca", NULL, dv_str(a->channel_ca), dv_str(b->channel_ca),
+		  nowhere);
+	cl_scalar(l, "update.check_every", NULL, dv_duration(a->check_every_ms),
+		  dv_duration(b->check_every_ms), nowhere);
+	cl_scalar(l, "update.auto", NULL, dv_bool(a->auto_install), dv_bool(b->auto_install),
+		  nowhere);
+	cl_scalar(l, "update.window", NULL, windows_text(a), windows_text(b), nowhere);
 }
 
 void

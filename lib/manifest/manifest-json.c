@@ -279,6 +279,19 @@ write_update(struct json *j, const struct update_cfg *u)
 	for (size_t i = 0; i < u->n_boards; i++)
 		json_string(j, u->boards[i]);
 	json_array_end(j);
+	key_string(j, "channel", u->channel);
+	key_string(j, "channel_ca", u->channel_ca);
+	key_duration(j, "check_every", u->check_every_ms);
+	key_bool(j, "auto", u->auto_install);
+	json_key(j, "window");
+	json_array_begin(j);
+	for (size_t i = 0; i < u->n_windows; i++) {
+		char w[64];
+
+		update_window_format(&u->windows[i], w, sizeof w);
+		json_string(j, w);
+	}
+	json_array_end(j);
 	json_object_end(j);
 }
 

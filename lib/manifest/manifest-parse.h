@@ -142,6 +142,10 @@ void mp_containers(struct mparse *p, const struct ynode *key, const struct ynode
 void mp_container_defaults(struct container *c);
 void mp_host_entries(struct mparse *p, const struct ynode *key, const struct ynode *val,
 		     struct host_entry **v, size_t *n);
+void mp_update_channel(struct mparse *p, const struct ynode *key, const struct ynode *val,
+		       void *obj);
+void mp_update_window(struct mparse *p, const struct ynode *key, const struct ynode *val,
+		      void *obj);
 void mp_trust(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj);
 void manifest_check(struct mparse *p);
 

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "base/diag.h"
 #include "image/imageref.h"
@@ -195,6 +196,15 @@ enum confirm_target {
 	CT_TCP,	    /* a TCP connect to address:port succeeds */
 };
 
+/* update.window: on DAYS (bit 0 Sunday .. bit 6 Saturday), from start to
+ * end, minutes of the day in the host's time zone; end > start, 1440 is
+ * midnight at the end of the day. */
+struct update_window {
+	uint8_t days;
+	uint16_t start, end;
+};
+#define MANIFEST_MAX_WINDOWS 16
+
 struct update_cfg {
 	uint64_t confirm_after_ms;   /* default 60 s */
 	uint32_t tries;		     /* default 3 */
@@ -205,7 +215,20 @@ struct update_cfg {
 	char *product;		     /* default "berth": bundles must name it */
 	char **boards;		     /* DMI product names bundles are for; none: any */
 	size_t n_boards;
+	/* The update channel (docs/update.md, Channel); NULL: none. */
+	char *channel;		  /* http(s)://HOST[:PORT]/PATH */
+	char *channel_ca;	  /* build-host file baked as the CA; NULL: Debian's bundle */
+	uint64_t check_every_ms;  /* default 6 h; each wait has up to 10% jitter */
+	bool auto_install;	  /* update.auto: install what is found; default true */
+	struct update_window *windows; /* when a reboot may happen; none: any time */
+	size_t n_windows;
 };
+
+/* Seconds from now (local broken-down time) until a window is open: 0
+ * inside one; with no windows always 0. */
+unsigned long update_window_wait(const struct update_window *w, size_t n, const struct tm *now);
+/* "Mon-Fri 02:00-04:00", as the manifest may write it (at most 48 bytes). */
+void update_window_format(const struct update_window *w, char *buf, size_t len);
 
 /* containers: */
 struct env_var {
