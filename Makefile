@@ -25,7 +25,7 @@ PROGS    := $(foreach d,supervisor netsetup relp-send,$(if $(wildcard $(d)/*.c),
 SUPERVISOR_LIBS := -lcap -lseccomp -lmnl -lnftnl -lsodium
 NETSETUP_LIBS   := -lmnl -lnftnl -lsodium
 # Unit tests and the fuzzer may touch any lib/ file, so they link every library.
-ALL_LIBS        := $(LIBS) -lmnl -lnftnl -lsodium
+ALL_LIBS        := $(LIBS) -lmnl -lnftnl -lsodium -lnettle -lcurl -lz
 
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
@@ -55,7 +55,7 @@ $(LIBBERTH): $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(BUILD)/berthctl: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard ctl/*.c)) $(LIBBERTH)
-	$(CC) $(LDHARDEN) -o $@ $^ $(LIBS) -lsodium -lnettle
+	$(CC) $(LDHARDEN) -o $@ $^ $(LIBS) -lsodium -lnettle -lcurl -lz
 
 $(BUILD)/supervisor: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard supervisor/*.c)) $(LIBBERTH)
 	$(CC) $(LDHARDEN) -o $@ $^ $(LIBS) $(SUPERVISOR_LIBS)

@@ -30,6 +30,10 @@ static const struct {
     {"update", cmd_update, "update apply [--allow-downgrade] [--reboot] FILE|-",
      "install a signed update bundle into the other slot"},
     {"update", cmd_update, "update status [--json]", "booted slot, versions, trial or rollback"},
+    {"image", cmd_image, "image pull [--store DIR] [--auth FILE] [--ca FILE] [--json] REF",
+     "fetch a registry image into the host's store (verified, unpacked)"},
+    {"image", cmd_image, "image ls [--json] | rm REF|DIGEST | prune | verify REF",
+     "list, forget, clean up, re-check the store's images"},
 };
 
 static void
