@@ -17,6 +17,11 @@
 #define STALL_SECONDS 30
 #define BACKOFF_CAP_MS 30000
 
+/* The fuzzer builds lib/ without the version. */
+#ifndef BERTH_VERSION
+#define BERTH_VERSION "dev"
+#endif
+
 static int
 errf(struct reg_client *c, const char *fmt, ...)
 {
