@@ -21,7 +21,7 @@ LIBS     := -lyaml
 
 # Programs linked against glibc and Debian's libraries; a folder without
 # sources yet builds nothing.
-PROGS    := $(foreach d,supervisor netsetup relp-send,$(if $(wildcard $(d)/*.c),$(BUILD)/$(d)))
+PROGS    := $(foreach d,supervisor netsetup relp-send image-pull,$(if $(wildcard $(d)/*.c),$(BUILD)/$(d)))
 SUPERVISOR_LIBS := -lcap -lseccomp -lmnl -lnftnl -lsodium
 NETSETUP_LIBS   := -lmnl -lnftnl -lsodium
 # Unit tests and the fuzzer may touch any lib/ file, so they link every library.
@@ -55,7 +55,7 @@ $(LIBBERTH): $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(BUILD)/berthctl: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard ctl/*.c)) $(LIBBERTH)
-	$(CC) $(LDHARDEN) -o $@ $^ $(LIBS) -lsodium -lnettle -lcurl -lz
+	$(CC) $(LDHARDEN) -o $@ $^ $(LIBS) -lsodium -lnettle
 
 $(BUILD)/supervisor: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard supervisor/*.c)) $(LIBBERTH)
 	$(CC) $(LDHARDEN) -o $@ $^ $(LIBS) $(SUPERVISOR_LIBS)
@@ -68,6 +68,12 @@ $(BUILD)/netsetup: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard netsetup/*.c)) $(L
 # image whose manifest has no such target.
 $(BUILD)/relp-send: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard relp-send/*.c)) $(LIBBERTH)
 	$(CC) $(LDHARDEN) -o $@ $^ $(LIBS) -lrelp
+
+# What `berthctl image pull` runs: libcurl (and the TLS, HTTP/2, IDN...
+# libraries it loads, about 15 MiB) stays out of berthctl, and so out of
+# every root image until one needs to pull.
+$(BUILD)/image-pull: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard image-pull/*.c)) $(LIBBERTH)
+	$(CC) $(LDHARDEN) -o $@ $^ $(LIBS) -lnettle -lsodium -lcurl -lz
 
 # The build side of updates: key generation and bundle signing. It runs on
 # the build host only; no image carries it.

@@ -1,140 +1,53 @@
 /* SPDX-License-Identifier: MIT */
-/* berthctl image pull REF: fetch into the store with progress on stderr. */
+/* berthctl image pull: runs the image-pull program, which alone links
+ * libcurl (image-pull/main.c says why). */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "base/json.h"
 #include "ctl.h"
 #include "image.h"
-#include "registry/pull.h"
-#include "registry/ref.h"
 
-struct progress {
-	bool tty;
-	char label[16]; /* the blob being shown: 12 digits of its digest */
-	uint64_t shown; /* plain output: the blob finished and said */
-	struct timespec last;
-};
+/* Where a host keeps berth's programs. */
+#define PULL_INSTALLED "/usr/lib/berth/image-pull"
 
-static double
-mib(uint64_t n)
-{
-	return (double)n / (1024.0 * 1024.0);
-}
-
-/* A bar redrawn at most ten times a second on a terminal; else one line
- * per blob when it is complete. */
-static void
-on_progress(void *arg, const char *digest, uint64_t done, uint64_t total)
-{
-	struct progress *p = arg;
-	struct timespec now;
-	bool same = strncmp(p->label, digest, 12) == 0;
-	bool end = total && done >= total;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (!p->tty) {
-		if (end && !(same && p->shown)) {
-			fprintf(stderr, "blob sha256:%.12s %.1f MiB\n", digest, mib(total));
-			snprintf(p->label, sizeof p->label, "%.12s", digest);
-			p->shown = 1;
-		} else if (!same) {
-			snprintf(p->label, sizeof p->label, "%.12s", digest);
-			p->shown = 0;
-		}
-		return;
-	}
-	long ms = (now.tv_sec - p->last.tv_sec) * 1000 + (now.tv_nsec - p->last.tv_nsec) / 1000000;
-
-	if (same && !end && ms < 100)
-		return;
-	p->last = now;
-	snprintf(p->label, sizeof p->label, "%.12s", digest);
-	int width = 30, fill = total ? (int)((double)done / (double)total * width) : 0;
-	char bar[32];
-
-	memset(bar, '#', (size_t)fill);
-	memset(bar + fill, '.', (size_t)(width - fill));
-	bar[width] = '\0';
-	fprintf(stderr, "\r%s [%s] %6.1f/%.1f MiB", p->label, bar, mib(done), mib(total));
-	if (end)
-		fputc('\n', stderr);
-}
-
-static void
-on_note(void *arg, const char *msg)
-{
-	struct progress *p = arg;
-
-	fprintf(stderr, "%sberthctl: %s\n", p->tty ? "\r\033[K" : "", msg);
-}
-
+/* Beside berthctl first (a build tree), then where a host has it. */
 static int
-print_json(const struct store_ref *r)
+find(char *buf, size_t len)
 {
-	struct json j;
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	char *slash;
 
-	json_init(&j);
-	json_object_begin(&j);
-	json_key(&j, "reference");
-	json_string(&j, r->reference);
-	json_key(&j, "digest");
-	char d[8 + IMAGE_DIGEST_LEN];
+	if (n > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/'))) {
+			*slash = '\0';
+			int m = snprintf(buf, len, "%s/image-pull", self);
 
-	snprintf(d, sizeof d, "sha256:%s", r->top);
-	json_string(&j, d);
-	json_key(&j, "manifest");
-	snprintf(d, sizeof d, "sha256:%s", r->manifest);
-	json_string(&j, d);
-	json_key(&j, "size");
-	json_uint(&j, r->size);
-	json_key(&j, "pulled");
-	json_string(&j, r->pulled);
-	json_object_end(&j);
-	int rc = json_finish(&j);
-
-	if (rc == 0)
-		fputs(j.buf, stdout);
-	json_free(&j);
-	return rc == 0 ? 0 : EXIT_SYSTEM;
+			if (m > 0 && (size_t)m < len && access(buf, X_OK) == 0)
+				return 0;
+		}
+	}
+	snprintf(buf, len, "%s", PULL_INSTALLED);
+	return access(buf, X_OK);
 }
 
 int
 image_pull(int argc, char **argv)
 {
-	struct image_opts o;
-	struct progress p = {0};
-	struct registry_ref ref;
-	struct store s;
-	struct store_ref out;
-	const char *why;
-	char err[REG_ERR_MAX];
-	int rc;
+	char prog[PATH_MAX];
 
-	if ((rc = image_parse_opts(argc, argv, true, true, &o)))
-		return rc;
-	if (registry_ref_parse(o.arg, &ref, &why) < 0) {
-		fprintf(stderr, "berthctl: image %s: %s\n", o.arg, why);
-		return EXIT_USAGE;
+	(void)argc;
+	if (find(prog, sizeof prog) < 0) {
+		fprintf(stderr, "berthctl: image pull: this host cannot pull: %s: %s\n",
+			PULL_INSTALLED, strerror(errno));
+		return EXIT_SYSTEM;
 	}
-	p.tty = isatty(STDERR_FILENO);
-	o.reg.progress = on_progress;
-	o.reg.note = on_note;
-	o.reg.arg = &p;
-	if ((rc = image_store_open(&s, &o)))
-		goto out_ref;
-	if (reg_pull(&s, &ref, &o.reg, &out, err, sizeof err) < 0) {
-		fprintf(stderr, "%sberthctl: %s\n", p.tty ? "\r\033[K" : "", err);
-		rc = EXIT_INVALID;
-	} else if (o.json) {
-		rc = print_json(&out);
-	} else {
-		printf("%s sha256:%s\n", out.reference, out.top);
-	}
-	store_close(&s);
-out_ref:
-	registry_ref_free(&ref);
-	return rc;
+	argv[0] = "image-pull";
+	execv(prog, argv);
+	fprintf(stderr, "berthctl: image pull: %s: %s\n", prog, strerror(errno));
+	return EXIT_SYSTEM;
 }

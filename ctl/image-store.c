@@ -8,7 +8,7 @@
 #include "base/json.h"
 #include "ctl.h"
 #include "image.h"
-#include "registry/unpack.h"
+#include "registry/treehash.h"
 
 static void
 human(uint64_t n, char *buf, size_t len)
@@ -61,7 +61,7 @@ image_ls(int argc, char **argv)
 	char size[32];
 	int rc;
 
-	if ((rc = image_parse_opts(argc, argv, false, false, &o)) ||
+	if ((rc = image_parse_opts(argc, argv, false, &o)) ||
 	    (rc = image_store_open(&s, &o)))
 		return rc;
 	if (store_ref_list(&s, &v, &n) < 0) {
@@ -104,7 +104,7 @@ image_rm(int argc, char **argv)
 	bool digest;
 	int rc, n;
 
-	if ((rc = image_parse_opts(argc, argv, false, true, &o)))
+	if ((rc = image_parse_opts(argc, argv, true, &o)))
 		return rc;
 	digest = is_digest(o.arg);
 	if (!digest && (rc = image_canonical(o.arg, canon, sizeof canon)))
@@ -135,7 +135,7 @@ image_prune(int argc, char **argv)
 	unsigned freed;
 	int rc;
 
-	if ((rc = image_parse_opts(argc, argv, false, false, &o)) ||
+	if ((rc = image_parse_opts(argc, argv, false, &o)) ||
 	    (rc = image_store_open(&s, &o)))
 		return rc;
 	if (store_prune(&s, &freed) < 0) {
@@ -159,7 +159,7 @@ image_verify(int argc, char **argv)
 	char canon[REGISTRY_REF_MAX];
 	int rc, found = 0;
 
-	if ((rc = image_parse_opts(argc, argv, false, true, &o)) ||
+	if ((rc = image_parse_opts(argc, argv, true, &o)) ||
 	    (rc = image_canonical(o.arg, canon, sizeof canon)) || (rc = image_store_open(&s, &o)))
 		return rc;
 	if (store_ref_list(&s, &v, &n) < 0) {

@@ -8,31 +8,11 @@
 #include "image.h"
 #include "registry/ref.h"
 
-/* Loopback registries in the tests need no long waits; a host's defaults
- * ride out a registry's restart (1+2+4+8 s). */
-#define DEFAULT_RETRIES 4
-#define DEFAULT_BACKOFF_MS 1000
-
-static int
-number(const char *flag, const char *s, unsigned max, unsigned *out)
-{
-	char *end;
-	unsigned long v = strtoul(s, &end, 10);
-
-	if (!*s || *end || v > max)
-		return ctl_usage_error("image: %s wants a number up to %u, not \"%s\"", flag, max,
-				       s);
-	*out = (unsigned)v;
-	return 0;
-}
-
 int
-image_parse_opts(int argc, char **argv, bool pull, bool want, struct image_opts *o)
+image_parse_opts(int argc, char **argv, bool want, struct image_opts *o)
 {
 	memset(o, 0, sizeof *o);
 	o->store = STORE_DEFAULT;
-	o->reg.retries = DEFAULT_RETRIES;
-	o->reg.backoff_ms = DEFAULT_BACKOFF_MS;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		bool has_value = i + 1 < argc;
@@ -41,16 +21,6 @@ image_parse_opts(int argc, char **argv, bool pull, bool want, struct image_opts 
 			o->json = true;
 		} else if (!strcmp(a, "--store") && has_value) {
 			o->store = argv[++i];
-		} else if (pull && !strcmp(a, "--auth") && has_value) {
-			o->reg.auth_file = argv[++i];
-		} else if (pull && !strcmp(a, "--ca") && has_value) {
-			o->reg.ca_file = argv[++i];
-		} else if (pull && !strcmp(a, "--retries") && has_value) {
-			if (number(a, argv[++i], 20, &o->reg.retries))
-				return EXIT_USAGE;
-		} else if (pull && !strcmp(a, "--retry-delay") && has_value) {
-			if (number(a, argv[++i], 60000, &o->reg.backoff_ms))
-				return EXIT_USAGE;
 		} else if (a[0] == '-' && a[1]) {
 			return ctl_usage_error("image %s: unknown option or missing value: %s",
 					       argv[0], a);

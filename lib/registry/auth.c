@@ -16,6 +16,7 @@
 #include "base/io.h"
 #include "manifest/ytree.h"
 #include "registry/client.h"
+#include "registry/jsonget.h"
 
 /* A credentials file is a few entries; more is a mistake. */
 #define AUTH_FILE_MAX (256 * 1024)
@@ -33,21 +34,13 @@ errf(struct reg_client *c, const char *fmt, ...)
 	return -1;
 }
 
-static const struct ynode *
-get(const struct ynode *map, const char *key)
-{
-	if (!map || map->type != YNODE_MAP)
-		return NULL;
-	for (size_t i = 0; i + 1 < map->n; i += 2)
-		if (map->kids[i]->type == YNODE_SCALAR && strcmp(map->kids[i]->str, key) == 0)
-			return map->kids[i + 1];
-	return NULL;
-}
-
+/* A string value, or NULL when missing or empty. */
 static const char *
-str(const struct ynode *n)
+opt(const struct ynode *n)
 {
-	return n && n->type == YNODE_SCALAR ? n->str : NULL;
+	const char *s = reg_json_str(n);
+
+	return *s ? s : NULL;
 }
 
 /* Reads the whole file, refused unless only its owner may read it. */
@@ -101,13 +94,13 @@ entry_for(const struct ynode *auths, const char *registry)
 	char key[300];
 	const struct ynode *e;
 
-	if ((e = get(auths, registry)))
+	if ((e = reg_json_get(auths, registry)))
 		return e;
 	snprintf(key, sizeof key, "https://%s", registry);
-	if ((e = get(auths, key)))
+	if ((e = reg_json_get(auths, key)))
 		return e;
 	if (strcmp(registry, "docker.io") == 0)
-		return get(auths, "https://index.docker.io/v1/");
+		return reg_json_get(auths, "https://index.docker.io/v1/");
 	return NULL;
 }
 
@@ -159,13 +152,13 @@ reg_auth_load(struct reg_client *c, const char *file)
 		goto out;
 	}
 	rc = 0;
-	if (!(e = entry_for(get(root, "auths"), c->ref->registry)))
+	if (!(e = entry_for(reg_json_get(root, "auths"), c->ref->registry)))
 		goto out;
-	if (str(get(e, "auth"))) {
-		rc = split_auth(c, file, str(get(e, "auth")));
-	} else if (str(get(e, "username")) && str(get(e, "password"))) {
-		c->user = strdup(str(get(e, "username")));
-		c->pass = strdup(str(get(e, "password")));
+	if (opt(reg_json_get(e, "auth"))) {
+		rc = split_auth(c, file, opt(reg_json_get(e, "auth")));
+	} else if (opt(reg_json_get(e, "username")) && opt(reg_json_get(e, "password"))) {
+		c->user = strdup(opt(reg_json_get(e, "username")));
+		c->pass = strdup(opt(reg_json_get(e, "password")));
 		if (!c->user || !c->pass)
 			rc = errf(c, "%s: out of memory", file);
 	} else {
@@ -289,7 +282,7 @@ token_fetch(struct reg_client *c, const char *ch)
 	}
 	diag_init(&d, "token");
 	if (ytree_parse(body.p ? body.p : "", body.n, &d, &root) == 0 &&
-	    ((tok = str(get(root, "token"))) || (tok = str(get(root, "access_token"))))) {
+	    ((tok = opt(reg_json_get(root, "token"))) || (tok = opt(reg_json_get(root, "access_token"))))) {
 		free(c->token);
 		if ((c->token = strdup(tok)))
 			rc = 0;

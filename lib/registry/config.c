@@ -6,6 +6,7 @@
 
 #include "manifest/ytree.h"
 #include "registry/config.h"
+#include "registry/jsonget.h"
 
 struct text {
 	char *p;
@@ -49,17 +50,6 @@ line(struct text *t, const char *key, const char *v)
 			put(t, v, 1);
 	}
 	put(t, "\n", 1);
-}
-
-static const struct ynode *
-get(const struct ynode *map, const char *key)
-{
-	if (!map || map->type != YNODE_MAP)
-		return NULL;
-	for (size_t i = 0; i + 1 < map->n; i += 2)
-		if (map->kids[i]->type == YNODE_SCALAR && strcmp(map->kids[i]->str, key) == 0)
-			return map->kids[i + 1];
-	return NULL;
 }
 
 static int
@@ -114,11 +104,11 @@ reg_config_text(const char *json, size_t len, const char *ref, const char *diges
 	put(&t, head, strlen(head));
 	put(&t, "\n", 1);
 	line(&t, "digest", digest);
-	c = get(root, "config");
-	if (list(&t, get(c, "Entrypoint"), "entrypoint", why) < 0 ||
-	    list(&t, get(c, "Cmd"), "cmd", why) < 0 || list(&t, get(c, "Env"), "env", why) < 0 ||
-	    scalar(&t, get(c, "WorkingDir"), "workdir", why) < 0 ||
-	    scalar(&t, get(c, "User"), "user", why) < 0)
+	c = reg_json_get(root, "config");
+	if (list(&t, reg_json_get(c, "Entrypoint"), "entrypoint", why) < 0 ||
+	    list(&t, reg_json_get(c, "Cmd"), "cmd", why) < 0 || list(&t, reg_json_get(c, "Env"), "env", why) < 0 ||
+	    scalar(&t, reg_json_get(c, "WorkingDir"), "workdir", why) < 0 ||
+	    scalar(&t, reg_json_get(c, "User"), "user", why) < 0)
 		goto fail;
 	if (t.failed) {
 		*why = "out of memory";

@@ -5,6 +5,10 @@
 #define BERTH_REGISTRY_TREEHASH_H
 
 #include "image/imageref.h"
+#include "registry/store.h"
+
+/* Beside an unpacked tree's rootfs/: "sha256:HEX" and a newline. */
+#define TREEHASH_FILE "tree.sha256"
 
 /*
  * One line per entry below dirfd, directories walked in byte order of
@@ -15,5 +19,9 @@
  * -1 with errno and err naming the path.
  */
 int treehash(int dirfd, char out[IMAGE_DIGEST_LEN + 1], char *err, size_t errlen);
+
+/* Recomputes the hash of unpacked/HEX/rootfs: 0 when it is the recorded
+ * one; 1 when it differs (s->err names both); -1 when it cannot tell. */
+int store_verify(struct store *s, const char *hex);
 
 #endif

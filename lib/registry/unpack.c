@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unpacks an image into the store so that no half-made tree is ever seen,
- * and checks a stored tree against its hash. */
+/* Unpacks an image into the store so that no half-made tree is ever seen. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -15,8 +14,6 @@
 #include "registry/layer.h"
 #include "registry/treehash.h"
 #include "registry/unpack.h"
-
-#define HASH_FILE "tree.sha256"
 
 static int
 errf(struct store *s, const char *fmt, ...)
@@ -112,11 +109,11 @@ hash_write(struct store *s, int dirfd, int rootfd)
 	if (treehash(rootfd, hex, err, sizeof err) < 0)
 		return unpack_errf(s, "hashing the tree", err);
 	n = snprintf(line, sizeof line, "sha256:%s\n", hex);
-	fd = openat(dirfd, HASH_FILE, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	fd = openat(dirfd, TREEHASH_FILE, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0 || io_write_all(fd, line, (size_t)n) < 0 || fsync(fd) < 0) {
 		if (fd >= 0)
 			close(fd);
-		return unpack_errf(s, "writing " HASH_FILE, strerror(errno));
+		return unpack_errf(s, "writing " TREEHASH_FILE, strerror(errno));
 	}
 	return close(fd);
 }
@@ -177,29 +174,4 @@ out:
 	if (rc < 0)
 		store_rm_rf(s->fd, tmp);
 	return rc;
-}
-
-int
-store_verify(struct store *s, const char *hex)
-{
-	char path[128], want[IMAGE_DIGEST_LEN + 16], got[IMAGE_DIGEST_LEN + 1], err[256];
-	int fd, rc;
-
-	snprintf(path, sizeof path, "unpacked/%s/" HASH_FILE, hex);
-	if (io_read_small(s->fd, path, want, sizeof want) < 0)
-		return errf(s, "store %s: %s: %s", s->dir, path, strerror(errno));
-	want[strcspn(want, "\n")] = '\0';
-	snprintf(path, sizeof path, "unpacked/%s/rootfs", hex);
-	if ((fd = openat(s->fd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		return errf(s, "store %s: %s: %s", s->dir, path, strerror(errno));
-	rc = treehash(fd, got, err, sizeof err);
-	close(fd);
-	if (rc < 0)
-		return errf(s, "store %s: hashing %s: %s: %s", s->dir, path, err, strerror(errno));
-	if (strncmp(want, "sha256:", 7) != 0 || strcmp(want + 7, got) != 0) {
-		errf(s, "unpacked/%s: the tree has changed: its hash is sha256:%s, %s is %s", hex,
-		     got, HASH_FILE, want);
-		return 1;
-	}
-	return 0;
 }

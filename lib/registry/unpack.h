@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Unpacked image trees in the store: made whole in tmp/, renamed into
- * unpacked/HEX, verified against their recorded tree hash. */
+ * unpacked/HEX. */
 #ifndef BERTH_REGISTRY_UNPACK_H
 #define BERTH_REGISTRY_UNPACK_H
 
@@ -15,9 +15,5 @@
  * nothing is left in tmp/ and s->err says why. The blobs must be in s.
  */
 int store_unpack(struct store *s, const struct reg_image *m, const char *reference);
-
-/* Recomputes the hash of unpacked/HEX/rootfs: 0 when it is the recorded
- * one; 1 when it differs (s->err names both); -1 when it cannot tell. */
-int store_verify(struct store *s, const char *hex);
 
 #endif
