@@ -23,32 +23,34 @@ static int
 ls_json(const struct store_ref *v, size_t n)
 {
 	struct json j;
-	char d[8 + IMAGE_DIGEST_LEN];
 	int rc;
 
 	json_init(&j);
 	json_array_begin(&j);
-	for (size_t i = 0; i < n; i++) {
-		json_object_begin(&j);
-		json_key(&j, "reference");
-		json_string(&j, v[i].reference);
-		snprintf(d, sizeof d, "sha256:%s", v[i].top);
-		json_key(&j, "digest");
-		json_string(&j, d);
-		snprintf(d, sizeof d, "sha256:%s", v[i].manifest);
-		json_key(&j, "manifest");
-		json_string(&j, d);
-		json_key(&j, "size");
-		json_uint(&j, v[i].size);
-		json_key(&j, "pulled");
-		json_string(&j, v[i].pulled);
-		json_object_end(&j);
-	}
+	for (size_t i = 0; i < n; i++)
+		store_ref_json(&j, &v[i]);
 	json_array_end(&j);
 	if ((rc = json_finish(&j)) == 0)
 		fputs(j.buf, stdout);
 	json_free(&j);
 	return rc == 0 ? 0 : EXIT_SYSTEM;
+}
+
+/* Opens the store and lists its references; 0, or the exit code after
+ * saying why (the store closed). */
+static int
+refs_load(const struct image_opts *o, struct store *s, struct store_ref **v, size_t *n)
+{
+	int rc = image_store_open(s, o);
+
+	if (rc)
+		return rc;
+	if (store_ref_list(s, v, n) < 0) {
+		fprintf(stderr, "berthctl: %s\n", s->err);
+		store_close(s);
+		return EXIT_SYSTEM;
+	}
+	return 0;
 }
 
 int
@@ -61,14 +63,8 @@ image_ls(int argc, char **argv)
 	char size[32];
 	int rc;
 
-	if ((rc = image_parse_opts(argc, argv, false, &o)) ||
-	    (rc = image_store_open(&s, &o)))
+	if ((rc = image_parse_opts(argc, argv, false, &o)) || (rc = refs_load(&o, &s, &v, &n)))
 		return rc;
-	if (store_ref_list(&s, &v, &n) < 0) {
-		fprintf(stderr, "berthctl: %s\n", s.err);
-		store_close(&s);
-		return EXIT_SYSTEM;
-	}
 	if (o.json) {
 		rc = ls_json(v, n);
 	} else {
@@ -121,7 +117,8 @@ image_rm(int argc, char **argv)
 		rc = EXIT_INVALID;
 	} else {
 		printf("removed %d reference%s; `berthctl image prune` frees what no other "
-		       "reference uses\n", n, n == 1 ? "" : "s");
+		       "reference uses\n",
+		       n, n == 1 ? "" : "s");
 	}
 	store_close(&s);
 	return rc;
@@ -135,8 +132,7 @@ image_prune(int argc, char **argv)
 	unsigned freed;
 	int rc;
 
-	if ((rc = image_parse_opts(argc, argv, false, &o)) ||
-	    (rc = image_store_open(&s, &o)))
+	if ((rc = image_parse_opts(argc, argv, false, &o)) || (rc = image_store_open(&s, &o)))
 		return rc;
 	if (store_prune(&s, &freed) < 0) {
 		fprintf(stderr, "berthctl: %s\n", s.err);
@@ -160,13 +156,8 @@ image_verify(int argc, char **argv)
 	int rc, found = 0;
 
 	if ((rc = image_parse_opts(argc, argv, true, &o)) ||
-	    (rc = image_canonical(o.arg, canon, sizeof canon)) || (rc = image_store_open(&s, &o)))
+	    (rc = image_canonical(o.arg, canon, sizeof canon)) || (rc = refs_load(&o, &s, &v, &n)))
 		return rc;
-	if (store_ref_list(&s, &v, &n) < 0) {
-		fprintf(stderr, "berthctl: %s\n", s.err);
-		store_close(&s);
-		return EXIT_SYSTEM;
-	}
 	for (size_t i = 0; i < n && !found; i++) {
 		if (strcmp(v[i].reference, canon) != 0)
 			continue;

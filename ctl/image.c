@@ -71,8 +71,11 @@ cmd_image(int argc, char **argv)
 	static const struct {
 		const char *name;
 		int (*run)(int, char **);
-	} subs[] = {{"pull", image_pull},   {"ls", image_ls},	  {"rm", image_rm},
-		    {"prune", image_prune}, {"verify", image_verify}};
+	} subs[] = {{"pull", image_pull},
+		    {"ls", image_ls},
+		    {"rm", image_rm},
+		    {"prune", image_prune},
+		    {"verify", image_verify}};
 
 	if (argc < 2)
 		return ctl_usage_error("image: pull, ls, rm, prune or verify?");

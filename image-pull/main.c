@@ -149,27 +149,11 @@ static int
 print_json(const struct store_ref *r)
 {
 	struct json j;
+	int rc;
 
 	json_init(&j);
-	json_object_begin(&j);
-	json_key(&j, "reference");
-	json_string(&j, r->reference);
-	json_key(&j, "digest");
-	char d[8 + IMAGE_DIGEST_LEN];
-
-	snprintf(d, sizeof d, "sha256:%s", r->top);
-	json_string(&j, d);
-	json_key(&j, "manifest");
-	snprintf(d, sizeof d, "sha256:%s", r->manifest);
-	json_string(&j, d);
-	json_key(&j, "size");
-	json_uint(&j, r->size);
-	json_key(&j, "pulled");
-	json_string(&j, r->pulled);
-	json_object_end(&j);
-	int rc = json_finish(&j);
-
-	if (rc == 0)
+	store_ref_json(&j, r);
+	if ((rc = json_finish(&j)) == 0)
 		fputs(j.buf, stdout);
 	json_free(&j);
 	return rc == 0 ? 0 : EXIT_SYSTEM;

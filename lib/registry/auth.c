@@ -23,17 +23,6 @@
 /* A token answer is a few KiB; registries' tokens stay far below this. */
 #define TOKEN_MAX (64 * 1024)
 
-static int
-errf(struct reg_client *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(c->err, sizeof c->err, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /* A string value, or NULL when missing or empty. */
 static const char *
 opt(const struct ynode *n)
@@ -53,28 +42,30 @@ read_private(struct reg_client *c, const char *file, size_t *len)
 	int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 
 	if (fd < 0) {
-		errf(c, "%s: %s", file, strerror(errno));
+		io_errf(c->err, sizeof c->err, "%s: %s", file, strerror(errno));
 		return NULL;
 	}
 	if (fstat(fd, &st) < 0) {
-		errf(c, "%s: %s", file, strerror(errno));
+		io_errf(c->err, sizeof c->err, "%s: %s", file, strerror(errno));
 		goto out_close;
 	}
 	if (!S_ISREG(st.st_mode) || (st.st_mode & 077)) {
-		errf(c, "%s: refused: a credentials file must be a regular file of mode 0600 "
-			"(it is %04o)", file, (unsigned)(st.st_mode & 07777));
+		io_errf(c->err, sizeof c->err,
+			"%s: refused: a credentials file must be a regular file of mode 0600 "
+			"(it is %04o)",
+			file, (unsigned)(st.st_mode & 07777));
 		goto out_close;
 	}
 	if (st.st_size > AUTH_FILE_MAX) {
-		errf(c, "%s: larger than %d bytes", file, AUTH_FILE_MAX);
+		io_errf(c->err, sizeof c->err, "%s: larger than %d bytes", file, AUTH_FILE_MAX);
 		goto out_close;
 	}
 	if (!(buf = malloc((size_t)st.st_size + 1))) {
-		errf(c, "%s: out of memory", file);
+		io_errf(c->err, sizeof c->err, "%s: out of memory", file);
 		goto out_close;
 	}
 	if ((n = io_read_full(fd, buf, (size_t)st.st_size)) < 0) {
-		errf(c, "%s: %s", file, strerror(errno));
+		io_errf(c->err, sizeof c->err, "%s: %s", file, strerror(errno));
 		free(buf);
 		buf = NULL;
 		goto out_close;
@@ -113,21 +104,23 @@ split_auth(struct reg_client *c, const char *file, const char *b64)
 	int rc = -1;
 
 	if (!raw)
-		return errf(c, "%s: out of memory", file);
+		return io_errf(c->err, sizeof c->err, "%s: out of memory", file);
 	if (sodium_base642bin((unsigned char *)raw, n, b64, n, NULL, &len, NULL,
 			      sodium_base64_VARIANT_ORIGINAL) < 0) {
-		errf(c, "%s: registry %s: \"auth\" is not base64", file, c->ref->registry);
+		io_errf(c->err, sizeof c->err, "%s: registry %s: \"auth\" is not base64", file,
+			c->ref->registry);
 		goto out_free;
 	}
 	raw[len] = '\0';
 	if (!(colon = strchr(raw, ':')) || memchr(raw, '\0', len)) {
-		errf(c, "%s: registry %s: \"auth\" is not user:password", file, c->ref->registry);
+		io_errf(c->err, sizeof c->err, "%s: registry %s: \"auth\" is not user:password",
+			file, c->ref->registry);
 		goto out_free;
 	}
 	*colon = '\0';
 	c->user = strdup(raw);
 	c->pass = strdup(colon + 1);
-	rc = c->user && c->pass ? 0 : errf(c, "%s: out of memory", file);
+	rc = c->user && c->pass ? 0 : io_errf(c->err, sizeof c->err, "%s: out of memory", file);
 out_free:
 	explicit_bzero(raw, n + 1);
 	free(raw);
@@ -148,7 +141,8 @@ reg_auth_load(struct reg_client *c, const char *file)
 		return -1;
 	diag_init(&d, file);
 	if (ytree_parse(buf, len, &d, &root) < 0 || !root || root->type != YNODE_MAP) {
-		errf(c, "%s: not a JSON object (docker's config.json form)", file);
+		io_errf(c->err, sizeof c->err, "%s: not a JSON object (docker's config.json form)",
+			file);
 		goto out;
 	}
 	rc = 0;
@@ -160,10 +154,11 @@ reg_auth_load(struct reg_client *c, const char *file)
 		c->user = strdup(opt(reg_json_get(e, "username")));
 		c->pass = strdup(opt(reg_json_get(e, "password")));
 		if (!c->user || !c->pass)
-			rc = errf(c, "%s: out of memory", file);
+			rc = io_errf(c->err, sizeof c->err, "%s: out of memory", file);
 	} else {
-		rc = errf(c, "%s: registry %s: neither \"auth\" nor \"username\" and \"password\"",
-			  file, c->ref->registry);
+		rc = io_errf(c->err, sizeof c->err,
+			     "%s: registry %s: neither \"auth\" nor \"username\" and \"password\"",
+			     file, c->ref->registry);
 	}
 out:
 	ytree_free(root);
@@ -177,11 +172,14 @@ void
 reg_auth_failed(struct reg_client *c, long status)
 {
 	if (c->user)
-		errf(c, "registry %s: authentication failed (%ld) for user %s", c->ref->registry,
-		     status, c->user);
+		io_errf(c->err, sizeof c->err,
+			"registry %s: authentication failed (%ld) for user %s", c->ref->registry,
+			status, c->user);
 	else
-		errf(c, "registry %s: authentication required (%ld) and no credentials for it "
-			"(--auth FILE)", c->ref->registry, status);
+		io_errf(c->err, sizeof c->err,
+			"registry %s: authentication required (%ld) and no credentials for it "
+			"(--auth FILE)",
+			c->ref->registry, status);
 }
 
 int
@@ -233,10 +231,12 @@ token_url(struct reg_client *c, const char *ch, char *buf, size_t len)
 	int n;
 
 	if (reg_auth_param(ch, "realm", realm, sizeof realm) < 0)
-		return errf(c, "registry %s: a Bearer challenge without a realm", c->ref->registry);
+		return io_errf(c->err, sizeof c->err,
+			       "registry %s: a Bearer challenge without a realm", c->ref->registry);
 	if (strncmp(realm, "https://", 8) != 0)
-		return errf(c, "registry %s: refusing the token realm %s: not https",
-			    c->ref->registry, realm);
+		return io_errf(c->err, sizeof c->err,
+			       "registry %s: refusing the token realm %s: not https",
+			       c->ref->registry, realm);
 	reg_auth_param(ch, "service", service, sizeof service);
 	reg_auth_param(ch, "scope", scope, sizeof scope);
 	es = curl_easy_escape(c->curl, service, 0);
@@ -244,14 +244,15 @@ token_url(struct reg_client *c, const char *ch, char *buf, size_t len)
 	if (!es || !esc) {
 		curl_free(es);
 		curl_free(esc);
-		return errf(c, "out of memory");
+		return io_errf(c->err, sizeof c->err, "out of memory");
 	}
 	n = snprintf(buf, len, "%s%sservice=%s%s%s", realm, strchr(realm, '?') ? "&" : "?", es,
 		     scope[0] ? "&scope=" : "", esc);
 	curl_free(es);
 	curl_free(esc);
 	if (n < 0 || (size_t)n >= len)
-		return errf(c, "registry %s: the token URL is too long", c->ref->registry);
+		return io_errf(c->err, sizeof c->err, "registry %s: the token URL is too long",
+			       c->ref->registry);
 	return 0;
 }
 
@@ -277,19 +278,22 @@ token_fetch(struct reg_client *c, const char *ch)
 		goto out;
 	}
 	if (r.status != 200) {
-		errf(c, "registry %s: token service: HTTP %ld", c->ref->registry, r.status);
+		io_errf(c->err, sizeof c->err, "registry %s: token service: HTTP %ld",
+			c->ref->registry, r.status);
 		goto out;
 	}
 	diag_init(&d, "token");
 	if (ytree_parse(body.p ? body.p : "", body.n, &d, &root) == 0 &&
-	    ((tok = opt(reg_json_get(root, "token"))) || (tok = opt(reg_json_get(root, "access_token"))))) {
+	    ((tok = opt(reg_json_get(root, "token"))) ||
+	     (tok = opt(reg_json_get(root, "access_token"))))) {
 		free(c->token);
 		if ((c->token = strdup(tok)))
 			rc = 0;
 		else
-			errf(c, "out of memory");
+			io_errf(c->err, sizeof c->err, "out of memory");
 	} else {
-		errf(c, "registry %s: token service: no token in its answer", c->ref->registry);
+		io_errf(c->err, sizeof c->err, "registry %s: token service: no token in its answer",
+			c->ref->registry);
 	}
 	ytree_free(root);
 	diag_free(&d);
@@ -312,6 +316,7 @@ reg_auth_answer(struct reg_client *c, const char *ch)
 		c->auth = REG_AUTH_BASIC;
 		return 0;
 	}
-	return errf(c, "registry %s: unknown authentication scheme in \"%.40s\"",
-		    c->ref->registry, ch);
+	return io_errf(c->err, sizeof c->err,
+		       "registry %s: unknown authentication scheme in \"%.40s\"", c->ref->registry,
+		       ch);
 }

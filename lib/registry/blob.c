@@ -26,17 +26,6 @@ struct part {
 };
 
 static int
-errf(struct reg_client *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(c->err, sizeof c->err, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-static int
 store_fail(struct part *p, const char *what)
 {
 	store_errno(p->s, what);
@@ -105,8 +94,10 @@ on_write(const char *buf, size_t n, void *arg)
 	}
 	p->first = false;
 	if (p->have + n > p->d->size) {
-		errf(p->c, "blob sha256:%s: the registry sent more than the %llu bytes its "
-			   "descriptor says", p->d->digest, (unsigned long long)p->d->size);
+		io_errf(p->c->err, sizeof p->c->err,
+			"blob sha256:%s: the registry sent more than the %llu bytes its "
+			"descriptor says",
+			p->d->digest, (unsigned long long)p->d->size);
 		return 0;
 	}
 	if (io_write_all(p->fd, buf, n) < 0) {
@@ -128,14 +119,17 @@ part_commit(struct part *p)
 	int dfd;
 
 	if (p->have != p->d->size)
-		return errf(p->c, "blob sha256:%s: %llu bytes came, its descriptor says %llu",
-			    p->d->digest, (unsigned long long)p->have,
-			    (unsigned long long)p->d->size);
+		return io_errf(p->c->err, sizeof p->c->err,
+			       "blob sha256:%s: %llu bytes came, its descriptor says %llu",
+			       p->d->digest, (unsigned long long)p->have,
+			       (unsigned long long)p->d->size);
 	sha256_digest(&p->sha, sizeof d, d);
 	reg_hex(d, sizeof d, got);
 	if (strcmp(got, p->d->digest) != 0)
-		return errf(p->c, "blob sha256:%s: digest mismatch: the registry sent content "
-				  "whose digest is sha256:%s", p->d->digest, got);
+		return io_errf(p->c->err, sizeof p->c->err,
+			       "blob sha256:%s: digest mismatch: the registry sent content "
+			       "whose digest is sha256:%s",
+			       p->d->digest, got);
 	snprintf(dest, sizeof dest, "blobs/sha256/%s", p->d->digest);
 	if (fsync(p->fd) < 0)
 		return store_fail(p, "writing a blob");
@@ -156,8 +150,12 @@ reg_blob_fetch(struct reg_client *c, struct store *s, const struct reg_desc *d)
 {
 	char url[1024], what[IMAGE_DIGEST_LEN + 8], have[IMAGE_DIGEST_LEN + 16];
 	struct part p = {.c = c, .s = s, .d = d, .fd = -1};
-	struct reg_req r = {.url = url, .label = d->digest, .total = d->size,
-			    .write = on_write, .begin = on_begin, .arg = &p};
+	struct reg_req r = {.url = url,
+			    .label = d->digest,
+			    .total = d->size,
+			    .write = on_write,
+			    .begin = on_begin,
+			    .arg = &p};
 	int rc = -1;
 	bool keep = false;
 
@@ -168,12 +166,14 @@ reg_blob_fetch(struct reg_client *c, struct store *s, const struct reg_desc *d)
 	snprintf(p.name, sizeof p.name, "tmp/%s.part", d->digest);
 	snprintf(what, sizeof what, "sha256:%s", d->digest);
 	if (reg_url(c, "blobs", what, url, sizeof url) < 0)
-		return errf(c, "registry %s: the URL is too long", c->ref->registry);
+		return io_errf(c->err, sizeof c->err, "registry %s: the URL is too long",
+			       c->ref->registry);
 	if (part_open(&p) < 0)
 		goto out;
 	if (p.have < d->size && reg_request(c, &r) < 0) {
 		if (r.status == 404)
-			errf(c, "blob sha256:%s: not found in the registry (404)", d->digest);
+			io_errf(c->err, sizeof c->err,
+				"blob sha256:%s: not found in the registry (404)", d->digest);
 		/* A part cut by the network is kept for the next try; one the
 		 * sink refused (too long, disk full) is not. */
 		keep = !r.sink_failed && r.status != 404;

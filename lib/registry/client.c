@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "base/io.h"
 #include "registry/client.h"
 
 /* A blob that stalls below one byte a second for this long is cut and
@@ -22,17 +23,6 @@
 #define BERTH_VERSION "dev"
 #endif
 
-static int
-errf(struct reg_client *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(c->err, sizeof c->err, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 int
 reg_client_init(struct reg_client *c, const struct registry_ref *r, const struct reg_opts *o)
 {
@@ -42,12 +32,12 @@ reg_client_init(struct reg_client *c, const struct registry_ref *r, const struct
 	c->ref = r;
 	c->opts = o;
 	if (!global && curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
-		return errf(c, "libcurl cannot start");
+		return io_errf(c->err, sizeof c->err, "libcurl cannot start");
 	global = 1;
 	if (o->auth_file && reg_auth_load(c, o->auth_file) < 0)
 		return -1;
 	if (!(c->curl = curl_easy_init()))
-		return errf(c, "libcurl cannot start: out of memory");
+		return io_errf(c->err, sizeof c->err, "libcurl cannot start: out of memory");
 	return 0;
 }
 
@@ -67,8 +57,8 @@ reg_client_free(struct reg_client *c)
 int
 reg_url(const struct reg_client *c, const char *kind, const char *what, char *buf, size_t len)
 {
-	int n = snprintf(buf, len, "https://%s/v2/%s/%s/%s", c->ref->host, c->ref->repo, kind,
-			 what);
+	int n =
+	    snprintf(buf, len, "https://%s/v2/%s/%s/%s", c->ref->host, c->ref->repo, kind, what);
 
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
@@ -129,8 +119,7 @@ on_header(char *p, size_t size, size_t n, void *arg)
 }
 
 static int
-on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
-	    curl_off_t ulnow)
+on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
 {
 	struct attempt *a = arg;
 	const struct reg_opts *o = a->c->opts;
@@ -156,7 +145,7 @@ setup(struct reg_client *c, struct attempt *a, struct curl_slist **hdrs)
 	if (r->accept) {
 		snprintf(line, sizeof line, "Accept: %s", r->accept);
 		if (!(*hdrs = curl_slist_append(*hdrs, line)))
-			return errf(c, "out of memory");
+			return io_errf(c->err, sizeof c->err, "out of memory");
 	}
 	curl_easy_setopt(h, CURLOPT_URL, r->url);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, *hdrs);
@@ -223,7 +212,7 @@ reg_request_once(struct reg_client *c, struct reg_req *r)
 	if (rc == 0)
 		return 0;
 	if (!r->sink_failed)
-		errf(c, "%s: %s", r->url, curl_easy_strerror((CURLcode)rc));
+		io_errf(c->err, sizeof c->err, "%s: %s", r->url, curl_easy_strerror((CURLcode)rc));
 	return -1;
 }
 
@@ -332,15 +321,15 @@ reg_request(struct reg_client *c, struct reg_req *r)
 		if (rc == 0 && r->status >= 200 && r->status <= 299)
 			return 0;
 		if (rc != 0)
-			errf(c, "registry %s: %s", c->ref->registry,
-			     curl_easy_strerror((CURLcode)rc));
+			io_errf(c->err, sizeof c->err, "registry %s: %s", c->ref->registry,
+				curl_easy_strerror((CURLcode)rc));
 		else
-			errf(c, "registry %s: %s: HTTP %ld", c->ref->registry, r->url, r->status);
+			io_errf(c->err, sizeof c->err, "registry %s: %s: HTTP %ld",
+				c->ref->registry, r->url, r->status);
 		again = rc != 0 ? transient_curl(rc) : transient_status(r->status);
 		if (!again || i >= c->opts->retries)
 			break;
-		note(c, "%s; retrying in %u ms (%u of %u)", c->err, delay, i + 1,
-		     c->opts->retries);
+		note(c, "%s; retrying in %u ms (%u of %u)", c->err, delay, i + 1, c->opts->retries);
 		pause_ms(delay);
 		delay = delay * 2 > BACKOFF_CAP_MS ? BACKOFF_CAP_MS : delay * 2;
 	}

@@ -61,8 +61,7 @@ int reg_client_init(struct reg_client *c, const struct registry_ref *r, const st
 void reg_client_free(struct reg_client *c);
 
 /* "https://HOST/v2/REPO/KIND/WHAT" into buf. */
-int reg_url(const struct reg_client *c, const char *kind, const char *what, char *buf,
-	    size_t len);
+int reg_url(const struct reg_client *c, const char *kind, const char *what, char *buf, size_t len);
 
 /* Runs r with authentication (a 401 fetches a token or sends the basic
  * credentials, once) and retries transient failures (no connection, a

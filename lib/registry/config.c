@@ -85,8 +85,7 @@ scalar(struct text *t, const struct ynode *n, const char *key, const char **why)
 }
 
 char *
-reg_config_text(const char *json, size_t len, const char *ref, const char *digest,
-		const char **why)
+reg_config_text(const char *json, size_t len, const char *ref, const char *digest, const char **why)
 {
 	struct text t = {0};
 	struct diag d;
@@ -106,7 +105,8 @@ reg_config_text(const char *json, size_t len, const char *ref, const char *diges
 	line(&t, "digest", digest);
 	c = reg_json_get(root, "config");
 	if (list(&t, reg_json_get(c, "Entrypoint"), "entrypoint", why) < 0 ||
-	    list(&t, reg_json_get(c, "Cmd"), "cmd", why) < 0 || list(&t, reg_json_get(c, "Env"), "env", why) < 0 ||
+	    list(&t, reg_json_get(c, "Cmd"), "cmd", why) < 0 ||
+	    list(&t, reg_json_get(c, "Env"), "env", why) < 0 ||
 	    scalar(&t, reg_json_get(c, "WorkingDir"), "workdir", why) < 0 ||
 	    scalar(&t, reg_json_get(c, "User"), "user", why) < 0)
 		goto fail;

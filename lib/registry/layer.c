@@ -264,11 +264,23 @@ entry(struct apply *a, struct tar_entry *e)
 	rc = clear(pfd, base, e->type);
 	if (rc == 0) {
 		switch (e->type) {
-		case '0': rc = write_file(a, pfd, base, e); break;
-		case '1': rc = make_link(a, pfd, base, e->link); break;
-		case '5': rc = make_dir(pfd, base, e); break;
-		case '2': case '3': case '4': case '6': rc = make_node(pfd, base, e); break;
-		default: rc = 0; /* sockets, contiguous files...: nothing to make */
+		case '0':
+			rc = write_file(a, pfd, base, e);
+			break;
+		case '1':
+			rc = make_link(a, pfd, base, e->link);
+			break;
+		case '5':
+			rc = make_dir(pfd, base, e);
+			break;
+		case '2':
+		case '3':
+		case '4':
+		case '6':
+			rc = make_node(pfd, base, e);
+			break;
+		default:
+			rc = 0; /* sockets, contiguous files...: nothing to make */
 		}
 	}
 	close(pfd);
@@ -303,8 +315,9 @@ layer_apply(int rootfd, int fd, char *err, size_t errlen)
 
 			snprintf(err, errlen, "%s: %s", e.path,
 				 en == ELOOP || en == EXDEV ? "refused: the path goes through a "
-							     "symlink or out of the tree"
-				 : en == EPROTO ? a.t.why : strerror(en));
+							      "symlink or out of the tree"
+				 : en == EPROTO		    ? a.t.why
+							    : strerror(en));
 			errno = en;
 			goto out;
 		}

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "manifest/ytree.h"
+#include "base/io.h"
 #include "registry/jsonget.h"
 #include "registry/manifest.h"
 
@@ -15,17 +16,6 @@
 #define MT_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
 #define MT_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"
 #define ACCEPT MT_OCI_INDEX ", " MT_OCI_MANIFEST ", " MT_DOCKER_LIST ", " MT_DOCKER_MANIFEST
-
-static int
-errf(struct reg_client *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(c->err, sizeof c->err, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* GETs manifests/WHAT into *buf, checks its digest against want (hex; ""
  * when nothing pins it) and returns its digest in got. */
@@ -38,22 +28,27 @@ fetch(struct reg_client *c, const char *what, const char *want, struct reg_membu
 
 	buf->max = REG_MANIFEST_MAX;
 	if (reg_url(c, "manifests", what, url, sizeof url) < 0)
-		return errf(c, "registry %s: the URL is too long", c->ref->registry);
+		return io_errf(c->err, sizeof c->err, "registry %s: the URL is too long",
+			       c->ref->registry);
 	if (reg_request(c, &r) < 0) {
 		registry_ref_format(c->ref, ref, sizeof ref);
 		if (r.status == 404)
-			return errf(c, "%s: not found in the registry (404: no such tag or manifest)",
-				    ref);
+			return io_errf(
+			    c->err, sizeof c->err,
+			    "%s: not found in the registry (404: no such tag or manifest)", ref);
 		if (r.sink_failed)
-			return errf(c, "%s: the manifest is larger than %d bytes", ref,
-				    REG_MANIFEST_MAX);
+			return io_errf(c->err, sizeof c->err,
+				       "%s: the manifest is larger than %d bytes", ref,
+				       REG_MANIFEST_MAX);
 		return -1;
 	}
 	reg_sha256_hex(buf->p ? buf->p : "", buf->n, got);
 	if (want[0] && strcmp(got, want) != 0) {
 		registry_ref_format(c->ref, ref, sizeof ref);
-		return errf(c, "%s: digest mismatch: the registry's manifest is sha256:%s, the "
-			       "reference pins sha256:%s", ref, got, want);
+		return io_errf(c->err, sizeof c->err,
+			       "%s: digest mismatch: the registry's manifest is sha256:%s, the "
+			       "reference pins sha256:%s",
+			       ref, got, want);
 	}
 	snprintf(type, type_len, "%s", r.content_type);
 	type[strcspn(type, "; ")] = '\0';
@@ -67,7 +62,8 @@ pick_platform(struct reg_client *c, const char *raw, size_t len, char out[IMAGE_
 	struct diag d;
 	struct ynode *root = NULL;
 	const struct ynode *list;
-	int rc = errf(c, "registry %s: the index has no linux/amd64 image", c->ref->registry);
+	int rc = io_errf(c->err, sizeof c->err, "registry %s: the index has no linux/amd64 image",
+			 c->ref->registry);
 
 	diag_init(&d, "index");
 	if (ytree_parse(raw, len, &d, &root) == 0 && (list = reg_json_get(root, "manifests")) &&
@@ -79,9 +75,11 @@ pick_platform(struct reg_client *c, const char *raw, size_t len, char out[IMAGE_
 			if (strcmp(reg_json_str(reg_json_get(p, "os")), "linux") != 0 ||
 			    strcmp(reg_json_str(reg_json_get(p, "architecture")), "amd64") != 0)
 				continue;
-			rc = image_digest_parse(reg_json_str(reg_json_get(list->kids[i], "digest")), out, &why);
+			rc = image_digest_parse(reg_json_str(reg_json_get(list->kids[i], "digest")),
+						out, &why);
 			if (rc < 0)
-				errf(c, "registry %s: the index: %s", c->ref->registry, why);
+				io_errf(c->err, sizeof c->err, "registry %s: the index: %s",
+					c->ref->registry, why);
 			break;
 		}
 	}
@@ -127,8 +125,8 @@ reg_manifest_fetch(struct reg_client *c, struct reg_image *out)
 		out->raw = img.p, out->len = img.n;
 	}
 	if (!out->raw || reg_manifest_parse(out->raw, out->len, out, &why) < 0) {
-		errf(c, "registry %s: manifest sha256:%s: %s", c->ref->registry, out->digest,
-		     out->raw ? why : "empty");
+		io_errf(c->err, sizeof c->err, "registry %s: manifest sha256:%s: %s",
+			c->ref->registry, out->digest, out->raw ? why : "empty");
 		goto fail_img;
 	}
 	return 0;
@@ -139,4 +137,3 @@ fail_img:
 	reg_image_free(out);
 	return -1;
 }
-

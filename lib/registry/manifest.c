@@ -9,7 +9,6 @@
 #include "registry/jsonget.h"
 #include "registry/manifest.h"
 
-
 void
 reg_hex(const uint8_t *d, size_t n, char *out)
 {
@@ -37,7 +36,8 @@ reg_sha256_hex(const void *buf, size_t len, char out[IMAGE_DIGEST_LEN + 1])
 static int
 desc_read(const struct ynode *n, struct reg_desc *d, const char **why)
 {
-	const char *dig = reg_json_str(reg_json_get(n, "digest")), *size = reg_json_str(reg_json_get(n, "size"));
+	const char *dig = reg_json_str(reg_json_get(n, "digest")),
+		   *size = reg_json_str(reg_json_get(n, "size"));
 	char *end;
 	const char *w;
 

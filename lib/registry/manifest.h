@@ -20,8 +20,8 @@ struct reg_desc {
 };
 
 struct reg_image {
-	char top[IMAGE_DIGEST_LEN + 1];	 /* what the reference names: index or manifest */
-	char *top_raw;			 /* its bytes when it is an index, else NULL */
+	char top[IMAGE_DIGEST_LEN + 1]; /* what the reference names: index or manifest */
+	char *top_raw;			/* its bytes when it is an index, else NULL */
 	size_t top_len;
 	char digest[IMAGE_DIGEST_LEN + 1]; /* the image manifest of linux/amd64 */
 	char *raw;

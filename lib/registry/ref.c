@@ -44,8 +44,7 @@ component_check(const char *s, size_t n, const char **why)
 			j++;
 		size_t run = j - i;
 		bool ok = (run == 1 && (s[i] == '.' || s[i] == '_')) ||
-			  (run == 2 && s[i] == '_' && s[i + 1] == '_') ||
-			  strspn(s + i, "-") >= run;
+			  (run == 2 && s[i] == '_' && s[i + 1] == '_') || strspn(s + i, "-") >= run;
 
 		if (!ok)
 			return fail(why, expect);
@@ -66,8 +65,8 @@ registry_check(const char *s, size_t n, const char **why)
 		return fail(why, expect);
 	for (size_t i = 0; i < h; i++) {
 		char c = s[i];
-		bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			     (c >= '0' && c <= '9');
+		bool alnum =
+		    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 		bool edge = i == 0 || i + 1 == h || s[i - 1] == '.' || s[i + 1] == '.';
 
 		if (!alnum && !(c == '-' && !edge) && !(c == '.' && !edge))
@@ -131,8 +130,7 @@ split(char *s, char **tag, char digest[IMAGE_DIGEST_LEN + 1], const char **why)
 }
 
 static int
-fill(struct registry_ref *out, const char *reg, size_t reg_len, const char *repo,
-     const char *tag)
+fill(struct registry_ref *out, const char *reg, size_t reg_len, const char *repo, const char *tag)
 {
 	bool docker = reg_len == 9 && memcmp(reg, "docker.io", 9) == 0;
 	bool library = docker && !strchr(repo, '/');

@@ -116,7 +116,8 @@ store_prune(struct store *s, unsigned *freed)
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		if (keep_add(&blobs, v[i].top) < 0 || keep_add(&blobs, v[i].manifest) < 0 ||
-		    keep_add(&trees, v[i].manifest) < 0 || keep_manifest(s, &blobs, v[i].manifest) < 0) {
+		    keep_add(&trees, v[i].manifest) < 0 ||
+		    keep_manifest(s, &blobs, v[i].manifest) < 0) {
 			errno = ENOMEM;
 			store_errno(s, "prune");
 			goto out;

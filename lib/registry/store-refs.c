@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "base/io.h"
+#include "base/json.h"
 #include "registry/store.h"
 
 #define REF_FILE_MAX 2048
@@ -38,6 +39,27 @@ store_ref_write(struct store *s, const struct store_ref *r)
 	if (io_replace_file(dir, key, text, (size_t)n, 0644) < 0)
 		return store_errno(s, "writing the reference");
 	return 0;
+}
+
+void
+store_ref_json(struct json *j, const struct store_ref *r)
+{
+	char d[8 + IMAGE_DIGEST_LEN];
+
+	json_object_begin(j);
+	json_key(j, "reference");
+	json_string(j, r->reference);
+	snprintf(d, sizeof d, "sha256:%s", r->top);
+	json_key(j, "digest");
+	json_string(j, d);
+	snprintf(d, sizeof d, "sha256:%s", r->manifest);
+	json_key(j, "manifest");
+	json_string(j, d);
+	json_key(j, "size");
+	json_uint(j, r->size);
+	json_key(j, "pulled");
+	json_string(j, r->pulled);
+	json_object_end(j);
 }
 
 /* Reads one reference file; -1 when it is not one (skipped by the list). */

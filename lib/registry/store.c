@@ -15,24 +15,14 @@
 #include "registry/manifest.h"
 #include "registry/store.h"
 
-static int
-errf(struct store *s, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(s->err, sizeof s->err, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 int
 store_errno(struct store *s, const char *what)
 {
 	if (errno == ENOSPC || errno == EDQUOT)
-		return errf(s, "store %s: the disk is full (%s): %s; nothing partial was kept",
-			    s->dir, strerror(errno), what);
-	return errf(s, "store %s: %s: %s", s->dir, what, strerror(errno));
+		return io_errf(s->err, sizeof s->err,
+			       "store %s: the disk is full (%s): %s; nothing partial was kept",
+			       s->dir, strerror(errno), what);
+	return io_errf(s->err, sizeof s->err, "store %s: %s: %s", s->dir, what, strerror(errno));
 }
 
 int
@@ -64,10 +54,11 @@ store_open(struct store *s, const char *dir)
 	memset(s, 0, sizeof *s);
 	s->fd = s->lock_fd = -1;
 	if (!(s->dir = strdup(dir)))
-		return errf(s, "out of memory");
+		return io_errf(s->err, sizeof s->err, "out of memory");
 	for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++) {
 		if (store_path(s, path, sizeof path, "%s", sub[i]) < 0)
-			return errf(s, "store %s: the path is too long", dir);
+			return io_errf(s->err, sizeof s->err, "store %s: the path is too long",
+				       dir);
 		if (io_mkdir_p(path, 0700) < 0)
 			return store_errno(s, sub[i]);
 	}
@@ -101,7 +92,7 @@ store_put_blob(struct store *s, const char *hex, const void *buf, size_t len)
 	char dir[4096];
 
 	if (store_path(s, dir, sizeof dir, "blobs/sha256") < 0)
-		return errf(s, "store %s: the path is too long", s->dir);
+		return io_errf(s->err, sizeof s->err, "store %s: the path is too long", s->dir);
 	if (io_replace_file(dir, hex, buf, len, 0644) < 0)
 		return store_errno(s, "writing a manifest");
 	return 0;

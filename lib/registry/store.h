@@ -27,8 +27,8 @@ struct store {
 };
 
 struct store_ref {
-	char reference[REGISTRY_REF_MAX]; /* canonical (registry_ref_format) */
-	char top[IMAGE_DIGEST_LEN + 1];	  /* what the reference names */
+	char reference[REGISTRY_REF_MAX];    /* canonical (registry_ref_format) */
+	char top[IMAGE_DIGEST_LEN + 1];	     /* what the reference names */
 	char manifest[IMAGE_DIGEST_LEN + 1]; /* the linux/amd64 image manifest */
 	uint64_t size;			     /* config and layers, compressed */
 	char pulled[32];		     /* UTC, ISO 8601 */
@@ -48,6 +48,9 @@ int store_put_blob(struct store *s, const char *hex, const void *buf, size_t len
 /* The file name of a reference: '/' becomes '+', which no reference has. */
 void store_ref_key(const char *reference, char *key, size_t len);
 int store_ref_write(struct store *s, const struct store_ref *r);
+/* r as a JSON object: reference, digest, manifest, size, pulled. */
+struct json;
+void store_ref_json(struct json *j, const struct store_ref *r);
 /* Every reference, sorted by name; *v is the caller's to free. */
 int store_ref_list(struct store *s, struct store_ref **v, size_t *n);
 /* Removes the references named by reference (canonical) or by digest (a

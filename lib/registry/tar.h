@@ -17,7 +17,8 @@ struct tar_xattr {
 };
 
 struct tar_entry {
-	char type; /* '0' file, '1' hard link, '2' symlink, '3' char, '4' block, '5' dir, '6' fifo */
+	char
+	    type; /* '0' file, '1' hard link, '2' symlink, '3' char, '4' block, '5' dir, '6' fifo */
 	char *path; /* as in the archive */
 	char *link; /* link target, for '1' and '2' */
 	mode_t mode;

@@ -70,8 +70,8 @@ entry_value(int dirfd, const char *name, const struct stat *st, char *x, size_t 
 	return 0;
 }
 
-static int
-walk(int dirfd, char *path, size_t plen, struct sha256_ctx *ctx, char *err, size_t errlen);
+static int walk(int dirfd, char *path, size_t plen, struct sha256_ctx *ctx, char *err,
+		size_t errlen);
 
 /* One entry's line, and the walk below it for a directory. */
 static int
@@ -90,8 +90,8 @@ visit(int dirfd, const char *name, char *path, size_t plen, struct sha256_ctx *c
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
 	    entry_value(dirfd, name, &st, x, sizeof x) < 0)
 		return snprintf(err, errlen, "%s", path), -1;
-	n = snprintf(line, sizeof line, "%o %o %u %u %s\n", st.st_mode & S_IFMT,
-		     st.st_mode & 07777, st.st_uid, st.st_gid, x);
+	n = snprintf(line, sizeof line, "%o %o %u %u %s\n", st.st_mode & S_IFMT, st.st_mode & 07777,
+		     st.st_uid, st.st_gid, x);
 	sha256_update(ctx, plen + nlen + 2, (const uint8_t *)path);
 	sha256_update(ctx, (size_t)n, (const uint8_t *)line);
 	if (!S_ISDIR(st.st_mode))

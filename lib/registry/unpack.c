@@ -15,25 +15,15 @@
 #include "registry/treehash.h"
 #include "registry/unpack.h"
 
-static int
-errf(struct store *s, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(s->err, sizeof s->err, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /* An error while unpacking: a full disk is said plainly. */
 static int
 unpack_errf(struct store *s, const char *what, const char *detail)
 {
 	if (errno == ENOSPC || errno == EDQUOT)
-		return errf(s, "store %s: the disk is full (%s): %s; nothing partial was kept",
-			    s->dir, strerror(errno), what);
-	return errf(s, "store %s: %s: %s", s->dir, what, detail);
+		return io_errf(s->err, sizeof s->err,
+			       "store %s: the disk is full (%s): %s; nothing partial was kept",
+			       s->dir, strerror(errno), what);
+	return io_errf(s->err, sizeof s->err, "store %s: %s: %s", s->dir, what, detail);
 }
 
 static int
@@ -82,7 +72,7 @@ config(struct store *s, int dirfd, const struct reg_image *m, const char *refere
 
 	snprintf(digest, sizeof digest, "sha256:%s", m->digest);
 	if (!(text = reg_config_text(json, (size_t)st.st_size, reference, digest, &why))) {
-		errf(s, "%s: its image config: %s", reference, why);
+		io_errf(s->err, sizeof s->err, "%s: its image config: %s", reference, why);
 		goto out;
 	}
 	int cfd = openat(dirfd, "config", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);

@@ -10,17 +10,6 @@
 #include "base/io.h"
 #include "registry/treehash.h"
 
-static int
-errf(struct store *s, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(s->err, sizeof s->err, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 int
 store_verify(struct store *s, const char *hex)
 {
@@ -29,18 +18,22 @@ store_verify(struct store *s, const char *hex)
 
 	snprintf(path, sizeof path, "unpacked/%s/" TREEHASH_FILE, hex);
 	if (io_read_small(s->fd, path, want, sizeof want) < 0)
-		return errf(s, "store %s: %s: %s", s->dir, path, strerror(errno));
+		return io_errf(s->err, sizeof s->err, "store %s: %s: %s", s->dir, path,
+			       strerror(errno));
 	want[strcspn(want, "\n")] = '\0';
 	snprintf(path, sizeof path, "unpacked/%s/rootfs", hex);
 	if ((fd = openat(s->fd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		return errf(s, "store %s: %s: %s", s->dir, path, strerror(errno));
+		return io_errf(s->err, sizeof s->err, "store %s: %s: %s", s->dir, path,
+			       strerror(errno));
 	rc = treehash(fd, got, err, sizeof err);
 	close(fd);
 	if (rc < 0)
-		return errf(s, "store %s: hashing %s: %s: %s", s->dir, path, err, strerror(errno));
+		return io_errf(s->err, sizeof s->err, "store %s: hashing %s: %s: %s", s->dir, path,
+			       err, strerror(errno));
 	if (strncmp(want, "sha256:", 7) != 0 || strcmp(want + 7, got) != 0) {
-		errf(s, "unpacked/%s: the tree has changed: its hash is sha256:%s, %s is %s", hex,
-		     got, TREEHASH_FILE, want);
+		io_errf(s->err, sizeof s->err,
+			"unpacked/%s: the tree has changed: its hash is sha256:%s, %s is %s", hex,
+			got, TREEHASH_FILE, want);
 		return 1;
 	}
 	return 0;

@@ -4,20 +4,11 @@
 # is refused with both digests named; no part of it stays in the store.
 . "$(dirname "$0")/pull-common"
 pull_init pull-corrupt-blob
-reg_start
-reg_push 1.4
-auth_file alice right-horse
+reg_ready
 # The largest blob: the busybox layer.
 f=$(find "$WORK/reg/docker/registry/v2/blobs" -name data -printf '%s %p\n' | sort -n | tail -n 1 | cut -d' ' -f2)
 hex=$(basename "$(dirname "$f")")
-python3 - "$f" <<'PY'
-import sys
-with open(sys.argv[1], "r+b") as f:
-    f.seek(1000)
-    b = f.read(1)
-    f.seek(1000)
-    f.write(bytes([b[0] ^ 0xff]))
-PY
+flip_byte "$f" 1000
 bctl pull $(pull_opts) "$REG/team/web:1.4" && fail "expected the corrupted blob refused"
 grep -q "blob sha256:$hex: digest mismatch: the registry sent content whose digest is sha256:" "$WORK/err" ||
 	fail "expected a digest mismatch naming sha256:$hex, got: $(cat "$WORK/err")"

@@ -5,9 +5,7 @@
 # form.
 . "$(dirname "$0")/pull-common"
 pull_init pull-digest
-reg_start
-reg_push 1.4
-auth_file alice right-horse
+reg_ready
 d=$(reg_digest 1.4)
 [ -n "$d" ] || fail "the registry gave no digest for team/web:1.4"
 bctl pull $(pull_opts) --json "$REG/team/web@$d" || fail "expected the pull by digest to succeed"

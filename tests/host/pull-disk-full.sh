@@ -5,9 +5,7 @@
 # no tree, nothing in tmp/); after the disk grows the same pull works.
 . "$(dirname "$0")/pull-common"
 pull_init pull-disk-full
-reg_start
-reg_push 1.4
-auth_file alice right-horse
+reg_ready
 mkdir -p "$STORE"
 mount -t tmpfs -o size=1m tmpfs "$STORE" || skip "cannot mount a tmpfs"
 bctl pull $(pull_opts) "$REG/team/web:1.4" && fail "expected the pull onto a full disk to fail"

@@ -5,9 +5,7 @@
 # stored.
 . "$(dirname "$0")/pull-common"
 pull_init pull-pin-moved
-reg_start
-reg_push 1.4
-auth_file alice right-horse
+reg_ready
 old=$(reg_digest 1.4)
 # Another image: the same layers, another command.
 cp -a "$WORK/oci" "$WORK/oci2"

@@ -5,9 +5,7 @@
 # verified as a whole.
 . "$(dirname "$0")/pull-common"
 pull_init pull-resume
-reg_start
-reg_push 1.4
-auth_file alice right-horse
+reg_ready
 f=$(find "$WORK/reg/docker/registry/v2/blobs" -name data -printf '%s %p\n' | sort -n | tail -n 1 | cut -d' ' -f2)
 hex=$(basename "$(dirname "$f")")
 size=$(stat -c %s "$f")

@@ -7,9 +7,7 @@
 # supervisor's format, ls lists it and verify finds it intact.
 . "$(dirname "$0")/pull-common"
 pull_init pull-tag
-reg_start
-reg_push 1.4
-auth_file alice right-horse
+reg_ready
 bctl pull $(pull_opts) "$REG/team/web:1.4" || fail "expected the pull to succeed, got exit $?"
 want=$(reg_digest 1.4)
 [ -n "$want" ] || fail "the registry gave no digest for team/web:1.4"

@@ -5,21 +5,12 @@
 # reference needs while keeping another image's.
 . "$(dirname "$0")/pull-common"
 pull_init pull-verify
-reg_start
-reg_push 1.4
-auth_file alice right-horse
+reg_ready
 bctl pull $(pull_opts) "$REG/team/web:1.4" || fail "expected the pull to succeed"
 d=$(reg_digest 1.4)
 r=$STORE/unpacked/${d#sha256:}/rootfs
 bctl verify "$REG/team/web:1.4" || fail "expected verify to pass on a fresh tree: $(cat "$WORK/err")"
-python3 - "$r/bin/busybox" <<'PY'
-import sys
-with open(sys.argv[1], "r+b") as f:
-    f.seek(5000)
-    b = f.read(1)
-    f.seek(5000)
-    f.write(bytes([b[0] ^ 1]))
-PY
+flip_byte "$r/bin/busybox" 5000
 bctl verify "$REG/team/web:1.4"
 [ $? = 1 ] || fail "expected verify to fail (exit 1) after a flipped byte"
 grep -q "the tree has changed: its hash is sha256:" "$WORK/err" ||

@@ -19,8 +19,8 @@ test_params(void)
 
 	CHECK_STR(reg_auth_param(ch, "realm", buf, sizeof buf) == 0 ? buf : NULL,
 		  "https://auth.example/token", "challenge: realm");
-	CHECK_STR(reg_auth_param(ch, "service", buf, sizeof buf) == 0 ? buf : NULL,
-		  "reg.example", "challenge: service");
+	CHECK_STR(reg_auth_param(ch, "service", buf, sizeof buf) == 0 ? buf : NULL, "reg.example",
+		  "challenge: service");
 	CHECK_STR(reg_auth_param(ch, "scope", buf, sizeof buf) == 0 ? buf : NULL,
 		  "repository:team/web:pull,push", "challenge: a scope with a comma in quotes");
 	CHECK(reg_auth_param(ch, "error", buf, sizeof buf) < 0, "challenge: a missing parameter");
@@ -57,24 +57,29 @@ test_file(void)
 
 	/* "alice:s3cret:x" in base64: the password may hold a ':'. */
 	CHECK(load("{\"auths\": {\"reg.example:5000\": {\"auth\": \"YWxpY2U6czNjcmV0Ong=\"}}}",
-		   0600, "reg.example:5000", &c) == 0 && c.user && !strcmp(c.user, "alice") &&
-		  c.pass && !strcmp(c.pass, "s3cret:x"),
+		   0600, "reg.example:5000", &c) == 0 &&
+		  c.user && !strcmp(c.user, "alice") && c.pass && !strcmp(c.pass, "s3cret:x"),
 	      "auth file: docker's base64 \"auth\"");
 	free(c.user), free(c.pass);
-	CHECK(load("{\"auths\": {\"https://r.example\": {\"username\": \"u\", \"password\": \"p\"}}}",
-		   0600, "r.example", &c) == 0 && c.user && !strcmp(c.user, "u"),
-	      "auth file: username and password, key with https://");
+	CHECK(
+	    load("{\"auths\": {\"https://r.example\": {\"username\": \"u\", \"password\": \"p\"}}}",
+		 0600, "r.example", &c) == 0 &&
+		c.user && !strcmp(c.user, "u"),
+	    "auth file: username and password, key with https://");
 	free(c.user), free(c.pass);
 	CHECK(load("{\"auths\": {\"other.example\": {\"auth\": \"eDp5\"}}}", 0600, "r.example",
-		   &c) == 0 && !c.user,
+		   &c) == 0 &&
+		  !c.user,
 	      "auth file: no entry for the registry is no credentials");
 	CHECK(load("{\"auths\": {}}", 0644, "r.example", &c) < 0 &&
 		  strstr(c.err, "must be a regular file of mode 0600 (it is 0644)"),
 	      "auth file: mode 0644 refused: %s", c.err);
-	CHECK(load("{\"auths\": {\"r.example\": {\"auth\": \"!!!\"}}}", 0600, "r.example", &c) < 0 &&
+	CHECK(load("{\"auths\": {\"r.example\": {\"auth\": \"!!!\"}}}", 0600, "r.example", &c) <
+		      0 &&
 		  strstr(c.err, "is not base64"),
 	      "auth file: bad base64: %s", c.err);
-	CHECK(load("{\"auths\": {\"r.example\": {\"username\": \"u\"}}}", 0600, "r.example", &c) < 0,
+	CHECK(load("{\"auths\": {\"r.example\": {\"username\": \"u\"}}}", 0600, "r.example", &c) <
+		  0,
 	      "auth file: a user without a password refused");
 	CHECK(load("not json: [", 0600, "r.example", &c) < 0, "auth file: not JSON refused");
 }

@@ -12,13 +12,12 @@
 static void
 test_round_trip(void)
 {
-	static const char json[] =
-	    "{\"architecture\": \"amd64\", \"config\": {"
-	    "\"Entrypoint\": [\"/bin/sh\", \"-c\"],"
-	    "\"Cmd\": [\"echo \\\"a\\\\b\\\"\\nline two\"],"
-	    "\"Env\": [\"PATH=/usr/bin:/bin\", \"X=a=b\"],"
-	    "\"WorkingDir\": \"/data\", \"User\": \"1000:1000\"},"
-	    "\"rootfs\": {\"type\": \"layers\", \"diff_ids\": []}}";
+	static const char json[] = "{\"architecture\": \"amd64\", \"config\": {"
+				   "\"Entrypoint\": [\"/bin/sh\", \"-c\"],"
+				   "\"Cmd\": [\"echo \\\"a\\\\b\\\"\\nline two\"],"
+				   "\"Env\": [\"PATH=/usr/bin:/bin\", \"X=a=b\"],"
+				   "\"WorkingDir\": \"/data\", \"User\": \"1000:1000\"},"
+				   "\"rootfs\": {\"type\": \"layers\", \"diff_ids\": []}}";
 	struct image_config c = {0};
 	const char *why = NULL;
 	unsigned line = 0;
