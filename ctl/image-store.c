@@ -39,9 +39,10 @@ ls_json(const struct store_ref *v, size_t n)
 /* Opens the store and lists its references; 0, or the exit code after
  * saying why (the store closed). */
 static int
-refs_load(const struct image_opts *o, struct store *s, struct store_ref **v, size_t *n)
+refs_load(const struct image_opts *o, enum store_lock lock, struct store *s, struct store_ref **v,
+	  size_t *n)
 {
-	int rc = image_store_open(s, o);
+	int rc = image_store_open(s, o, lock);
 
 	if (rc)
 		return rc;
@@ -63,7 +64,8 @@ image_ls(int argc, char **argv)
 	char size[32];
 	int rc;
 
-	if ((rc = image_parse_opts(argc, argv, false, &o)) || (rc = refs_load(&o, &s, &v, &n)))
+	if ((rc = image_parse_opts(argc, argv, false, &o)) ||
+	    (rc = refs_load(&o, STORE_NO_LOCK, &s, &v, &n)))
 		return rc;
 	if (o.json) {
 		rc = ls_json(v, n);
@@ -105,7 +107,7 @@ image_rm(int argc, char **argv)
 	digest = is_digest(o.arg);
 	if (!digest && (rc = image_canonical(o.arg, canon, sizeof canon)))
 		return rc;
-	if ((rc = image_store_open(&s, &o)))
+	if ((rc = image_store_open(&s, &o, STORE_EXCLUSIVE)))
 		return rc;
 	n = store_ref_remove(&s, digest ? NULL : canon, digest ? o.arg : NULL);
 	if (n < 0) {
@@ -132,7 +134,8 @@ image_prune(int argc, char **argv)
 	unsigned freed;
 	int rc;
 
-	if ((rc = image_parse_opts(argc, argv, false, &o)) || (rc = image_store_open(&s, &o)))
+	if ((rc = image_parse_opts(argc, argv, false, &o)) ||
+	    (rc = image_store_open(&s, &o, STORE_EXCLUSIVE)))
 		return rc;
 	if (store_prune(&s, &freed) < 0) {
 		fprintf(stderr, "berthctl: %s\n", s.err);
@@ -156,7 +159,8 @@ image_verify(int argc, char **argv)
 	int rc, found = 0;
 
 	if ((rc = image_parse_opts(argc, argv, true, &o)) ||
-	    (rc = image_canonical(o.arg, canon, sizeof canon)) || (rc = refs_load(&o, &s, &v, &n)))
+	    (rc = image_canonical(o.arg, canon, sizeof canon)) ||
+	    (rc = refs_load(&o, STORE_SHARED, &s, &v, &n)))
 		return rc;
 	for (size_t i = 0; i < n && !found; i++) {
 		if (strcmp(v[i].reference, canon) != 0)

@@ -36,9 +36,9 @@ image_parse_opts(int argc, char **argv, bool want, struct image_opts *o)
 }
 
 int
-image_store_open(struct store *s, const struct image_opts *o)
+image_store_open(struct store *s, const struct image_opts *o, enum store_lock lock)
 {
-	if (store_open(s, o->store) == 0)
+	if (store_open(s, o->store, lock) == 0)
 		return 0;
 	fprintf(stderr, "berthctl: %s\n", s->err);
 	store_close(s);

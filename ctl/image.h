@@ -17,7 +17,7 @@ struct image_opts {
  * the usage error's exit code. */
 int image_parse_opts(int argc, char **argv, bool want, struct image_opts *o);
 /* Opens and locks the store; 0, or prints why and returns EXIT_SYSTEM. */
-int image_store_open(struct store *s, const struct image_opts *o);
+int image_store_open(struct store *s, const struct image_opts *o, enum store_lock lock);
 /* The canonical form of a reference given on the command line; 0, or
  * prints why and returns EXIT_USAGE. */
 int image_canonical(const char *arg, char *buf, size_t len);

@@ -181,7 +181,7 @@ main(int argc, char **argv)
 	o.reg.progress = on_progress;
 	o.reg.note = on_note;
 	o.reg.arg = &p;
-	if (store_open(&s, o.store) < 0) {
+	if (store_open(&s, o.store, STORE_EXCLUSIVE) < 0) {
 		fprintf(stderr, "berthctl: %s\n", s.err);
 		rc = EXIT_SYSTEM;
 		goto out_store;

@@ -46,7 +46,7 @@ store_has(const struct store *s, const char *rel)
 }
 
 int
-store_open(struct store *s, const char *dir)
+store_open(struct store *s, const char *dir, enum store_lock lock)
 {
 	static const char *const sub[] = {"blobs/sha256", "tmp", "refs", "unpacked"};
 	char path[4096];
@@ -64,11 +64,14 @@ store_open(struct store *s, const char *dir)
 	}
 	if ((s->fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return store_errno(s, "open");
+	if (lock == STORE_NO_LOCK)
+		return 0;
 	s->lock_fd = openat(s->fd, "lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (s->lock_fd < 0)
 		return store_errno(s, "lock");
-	/* One writer at a time: a pull and a prune must not cross. */
-	while (flock(s->lock_fd, LOCK_EX) < 0)
+	/* Two pulls of one blob would write one .part; a prune would remove
+	 * what a pull has not referenced yet. */
+	while (flock(s->lock_fd, lock == STORE_SHARED ? LOCK_SH : LOCK_EX) < 0)
 		if (errno != EINTR)
 			return store_errno(s, "lock");
 	return 0;

@@ -34,8 +34,13 @@ struct store_ref {
 	char pulled[32];		     /* UTC, ISO 8601 */
 };
 
+/* How a command holds the store: pulls, rm and prune change it, one at a
+ * time; verify reads trees prune could remove; ls reads references only,
+ * which are replaced atomically, and need not wait for a long pull. */
+enum store_lock { STORE_NO_LOCK, STORE_SHARED, STORE_EXCLUSIVE };
+
 /* Opens DIR (made when missing, with its folders) and locks it. */
-int store_open(struct store *s, const char *dir);
+int store_open(struct store *s, const char *dir, enum store_lock lock);
 void store_close(struct store *s);
 
 /* "DIR/blobs/sha256/HEX" and the like into buf; -1 when too long. */
