@@ -130,7 +130,7 @@ whiteout(struct apply *a, char *path, const char *base)
 		return rc;
 	}
 	if (!*name || (name[0] == '.' && (!name[1] || (name[1] == '.' && !name[2]))))
-		return errno = EINVAL, -1;
+		return errno = EXDEV, -1;
 	if ((pfd = parent_open(a, path, &base)) < 0)
 		return errno == ENOENT ? 0 : -1;
 	rc = store_rm_rf(pfd, name);
@@ -204,7 +204,7 @@ make_link(struct apply *a, int pfd, const char *base, char *target)
 	int tfd, rc;
 
 	if (clean(target) < 0 || !target[0])
-		return errno = EINVAL, -1;
+		return errno = EXDEV, -1;
 	if ((tfd = sr_open(a->root, target, SR_BENEATH, O_PATH)) < 0)
 		return -1;
 	snprintf(proc, sizeof proc, "/proc/self/fd/%d", tfd);
@@ -253,7 +253,7 @@ entry(struct apply *a, struct tar_entry *e)
 	int pfd, rc;
 
 	if (clean(e->path) < 0)
-		return errno = EINVAL, -1;
+		return errno = EXDEV, -1;
 	if (!e->path[0])
 		return 0; /* the root's own entry: it keeps the store's mode */
 	base = strrchr(e->path, '/') ? strrchr(e->path, '/') + 1 : e->path;
