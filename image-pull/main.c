@@ -88,53 +88,61 @@ parse(int argc, char **argv, struct opts *o)
 struct progress {
 	bool tty;
 	char label[16]; /* the blob being shown: 12 digits of its digest */
-	uint64_t shown; /* plain output: the blob finished and said */
+	bool ended;	/* its end was shown */
 	struct timespec last;
 };
 
-static double
-mib(uint64_t n)
+/* "12.3 MiB", "4.0 KiB" */
+static void
+human(uint64_t n, char *buf, size_t len)
 {
-	return (double)n / (1024.0 * 1024.0);
+	if (n >= 1024 * 1024)
+		snprintf(buf, len, "%.1f MiB", (double)n / (1024.0 * 1024.0));
+	else
+		snprintf(buf, len, "%.1f KiB", (double)n / 1024.0);
 }
 
-/* A bar redrawn at most ten times a second on a terminal; else one line
- * per blob when it is complete. */
+static long
+ms_since(const struct timespec *t, const struct timespec *now)
+{
+	return (now->tv_sec - t->tv_sec) * 1000 + (now->tv_nsec - t->tv_nsec) / 1000000;
+}
+
+/* On a terminal a bar per blob, redrawn at most ten times a second; else
+ * one line per blob when it is complete. libcurl calls on after the end
+ * too: each blob's end is shown once. */
 static void
 on_progress(void *arg, const char *digest, uint64_t done, uint64_t total)
 {
 	struct progress *p = arg;
 	struct timespec now;
-	bool same = strncmp(p->label, digest, 12) == 0;
 	bool end = total && done >= total;
+	char bar[32], a[32], b[32];
+	int width = 30, fill;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (!p->tty) {
-		if (end && !(same && p->shown)) {
-			fprintf(stderr, "blob sha256:%.12s %.1f MiB\n", digest, mib(total));
-			snprintf(p->label, sizeof p->label, "%.12s", digest);
-			p->shown = 1;
-		} else if (!same) {
-			snprintf(p->label, sizeof p->label, "%.12s", digest);
-			p->shown = 0;
-		}
-		return;
+	if (strncmp(p->label, digest, 12) != 0) {
+		snprintf(p->label, sizeof p->label, "%.12s", digest);
+		p->ended = false;
+		p->last = (struct timespec){0};
 	}
-	long ms = (now.tv_sec - p->last.tv_sec) * 1000 + (now.tv_nsec - p->last.tv_nsec) / 1000000;
-
-	if (same && !end && ms < 100)
+	if (p->ended)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!end && (!p->tty || ms_since(&p->last, &now) < 100))
 		return;
 	p->last = now;
-	snprintf(p->label, sizeof p->label, "%.12s", digest);
-	int width = 30, fill = total ? (int)((double)done / (double)total * width) : 0;
-	char bar[32];
-
+	p->ended = end;
+	human(total, b, sizeof b);
+	if (!p->tty) {
+		fprintf(stderr, "blob sha256:%s %s\n", p->label, b);
+		return;
+	}
+	fill = total ? (int)((double)done / (double)total * width) : 0;
 	memset(bar, '#', (size_t)fill);
 	memset(bar + fill, '.', (size_t)(width - fill));
 	bar[width] = '\0';
-	fprintf(stderr, "\r%s [%s] %6.1f/%.1f MiB", p->label, bar, mib(done), mib(total));
-	if (end)
-		fputc('\n', stderr);
+	human(done, a, sizeof a);
+	fprintf(stderr, "\r\033[K%s [%s] %s of %s%s", p->label, bar, a, b, end ? "\n" : "");
 }
 
 static void
