@@ -11,6 +11,8 @@ reg_ready
 bctl pull $(pull_opts) "$REG/team/web:1.4" || fail "expected the pull to succeed, got exit $?"
 want=$(reg_digest 1.4)
 [ -n "$want" ] || fail "the registry gave no digest for team/web:1.4"
+[ "$(grep -c '^blob sha256:[0-9a-f]\{12\} [0-9.]* [KM]iB$' "$WORK/err")" = 5 ] ||
+	fail "expected one progress line per blob (5) off a terminal, got: $(cat "$WORK/err")"
 grep -q "^$REG/team/web:1.4 $want\$" "$WORK/out" ||
 	fail "expected \"$REG/team/web:1.4 $want\" on stdout, got: $(cat "$WORK/out")"
 t=$STORE/unpacked/${want#sha256:}
