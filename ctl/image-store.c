@@ -6,18 +6,10 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "base/scalar.h"
 #include "ctl.h"
 #include "image.h"
 #include "registry/treehash.h"
-
-static void
-human(uint64_t n, char *buf, size_t len)
-{
-	if (n >= 1024 * 1024)
-		snprintf(buf, len, "%.1f MiB", (double)n / (1024.0 * 1024.0));
-	else
-		snprintf(buf, len, "%.1f KiB", (double)n / 1024.0);
-}
 
 static int
 ls_json(const struct store_ref *v, size_t n)
@@ -72,7 +64,7 @@ image_ls(int argc, char **argv)
 	} else {
 		printf("%-50s %-19s %10s  %s\n", "REFERENCE", "DIGEST", "SIZE", "PULLED");
 		for (size_t i = 0; i < n; i++) {
-			human(v[i].size, size, sizeof size);
+			size_format(v[i].size, size, sizeof size);
 			printf("%-50s sha256:%.12s %10s  %s\n", v[i].reference, v[i].top, size,
 			       v[i].pulled);
 		}

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "base/json.h"
+#include "base/scalar.h"
 #include "registry/pull.h"
 #include "registry/ref.h"
 
@@ -92,16 +93,6 @@ struct progress {
 	struct timespec last;
 };
 
-/* "12.3 MiB", "4.0 KiB" */
-static void
-human(uint64_t n, char *buf, size_t len)
-{
-	if (n >= 1024 * 1024)
-		snprintf(buf, len, "%.1f MiB", (double)n / (1024.0 * 1024.0));
-	else
-		snprintf(buf, len, "%.1f KiB", (double)n / 1024.0);
-}
-
 static long
 ms_since(const struct timespec *t, const struct timespec *now)
 {
@@ -132,7 +123,7 @@ on_progress(void *arg, const char *digest, uint64_t done, uint64_t total)
 		return;
 	p->last = now;
 	p->ended = end;
-	human(total, b, sizeof b);
+	size_format(total, b, sizeof b);
 	if (!p->tty) {
 		fprintf(stderr, "blob sha256:%s %s\n", p->label, b);
 		return;
@@ -141,7 +132,7 @@ on_progress(void *arg, const char *digest, uint64_t done, uint64_t total)
 	memset(bar, '#', (size_t)fill);
 	memset(bar + fill, '.', (size_t)(width - fill));
 	bar[width] = '\0';
-	human(done, a, sizeof a);
+	size_format(done, a, sizeof a);
 	fprintf(stderr, "\r\033[K%s [%s] %s of %s%s", p->label, bar, a, b, end ? "\n" : "");
 }
 

@@ -12,9 +12,7 @@ mount -t tmpfs -o size=1m tmpfs "$STORE" || skip "cannot mount a tmpfs"
 bctl pull $(pull_opts) "$REG/team/web:1.4" && fail "expected the pull onto a full disk to fail"
 grep -q "the disk is full (No space left on device)" "$WORK/err" ||
 	fail "expected \"the disk is full\", got: $(cat "$WORK/err")"
-for d in refs unpacked tmp; do
-	[ "$(store_count $d)" = 0 ] || fail "expected $d empty: $(ls "$STORE/$d")"
-done
+expect_empty "after the failed download" refs unpacked tmp
 for b in "$STORE"/blobs/sha256/*; do
 	[ -e "$b" ] || continue
 	[ "$(sha256sum <"$b" | cut -d' ' -f1)" = "$(basename "$b")" ] ||
@@ -26,9 +24,7 @@ mount -o remount,size=1600k "$STORE" || fail "cannot grow the tmpfs"
 bctl pull $(pull_opts) "$REG/team/web:1.4" && fail "expected the unpack onto a full disk to fail"
 grep -q "the disk is full (No space left on device): unpacking layer" "$WORK/err" ||
 	fail "expected the unpack to say the disk is full, got: $(cat "$WORK/err")"
-for d in refs unpacked tmp; do
-	[ "$(store_count $d)" = 0 ] || fail "expected $d empty after the failed unpack: $(ls "$STORE/$d")"
-done
+expect_empty "after the failed unpack" refs unpacked tmp
 mount -o remount,size=16m "$STORE" || fail "cannot grow the tmpfs"
 bctl pull $(pull_opts) "$REG/team/web:1.4" || fail "expected the pull to work with room"
 pass
