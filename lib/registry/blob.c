@@ -174,9 +174,11 @@ reg_blob_fetch(struct reg_client *c, struct store *s, const struct reg_desc *d)
 		if (r.status == 404)
 			io_errf(c->err, sizeof c->err,
 				"blob sha256:%s: not found in the registry (404)", d->digest);
-		/* A part cut by the network is kept for the next try; one the
-		 * sink refused (too long, disk full) is not. */
-		keep = !r.sink_failed && r.status != 404;
+		/* A part cut by the network or a busy registry is kept for the
+		 * next try; one the sink refused (too long, disk full) or a
+		 * registry refused (416: it is not a prefix of the blob) is not. */
+		keep = !r.sink_failed && (r.status == 0 || (r.status >= 200 && r.status <= 299) ||
+					  r.status == 408 || r.status == 429 || r.status >= 500);
 		goto out;
 	}
 	rc = part_commit(&p);

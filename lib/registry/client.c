@@ -323,6 +323,8 @@ reg_request(struct reg_client *c, struct reg_req *r)
 		if (rc != 0)
 			io_errf(c->err, sizeof c->err, "registry %s: %s", c->ref->registry,
 				curl_easy_strerror((CURLcode)rc));
+		else if (r->status == 403)
+			reg_auth_failed(c, r->status);
 		else
 			io_errf(c->err, sizeof c->err, "registry %s: %s: HTTP %ld",
 				c->ref->registry, r->url, r->status);
