@@ -21,11 +21,11 @@ LIBS     := -lyaml
 
 # Programs linked against glibc and Debian's libraries; a folder without
 # sources yet builds nothing.
-PROGS    := $(foreach d,supervisor netsetup relp-send,$(if $(wildcard $(d)/*.c),$(BUILD)/$(d)))
+PROGS    := $(foreach d,supervisor netsetup relp-send image-pull,$(if $(wildcard $(d)/*.c),$(BUILD)/$(d)))
 SUPERVISOR_LIBS := -lcap -lseccomp -lmnl -lnftnl -lsodium
 NETSETUP_LIBS   := -lmnl -lnftnl -lsodium
 # Unit tests and the fuzzer may touch any lib/ file, so they link every library.
-ALL_LIBS        := $(LIBS) -lmnl -lnftnl -lsodium
+ALL_LIBS        := $(LIBS) -lmnl -lnftnl -lsodium -lnettle -lcurl -lz
 
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
@@ -74,6 +74,11 @@ $(BUILD)/relp-send: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard relp-send/*.c)) $
 # (docs/update.md, Channel: its cost against the root budget).
 $(BUILD)/update-check: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard update-check/*.c)) $(LIBBERTH)
 	$(CC) $(LDHARDEN) -o $@ $^ -lsodium -lcurl
+# What `berthctl image pull` runs: libcurl (and the TLS, HTTP/2, IDN...
+# libraries it loads, about 15 MiB) stays out of berthctl, and so out of
+# every root image until one needs to pull.
+$(BUILD)/image-pull: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard image-pull/*.c)) $(LIBBERTH)
+	$(CC) $(LDHARDEN) -o $@ $^ $(LIBS) -lnettle -lsodium -lcurl -lz
 
 # The build side of updates: key generation and bundle signing. It runs on
 # the build host only; no image carries it.

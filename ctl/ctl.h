@@ -32,6 +32,8 @@ int cmd_control(int argc, char **argv);
 /* update apply, update status (update.c) */
 int cmd_update(int argc, char **argv);
 int cmd_trust(int argc, char **argv);
+/* image pull|ls|rm|prune|verify (image.c) */
+int cmd_image(int argc, char **argv);
 
 /* call.c: options and one request for the commands that talk to the
  * supervisor over its control socket. */

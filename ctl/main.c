@@ -34,6 +34,10 @@ static const struct {
      "what an update channel offers this host (docs/update.md)"},
     {"trust", cmd_trust, "trust check [--policy FILE] REF DIGEST [SIG...]",
      "whether the trust policy accepts a registry image with these signatures"},
+    {"image", cmd_image, "image pull [--store DIR] [--auth FILE] [--ca FILE] [--json] REF",
+     "fetch a registry image into the host's store (verified, unpacked)"},
+    {"image", cmd_image, "image ls [--json] | rm REF|DIGEST | prune | verify REF",
+     "list, forget, clean up, re-check the store's images"},
 };
 
 static void

@@ -8,6 +8,7 @@
 
 #include "ctl.h"
 #include "manifest/ytree.h"
+#include "registry/jsonget.h"
 
 enum col {
 	C_NAME,
@@ -29,12 +30,7 @@ static const char *const heads[C_N] = {"NAME",	 "STATE",  "PID",      "UPTIME", 
 const struct ynode *
 ctl_get(const struct ynode *map, const char *key)
 {
-	if (!map || map->type != YNODE_MAP)
-		return NULL;
-	for (size_t i = 0; i + 1 < map->n; i += 2)
-		if (map->kids[i]->type == YNODE_SCALAR && strcmp(map->kids[i]->str, key) == 0)
-			return map->kids[i + 1];
-	return NULL;
+	return reg_json_get(map, key);
 }
 
 /* A scalar's text; "-" for null, missing and anything else. */
