@@ -226,7 +226,13 @@ e_log(struct rb *rb, const char *prefix)
 	if (!e)
 		return;
 	nftnl_expr_set_str(e, NFTNL_EXPR_LOG_PREFIX, prefix);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_LOG_LEVEL, NFT_LOGLEVEL_WARNING);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LOG_LEVEL, NFT_LOGLEVEL_INFO);
+}
+
+static void
+e_counter(struct rb *rb)
+{
+	(void)ex(rb, "counter");
 }
 
 static void
@@ -327,6 +333,41 @@ rule_start(struct fwb *b, const char *chain)
 	return rb;
 }
 
+/* The comments of the counting drop rules, by enum firewall_drop: how
+ * firewall_drops_read finds them again. */
+static const char *const drop_comment[FWC_N] = {
+    "berth drop inbound",
+    "berth drop inter-container",
+    "berth drop forward",
+};
+static const char *const drop_key[FWC_N] = {"inbound", "inter_container", "forward"};
+
+const char *
+firewall_drop_str(enum firewall_drop d)
+{
+	return d < FWC_N ? drop_key[d] : "?";
+}
+
+static void
+rule_comment(struct rb *rb, const char *comment)
+{
+	struct nftnl_udata_buf *ud;
+
+	if (!rb->r)
+		return;
+	ud = nftnl_udata_buf_alloc(128);
+	if (!ud || !nftnl_udata_put_strz(ud, NFTNL_UDATA_RULE_COMMENT, comment)) {
+		nftnl_rule_free(rb->r);
+		rb->r = NULL;
+		rb->fwb->failed = true;
+	} else {
+		nftnl_rule_set_data(rb->r, NFTNL_RULE_USERDATA, nftnl_udata_buf_data(ud),
+				    nftnl_udata_buf_len(ud));
+	}
+	if (ud)
+		nftnl_udata_buf_free(ud);
+}
+
 /* Appends the rule to the batch; what names it in error messages. */
 static void
 rule_end(struct rb *rb, const char *what)
@@ -343,6 +384,19 @@ rule_end(struct rb *rb, const char *what)
 	nftnl_rule_free(rb->r);
 	rb->r = NULL;
 	fwb_next(rb->fwb);
+}
+
+/* The last rule of a chain: counts what the chain drops, then drops it,
+ * ahead of the policy, which only counts on its own when nobody looks. */
+static void
+add_counted_drop(struct fwb *b, const char *chain, enum firewall_drop d)
+{
+	struct rb rb = rule_start(b, chain);
+
+	e_counter(&rb);
+	e_verdict(&rb, NF_DROP);
+	rule_comment(&rb, drop_comment[d]);
+	rule_end(&rb, drop_comment[d]);
 }
 
 /* ---- the ruleset ---- */
@@ -502,12 +556,15 @@ add_input(struct fwb *b, const struct firewall_config *cfg)
 
 	if (cfg->inbound_accept)
 		return;
-	/* Ahead of the policy drop; at most 10 lines a minute so that a flood
+	/* Ahead of the drop; at most 10 lines a minute so that a flood
 	 * cannot flood the log too. */
-	rb = rule_start(b, "input");
-	e_limit(&rb, 10, 60, 5);
-	e_log(&rb, FIREWALL_LOG_PREFIX);
-	rule_end(&rb, "log dropped");
+	if (cfg->log_drops) {
+		rb = rule_start(b, "input");
+		e_limit(&rb, 10, 60, 5);
+		e_log(&rb, FIREWALL_LOG_PREFIX);
+		rule_end(&rb, "log dropped");
+	}
+	add_counted_drop(b, "input", FWC_INBOUND);
 }
 
 static void
@@ -525,12 +582,27 @@ add_forward(struct fwb *b, const struct firewall_config *cfg)
 	m_ct_state(&rb, CT_INVALID);
 	e_verdict(&rb, NF_DROP);
 	rule_end(&rb, "ct state invalid drop");
-	if (!cfg->bridge)
+	if (!cfg->bridge) {
+		add_counted_drop(b, "forward", FWC_FORWARD);
 		return;
+	}
 
+	if (!cfg->icc && cfg->log_drops) {
+		/* Its own limit: inbound floods do not silence it. */
+		rb = rule_start(b, "forward");
+		m_ifname(&rb, NFT_META_IIFNAME, NFT_CMP_EQ, cfg->bridge);
+		m_ifname(&rb, NFT_META_OIFNAME, NFT_CMP_EQ, cfg->bridge);
+		e_limit(&rb, 10, 60, 5);
+		e_log(&rb, FIREWALL_LOG_PREFIX_ICC);
+		rule_end(&rb, "log inter-container dropped");
+	}
 	rb = rule_start(b, "forward");
 	m_ifname(&rb, NFT_META_IIFNAME, NFT_CMP_EQ, cfg->bridge);
 	m_ifname(&rb, NFT_META_OIFNAME, NFT_CMP_EQ, cfg->bridge);
+	if (!cfg->icc) {
+		e_counter(&rb);
+		rule_comment(&rb, drop_comment[FWC_ICC]);
+	}
 	e_verdict(&rb, cfg->icc ? NF_ACCEPT : NF_DROP);
 	rule_end(&rb, cfg->icc ? "inter-container accept" : "inter-container drop");
 
@@ -552,6 +624,7 @@ add_forward(struct fwb *b, const struct firewall_config *cfg)
 	}
 	e_verdict(&rb, NF_ACCEPT);
 	rule_end(&rb, "published ports accept");
+	add_counted_drop(b, "forward", FWC_FORWARD);
 }
 
 static void
@@ -1282,4 +1355,130 @@ int
 firewall_ports_del(const struct port_map *ports, size_t n, char *err, size_t errlen)
 {
 	return ports_update(ports, n, NULL, false, err, errlen);
+}
+
+/* ---- reading the drop counters ---- */
+
+struct drops_query {
+	struct firewall_counter *out;
+	char comment[64];
+	struct firewall_counter c;
+};
+
+static int
+udata_rule_comment_cb(const struct nftnl_udata *attr, void *data)
+{
+	struct drops_query *q = data;
+	const char *s = nftnl_udata_get(attr);
+	uint8_t len = nftnl_udata_len(attr);
+
+	if (nftnl_udata_type(attr) == NFTNL_UDATA_RULE_COMMENT && len > 0 && s[len - 1] == '\0')
+		snprintf(q->comment, sizeof(q->comment), "%s", s);
+	return MNL_CB_OK;
+}
+
+static int
+counter_expr_cb(struct nftnl_expr *e, void *data)
+{
+	struct drops_query *q = data;
+	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
+
+	if (name && strcmp(name, "counter") == 0) {
+		q->c.present = true;
+		q->c.packets = nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_PACKETS);
+		q->c.bytes = nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_BYTES);
+	}
+	return 0;
+}
+
+static void
+drops_from_msg(const struct nlmsghdr *nlh, struct drops_query *q)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	const char *table;
+	const void *ud;
+	uint32_t len = 0;
+
+	if (!r)
+		return;
+	q->comment[0] = '\0';
+	q->c = (struct firewall_counter){0};
+	if (nftnl_rule_nlmsg_parse(nlh, r) < 0)
+		goto out;
+	table = nftnl_rule_get_str(r, NFTNL_RULE_TABLE);
+	ud = nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &len);
+	if (!table || strcmp(table, FIREWALL_TABLE) != 0 || !ud || !len)
+		goto out;
+	nftnl_udata_parse(ud, len, udata_rule_comment_cb, q);
+	for (int d = 0; d < FWC_N; d++) {
+		if (strcmp(q->comment, drop_comment[d]) != 0)
+			continue;
+		nftnl_expr_foreach(r, counter_expr_cb, q);
+		q->out[d] = q->c;
+	}
+out:
+	nftnl_rule_free(r);
+}
+
+int
+firewall_drops_read(struct firewall_counter out[FWC_N], char *err, size_t errlen)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE * 2], extack[256];
+	struct drops_query q = {.out = out};
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	uint32_t seq = 3, portid;
+	struct mnl_socket *s;
+	struct nlmsghdr *nlh;
+	int e = 0;
+	ssize_t n;
+
+	for (int d = 0; d < FWC_N; d++)
+		out[d] = (struct firewall_counter){0};
+	if (!r) {
+		snprintf(err, errlen, "firewall: read counters: %s", strerror(ENOMEM));
+		return -1;
+	}
+	if (!(s = nft_open(err, errlen))) {
+		nftnl_rule_free(r);
+		return -1;
+	}
+	portid = mnl_socket_get_portid(s);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, FIREWALL_TABLE);
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETRULE, NFPROTO_INET, NLM_F_DUMP, seq);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	if (mnl_socket_sendto(s, nlh, nlh->nlmsg_len) < 0) {
+		e = -errno;
+		goto out;
+	}
+	for (bool done = false; !done;) {
+		n = mnl_socket_recvfrom(s, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			e = -errno;
+			break;
+		}
+		for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, (int)n);
+		     nlh = mnl_nlmsg_next(nlh, (int *)&n)) {
+			if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != portid)
+				continue;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				e = nl_ack_parse(nlh, extack, sizeof(extack));
+				done = true;
+			} else if (nlh->nlmsg_type == NLMSG_DONE) {
+				done = true;
+			} else {
+				drops_from_msg(nlh, &q);
+			}
+		}
+	}
+out:
+	mnl_socket_close(s);
+	/* No table: nothing loaded, nothing dropped by berth. */
+	if (e == -ENOENT || e == 0)
+		return 0;
+	snprintf(err, errlen, "firewall: read counters of table inet %s: %s", FIREWALL_TABLE,
+		 strerror(-e));
+	return -1;
 }
