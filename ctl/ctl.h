@@ -51,6 +51,10 @@ int ctl_call(const struct ctl_opts *o, const char *verb, struct control_reply *r
  * read by ytree), or NULL. */
 struct ynode;
 const struct ynode *ctl_get(const struct ynode *map, const char *key);
+/* Bytes as 256M, 1.5G, 7.2G: one decimal where it matters (status.c). */
+void ctl_size_human(double bytes, char *buf, size_t len);
+/* stats [--json] [--follow] [NAME] (stats.c) */
+int cmd_stats(int argc, char **argv);
 
 /* Prints "berthctl: FILE:LINE:COL: message" lines to stderr. */
 void ctl_report(const struct diag *d);
