@@ -216,16 +216,6 @@ stats_print_table(const struct stats_sample *s)
 }
 
 static void
-key_num(struct json *j, const char *key, int64_t v)
-{
-	json_key(j, key);
-	if (v >= 0)
-		json_int(j, v);
-	else
-		json_null(j);
-}
-
-static void
 key_cpu(struct json *j, double v)
 {
 	char buf[32];
@@ -247,26 +237,26 @@ json_row(struct json *j, const struct stats_row *r)
 	json_key(j, "state");
 	json_string(j, r->state);
 	key_cpu(j, r->cpu);
-	key_num(j, "cpu_usec", r->cpu_usec);
-	key_num(j, "memory", r->memory);
-	key_num(j, "memory_limit", r->memory_limit);
+	json_key_int_or_null(j, "cpu_usec", r->cpu_usec);
+	json_key_int_or_null(j, "memory", r->memory);
+	json_key_int_or_null(j, "memory_limit", r->memory_limit);
 	json_key(j, "memory_shared");
 	json_bool(j, r->memory_shared);
-	key_num(j, "pids", r->pids);
-	key_num(j, "io_read", r->io_read);
-	key_num(j, "io_write", r->io_write);
+	json_key_int_or_null(j, "pids", r->pids);
+	json_key_int_or_null(j, "io_read", r->io_read);
+	json_key_int_or_null(j, "io_write", r->io_write);
 	json_key(j, "net");
 	if (r->has_net) {
 		json_object_begin(j);
-		key_num(j, "in_bytes", r->in_bytes);
-		key_num(j, "in_packets", r->in_packets);
-		key_num(j, "out_bytes", r->out_bytes);
-		key_num(j, "out_packets", r->out_packets);
+		json_key_int_or_null(j, "in_bytes", r->in_bytes);
+		json_key_int_or_null(j, "in_packets", r->in_packets);
+		json_key_int_or_null(j, "out_bytes", r->out_bytes);
+		json_key_int_or_null(j, "out_packets", r->out_packets);
 		json_object_end(j);
 	} else {
 		json_null(j);
 	}
-	key_num(j, "restarts", r->restarts);
+	json_key_int_or_null(j, "restarts", r->restarts);
 	json_object_end(j);
 }
 
@@ -286,8 +276,8 @@ json_firewall(struct json *j, const struct stats_sample *s)
 			continue;
 		}
 		json_object_begin(j);
-		key_num(j, "packets", s->drops[d].packets);
-		key_num(j, "bytes", s->drops[d].bytes);
+		json_key_int_or_null(j, "packets", s->drops[d].packets);
+		json_key_int_or_null(j, "bytes", s->drops[d].bytes);
 		json_object_end(j);
 	}
 	json_object_end(j);
@@ -301,13 +291,13 @@ stats_print_json(const struct stats_sample *s, bool one_line)
 
 	json_init(&j);
 	json_object_begin(&j);
-	key_num(&j, "time_usec", s->time_usec);
+	json_key_int_or_null(&j, "time_usec", s->time_usec);
 	json_key(&j, "host");
 	json_object_begin(&j);
-	key_num(&j, "cpus", s->cpus);
+	json_key_int_or_null(&j, "cpus", s->cpus);
 	key_cpu(&j, s->host_cpu);
-	key_num(&j, "memory_total", s->host_memory);
-	key_num(&j, "memory_used", s->host_memory_used);
+	json_key_int_or_null(&j, "memory_total", s->host_memory);
+	json_key_int_or_null(&j, "memory_used", s->host_memory_used);
 	json_object_end(&j);
 	json_firewall(&j, s);
 	json_key(&j, "containers");

@@ -3,7 +3,6 @@
  * asked for twice about a second apart so that CPU time becomes a
  * percentage; the supervisor itself keeps no samples. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,48 +162,14 @@ pause_ms(long ms)
 		;
 }
 
-static int
-parse_args(int argc, char **argv, struct ctl_opts *o, bool *follow)
-{
-	static const struct option longopts[] = {
-	    {"socket", required_argument, NULL, 's'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"follow", no_argument, NULL, 'f'},
-	    {0},
-	};
-	int opt;
-
-	*o = (struct ctl_opts){.socket = CONTROL_SOCKET};
-	*follow = false;
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":f", longopts, NULL)) != -1) {
-		if (opt == 's')
-			o->socket = optarg;
-		else if (opt == 'j')
-			o->json = true;
-		else if (opt == 'f')
-			*follow = true;
-		else if (opt == ':')
-			return ctl_usage_error("stats: %s needs a value", argv[optind - 1]);
-		else
-			return ctl_usage_error("stats: unknown option \"%s\"", argv[optind - 1]);
-	}
-	if (argc - optind > 1)
-		return ctl_usage_error("stats: expected at most one container name");
-	o->arg = argc > optind ? argv[optind] : NULL;
-	return 0;
-}
-
 int
 cmd_stats(int argc, char **argv)
 {
 	struct stats_sample prev, cur;
 	struct ctl_opts o;
-	bool follow;
 	int rc;
 
-	if ((rc = parse_args(argc, argv, &o, &follow)) != 0)
+	if ((rc = ctl_parse_opts(argc, argv, CTL_OPT_JSON | CTL_OPT_FOLLOW, -1, &o)) != 0)
 		return rc;
 	if ((rc = sample_take(&o, &prev)) != 0)
 		return rc;
@@ -213,10 +178,10 @@ cmd_stats(int argc, char **argv)
 		if ((rc = sample_take(&o, &cur)) != 0)
 			break;
 		sample_rates(&prev, &cur);
-		rc = o.json ? stats_print_json(&cur, follow) : stats_print_table(&cur);
+		rc = o.json ? stats_print_json(&cur, o.follow) : stats_print_table(&cur);
 		free(prev.rows);
 		prev = cur;
-		if (rc != 0 || !follow)
+		if (rc != 0 || !o.follow)
 			break;
 		if (!o.json)
 			printf("\n");

@@ -257,7 +257,7 @@ cmd_status(int argc, char **argv)
 	struct ctl_opts o;
 	int rc;
 
-	if ((rc = ctl_parse_opts(argc, argv, true, 0, &o)) != 0)
+	if ((rc = ctl_parse_opts(argc, argv, CTL_OPT_JSON, 0, &o)) != 0)
 		return rc;
 	if ((rc = ctl_call(&o, "status", &r)) != 0)
 		return rc;

@@ -76,16 +76,6 @@ cg_read(int cgfd, struct cg_figures *f)
 	io_sum(cgfd, f);
 }
 
-static void
-key_num(struct json *j, const char *key, int64_t v)
-{
-	json_key(j, key);
-	if (v >= 0)
-		json_int(j, v);
-	else
-		json_null(j);
-}
-
 /* The host ends of the attached containers' veth pairs, looked up in one
  * link dump: rx there is what the container sent, tx what it received. */
 struct links {
@@ -124,10 +114,10 @@ write_net(struct json *j, const struct links *l, size_t i)
 		return;
 	}
 	json_object_begin(j);
-	key_num(j, "in_bytes", (int64_t)l->c[i].tx_bytes);
-	key_num(j, "in_packets", (int64_t)l->c[i].tx_packets);
-	key_num(j, "out_bytes", (int64_t)l->c[i].rx_bytes);
-	key_num(j, "out_packets", (int64_t)l->c[i].rx_packets);
+	json_key_int_or_null(j, "in_bytes", (int64_t)l->c[i].tx_bytes);
+	json_key_int_or_null(j, "in_packets", (int64_t)l->c[i].tx_packets);
+	json_key_int_or_null(j, "out_bytes", (int64_t)l->c[i].rx_bytes);
+	json_key_int_or_null(j, "out_packets", (int64_t)l->c[i].rx_packets);
 	json_object_end(j);
 }
 
@@ -140,15 +130,15 @@ write_figures(struct json *j, const struct sv *sv, const struct links *l, size_t
 	struct cg_figures f;
 
 	cg_read(c->cgfd, &f);
-	key_num(j, "cpu_usec", f.cpu_usec);
-	key_num(j, "memory", f.mem);
+	json_key_int_or_null(j, "cpu_usec", f.cpu_usec);
+	json_key_int_or_null(j, "memory", f.mem);
 	bool shared = f.mem_max == 0 && sv->mem_shared;
-	key_num(j, "memory_limit", shared ? (int64_t)sv->mem_shared : f.mem_max > 0 ? f.mem_max : -1);
+	json_key_int_or_null(j, "memory_limit", shared ? (int64_t)sv->mem_shared : f.mem_max > 0 ? f.mem_max : -1);
 	json_key(j, "memory_shared");
 	json_bool(j, shared);
-	key_num(j, "pids", f.pids);
-	key_num(j, "io_read", f.io_read);
-	key_num(j, "io_write", f.io_write);
+	json_key_int_or_null(j, "pids", f.pids);
+	json_key_int_or_null(j, "io_read", f.io_read);
+	json_key_int_or_null(j, "io_write", f.io_write);
 	write_net(j, l, i);
 }
 
@@ -231,10 +221,10 @@ write_host(struct json *j)
 	}
 	json_key(j, "host");
 	json_object_begin(j);
-	key_num(j, "cpus", sysconf(_SC_NPROCESSORS_ONLN));
-	key_num(j, "cpu_usec", host_busy_usec());
-	key_num(j, "memory_total", total);
-	key_num(j, "memory_used", total >= 0 && avail >= 0 ? total - avail : -1);
+	json_key_int_or_null(j, "cpus", sysconf(_SC_NPROCESSORS_ONLN));
+	json_key_int_or_null(j, "cpu_usec", host_busy_usec());
+	json_key_int_or_null(j, "memory_total", total);
+	json_key_int_or_null(j, "memory_used", total >= 0 && avail >= 0 ? total - avail : -1);
 	json_object_end(j);
 }
 
@@ -262,8 +252,8 @@ write_firewall(struct json *j)
 			continue;
 		}
 		json_object_begin(j);
-		key_num(j, "packets", (int64_t)fc[d].packets);
-		key_num(j, "bytes", (int64_t)fc[d].bytes);
+		json_key_int_or_null(j, "packets", (int64_t)fc[d].packets);
+		json_key_int_or_null(j, "bytes", (int64_t)fc[d].bytes);
 		json_object_end(j);
 	}
 	json_object_end(j);
@@ -286,7 +276,7 @@ stats_to_json(struct sv *sv, struct json *j, const char *name, char *err, size_t
 	}
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	json_object_begin(j);
-	key_num(j, "time_usec", (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000);
+	json_key_int_or_null(j, "time_usec", (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000);
 	write_host(j);
 	write_firewall(j);
 	json_key(j, "containers");
