@@ -322,15 +322,22 @@ link_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* Every link of the namespace, one RTM_NEWLINK message each to fn. */
 static int
-link_find(struct nl *nl, struct link_query *q, const char *what)
+link_dump(struct nl *nl, mnl_cb_t fn, void *arg)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = nl_msg(buf, RTM_GETLINK, NLM_F_DUMP);
 	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 
 	ifi->ifi_family = AF_UNSPEC;
-	if (nl_talk(nl, nlh, link_cb, q) < 0) {
+	return nl_talk(nl, nlh, fn, arg);
+}
+
+static int
+link_find(struct nl *nl, struct link_query *q, const char *what)
+{
+	if (link_dump(nl, link_cb, q) < 0) {
 		nl_fail(nl, what, errno, "list links");
 		return -1;
 	}
@@ -416,13 +423,9 @@ nl_link_counters_each(struct nl *nl,
 		      void (*fn)(const char *name, const struct nl_link_counters *c, void *arg),
 		      void *arg)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = nl_msg(buf, RTM_GETLINK, NLM_F_DUMP);
-	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	struct counters_query q = {.fn = fn, .arg = arg};
 
-	ifi->ifi_family = AF_UNSPEC;
-	if (nl_talk(nl, nlh, counters_cb, &q) < 0) {
+	if (link_dump(nl, counters_cb, &q) < 0) {
 		nl_fail(nl, "links", errno, "read counters");
 		return -1;
 	}
