@@ -923,11 +923,52 @@ nft_open(char *err, size_t errlen)
 	return s;
 }
 
+/* Sends the query nlh and hands each message of the answer to fn, until
+ * the ack or the end of the dump. 0, or a negative errno: the kernel's
+ * (-ENOENT: no such table, chain or set) or the socket's. */
+static int
+nft_query(struct mnl_socket *s, struct nlmsghdr *nlh,
+	  void (*fn)(const struct nlmsghdr *nlh, void *arg), void *arg)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE * 2], extack[256];
+	uint32_t seq = nlh->nlmsg_seq, portid = mnl_socket_get_portid(s);
+	bool done = false;
+	int err = 0;
+	ssize_t n;
+
+	if (mnl_socket_sendto(s, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	while (!done) {
+		n = mnl_socket_recvfrom(s, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, (int)n);
+		     nlh = mnl_nlmsg_next(nlh, (int *)&n)) {
+			if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != portid)
+				continue;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				int e = nl_ack_parse(nlh, extack, sizeof(extack));
+
+				if (e < 0 && err == 0)
+					err = e;
+				done = true;
+			} else if (nlh->nlmsg_type == NLMSG_DONE) {
+				done = true;
+			} else {
+				fn(nlh, arg);
+			}
+		}
+	}
+	return err;
+}
+
+/* A comment in a table's or a rule's user data (type: which). */
 struct comment_query {
 	char *out;
 	size_t size;
-	int err;
-	bool done;
+	uint8_t type;
 };
 
 static int
@@ -937,14 +978,15 @@ udata_comment_cb(const struct nftnl_udata *attr, void *data)
 	const char *s = nftnl_udata_get(attr);
 	uint8_t len = nftnl_udata_len(attr);
 
-	if (nftnl_udata_type(attr) == NFTNL_UDATA_TABLE_COMMENT && len > 0 && s[len - 1] == '\0')
+	if (nftnl_udata_type(attr) == q->type && len > 0 && s[len - 1] == '\0')
 		snprintf(q->out, q->size, "%s", s);
 	return MNL_CB_OK;
 }
 
 static void
-comment_from_msg(const struct nlmsghdr *nlh, struct comment_query *q)
+comment_from_msg(const struct nlmsghdr *nlh, void *arg)
 {
+	struct comment_query *q = arg;
 	struct nftnl_table *t = nftnl_table_alloc();
 	const void *ud;
 	uint32_t len = 0;
@@ -964,52 +1006,26 @@ comment_from_msg(const struct nlmsghdr *nlh, struct comment_query *q)
 static int
 table_comment(struct mnl_socket *s, char *out, size_t size, char *err, size_t errlen)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE * 2], extack[256];
-	struct comment_query q = {out, size, 0, false};
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct comment_query q = {out, size, NFTNL_UDATA_TABLE_COMMENT};
 	struct nftnl_table *t = nftnl_table_alloc();
 	struct nlmsghdr *nlh;
-	uint32_t seq = 1, portid = mnl_socket_get_portid(s);
-	ssize_t n;
+	int e;
 
 	out[0] = '\0';
-	if (!t)
+	if (!t) {
+		e = -ENOMEM;
 		goto fail;
+	}
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, FIREWALL_TABLE);
-	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_INET, NLM_F_ACK, seq);
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_INET, NLM_F_ACK, 1);
 	nftnl_table_nlmsg_build_payload(nlh, t);
 	nftnl_table_free(t);
-	if (mnl_socket_sendto(s, nlh, nlh->nlmsg_len) < 0)
-		goto fail;
-	while (!q.done) {
-		n = mnl_socket_recvfrom(s, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			goto fail;
-		for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, (int)n);
-		     nlh = mnl_nlmsg_next(nlh, (int *)&n)) {
-			if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != portid)
-				continue;
-			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				q.err = nl_ack_parse(nlh, extack, sizeof(extack));
-				q.done = true;
-			} else if (nlh->nlmsg_type == NLMSG_DONE) {
-				q.done = true;
-			} else {
-				comment_from_msg(nlh, &q);
-			}
-		}
-	}
-	if (q.err == -ENOENT)
+	e = nft_query(s, nlh, comment_from_msg, &q);
+	if (e == 0 || e == -ENOENT)
 		return 0;
-	if (q.err < 0) {
-		errno = -q.err;
-		goto fail;
-	}
-	return 0;
 fail:
-	snprintf(err, errlen, "firewall: read table inet %s: %s", FIREWALL_TABLE,
-		 strerror(errno));
+	snprintf(err, errlen, "firewall: read table inet %s: %s", FIREWALL_TABLE, strerror(-e));
 	return -1;
 }
 
@@ -1047,8 +1063,9 @@ dump_elem_cb(struct nftnl_set_elem *e, void *data)
 }
 
 static void
-dump_msg(const struct nlmsghdr *nlh, struct dump_query *q)
+dump_msg(const struct nlmsghdr *nlh, void *arg)
 {
+	struct dump_query *q = arg;
 	struct nftnl_set *s = nftnl_set_alloc();
 
 	if (!s) {
@@ -1065,48 +1082,24 @@ dump_msg(const struct nlmsghdr *nlh, struct dump_query *q)
 static int
 pub_dump(struct mnl_socket *s, size_t idx, struct pub_elems *pe)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE * 2], extack[256];
+	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct dump_query q = {&pub_maps[idx], pe, idx, 0};
 	struct nftnl_set *set = nftnl_set_alloc();
-	uint32_t seq = 2, portid = mnl_socket_get_portid(s);
 	struct nlmsghdr *nlh;
-	bool done = false;
-	ssize_t n;
+	int e;
 
 	if (!set)
 		return -ENOMEM;
 	nftnl_set_set_str(set, NFTNL_SET_TABLE, FIREWALL_TABLE);
 	nftnl_set_set_str(set, NFTNL_SET_NAME, pub_maps[idx].name);
 	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETSETELEM, NFPROTO_INET, NLM_F_DUMP | NLM_F_ACK,
-				    seq);
+				    2);
 	nftnl_set_elems_nlmsg_build_payload(nlh, set);
 	nftnl_set_free(set);
-	if (mnl_socket_sendto(s, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	while (!done) {
-		n = mnl_socket_recvfrom(s, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, (int)n);
-		     nlh = mnl_nlmsg_next(nlh, (int *)&n)) {
-			if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != portid)
-				continue;
-			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				int e = nl_ack_parse(nlh, extack, sizeof(extack));
-
-				if (e < 0 && q.err == 0)
-					q.err = e;
-				done = true;
-			} else if (nlh->nlmsg_type == NLMSG_DONE) {
-				done = true;
-			} else {
-				dump_msg(nlh, &q);
-			}
-		}
-	}
-	return q.err == -ENOENT ? 0 : q.err;
+	e = nft_query(s, nlh, dump_msg, &q);
+	if (q.err < 0)
+		return q.err;
+	return e == -ENOENT ? 0 : e;
 }
 
 /* Sends the batch and reads every answer. nfnetlink handles a batch while
@@ -1366,18 +1359,6 @@ struct drops_query {
 };
 
 static int
-udata_rule_comment_cb(const struct nftnl_udata *attr, void *data)
-{
-	struct drops_query *q = data;
-	const char *s = nftnl_udata_get(attr);
-	uint8_t len = nftnl_udata_len(attr);
-
-	if (nftnl_udata_type(attr) == NFTNL_UDATA_RULE_COMMENT && len > 0 && s[len - 1] == '\0')
-		snprintf(q->comment, sizeof(q->comment), "%s", s);
-	return MNL_CB_OK;
-}
-
-static int
 counter_expr_cb(struct nftnl_expr *e, void *data)
 {
 	struct drops_query *q = data;
@@ -1392,8 +1373,10 @@ counter_expr_cb(struct nftnl_expr *e, void *data)
 }
 
 static void
-drops_from_msg(const struct nlmsghdr *nlh, struct drops_query *q)
+drops_from_msg(const struct nlmsghdr *nlh, void *arg)
 {
+	struct drops_query *q = arg;
+	struct comment_query cq = {q->comment, sizeof(q->comment), NFTNL_UDATA_RULE_COMMENT};
 	struct nftnl_rule *r = nftnl_rule_alloc();
 	const char *table;
 	const void *ud;
@@ -1409,7 +1392,7 @@ drops_from_msg(const struct nlmsghdr *nlh, struct drops_query *q)
 	ud = nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &len);
 	if (!table || strcmp(table, FIREWALL_TABLE) != 0 || !ud || !len)
 		goto out;
-	nftnl_udata_parse(ud, len, udata_rule_comment_cb, q);
+	nftnl_udata_parse(ud, len, udata_comment_cb, &cq);
 	for (int d = 0; d < FWC_N; d++) {
 		if (strcmp(q->comment, drop_comment[d]) != 0)
 			continue;
@@ -1423,14 +1406,12 @@ out:
 int
 firewall_drops_read(struct firewall_counter out[FWC_N], char *err, size_t errlen)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE * 2], extack[256];
+	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct drops_query q = {.out = out};
 	struct nftnl_rule *r = nftnl_rule_alloc();
-	uint32_t seq = 3, portid;
 	struct mnl_socket *s;
 	struct nlmsghdr *nlh;
-	int e = 0;
-	ssize_t n;
+	int e;
 
 	for (int d = 0; d < FWC_N; d++)
 		out[d] = (struct firewall_counter){0};
@@ -1442,41 +1423,14 @@ firewall_drops_read(struct firewall_counter out[FWC_N], char *err, size_t errlen
 		nftnl_rule_free(r);
 		return -1;
 	}
-	portid = mnl_socket_get_portid(s);
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, FIREWALL_TABLE);
-	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETRULE, NFPROTO_INET, NLM_F_DUMP, seq);
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETRULE, NFPROTO_INET, NLM_F_DUMP, 3);
 	nftnl_rule_nlmsg_build_payload(nlh, r);
 	nftnl_rule_free(r);
-	if (mnl_socket_sendto(s, nlh, nlh->nlmsg_len) < 0) {
-		e = -errno;
-		goto out;
-	}
-	for (bool done = false; !done;) {
-		n = mnl_socket_recvfrom(s, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			e = -errno;
-			break;
-		}
-		for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, (int)n);
-		     nlh = mnl_nlmsg_next(nlh, (int *)&n)) {
-			if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != portid)
-				continue;
-			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				e = nl_ack_parse(nlh, extack, sizeof(extack));
-				done = true;
-			} else if (nlh->nlmsg_type == NLMSG_DONE) {
-				done = true;
-			} else {
-				drops_from_msg(nlh, &q);
-			}
-		}
-	}
-out:
+	e = nft_query(s, nlh, drops_from_msg, &q);
 	mnl_socket_close(s);
 	/* No table: nothing loaded, nothing dropped by berth. */
-	if (e == -ENOENT || e == 0)
+	if (e == 0 || e == -ENOENT)
 		return 0;
 	snprintf(err, errlen, "firewall: read counters of table inet %s: %s", FIREWALL_TABLE,
 		 strerror(-e));
