@@ -9,10 +9,22 @@
 #include "ctl.h"
 #include "stats.h"
 
-enum col { C_NAME, C_STATE, C_CPU, C_MEM, C_LIMIT, C_PIDS, C_BLOCK, C_NET, C_PKTS, C_RESTARTS, C_N };
+enum col {
+	C_NAME,
+	C_STATE,
+	C_CPU,
+	C_MEM,
+	C_LIMIT,
+	C_PIDS,
+	C_BLOCK,
+	C_NET,
+	C_PKTS,
+	C_RESTARTS,
+	C_N
+};
 
-static const char *const heads[C_N] = {"NAME",	"STATE",     "CPU%",	"MEMORY",  "LIMIT",
-				       "PIDS",	"BLOCK I/O", "NET I/O", "PACKETS", "RESTARTS"};
+static const char *const heads[C_N] = {"NAME", "STATE",	    "CPU%",    "MEMORY",  "LIMIT",
+				       "PIDS", "BLOCK I/O", "NET I/O", "PACKETS", "RESTARTS"};
 
 #define CELL 64
 
@@ -116,9 +128,17 @@ add(int64_t *sum, int64_t v)
 static void
 total_row(const struct stats_sample *s, struct stats_row *t)
 {
-	*t = (struct stats_row){.cpu = -1, .cpu_usec = -1, .memory = -1, .memory_limit = -1,
-				.pids = -1, .io_read = -1, .io_write = -1, .in_bytes = -1,
-				.in_packets = -1, .out_bytes = -1, .out_packets = -1,
+	*t = (struct stats_row){.cpu = -1,
+				.cpu_usec = -1,
+				.memory = -1,
+				.memory_limit = -1,
+				.pids = -1,
+				.io_read = -1,
+				.io_write = -1,
+				.in_bytes = -1,
+				.in_packets = -1,
+				.out_bytes = -1,
+				.out_packets = -1,
 				.restarts = -1};
 	snprintf(t->name, sizeof t->name, "total");
 	snprintf(t->state, sizeof t->state, "-");
@@ -150,8 +170,8 @@ print_host(const struct stats_sample *s)
 	cpu_cell(s->host_cpu, cpu);
 	size_cell(s->host_memory_used, used);
 	size_cell(s->host_memory, total);
-	printf("host: cpu %s of %lld cpus, memory %s used of %s\n\n", cpu, (long long)s->cpus,
-	       used, total);
+	printf("host: cpu %s of %lld cpus, memory %s used of %s\n\n", cpu, (long long)s->cpus, used,
+	       total);
 }
 
 static void
@@ -173,8 +193,8 @@ print_drops(const struct stats_sample *s)
 		const struct stats_drops *x = &s->drops[d];
 		size_cell(x->bytes, bytes);
 		if (x->present)
-			printf("%s %s %lld packets (%s)", d ? "," : "", what[d], (long long)x->packets,
-			       bytes);
+			printf("%s %s %lld packets (%s)", d ? "," : "", what[d],
+			       (long long)x->packets, bytes);
 		else
 			printf("%s %s -", d ? "," : "", what[d]);
 	}

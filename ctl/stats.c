@@ -36,8 +36,7 @@ str(const struct ynode *map, const char *key, char *out, size_t len)
 {
 	const struct ynode *n = ctl_get(map, key);
 
-	snprintf(out, len, "%s",
-		 n && n->type == YNODE_SCALAR && !ynode_is_null(n) ? n->str : "-");
+	snprintf(out, len, "%s", n && n->type == YNODE_SCALAR && !ynode_is_null(n) ? n->str : "-");
 }
 
 static void
@@ -131,8 +130,8 @@ sample_rates(const struct stats_sample *prev, struct stats_sample *cur)
 	for (size_t i = 0; i < cur->n; i++)
 		for (size_t k = 0; k < prev->n; k++)
 			if (strcmp(cur->rows[i].name, prev->rows[k].name) == 0)
-				cur->rows[i].cpu = percent(prev->rows[k].cpu_usec,
-							   cur->rows[i].cpu_usec, dt);
+				cur->rows[i].cpu =
+				    percent(prev->rows[k].cpu_usec, cur->rows[i].cpu_usec, dt);
 }
 
 static int
@@ -146,7 +145,8 @@ sample_take(const struct ctl_opts *o, struct stats_sample *s)
 	rc = sample_parse(&r, s);
 	control_reply_free(&r);
 	if (rc < 0) {
-		fprintf(stderr, "berthctl: stats: the supervisor's reply is not a stats document\n");
+		fprintf(stderr,
+			"berthctl: stats: the supervisor's reply is not a stats document\n");
 		free(s->rows);
 		return EXIT_SYSTEM;
 	}

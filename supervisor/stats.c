@@ -133,7 +133,10 @@ write_figures(struct json *j, const struct sv *sv, const struct links *l, size_t
 	json_key_int_or_null(j, "cpu_usec", f.cpu_usec);
 	json_key_int_or_null(j, "memory", f.mem);
 	bool shared = f.mem_max == 0 && sv->mem_shared;
-	json_key_int_or_null(j, "memory_limit", shared ? (int64_t)sv->mem_shared : f.mem_max > 0 ? f.mem_max : -1);
+	json_key_int_or_null(j, "memory_limit",
+			     shared	     ? (int64_t)sv->mem_shared
+			     : f.mem_max > 0 ? f.mem_max
+					     : -1);
 	json_key(j, "memory_shared");
 	json_bool(j, shared);
 	json_key_int_or_null(j, "pids", f.pids);

@@ -1092,8 +1092,8 @@ pub_dump(struct mnl_socket *s, size_t idx, struct pub_elems *pe)
 		return -ENOMEM;
 	nftnl_set_set_str(set, NFTNL_SET_TABLE, FIREWALL_TABLE);
 	nftnl_set_set_str(set, NFTNL_SET_NAME, pub_maps[idx].name);
-	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETSETELEM, NFPROTO_INET, NLM_F_DUMP | NLM_F_ACK,
-				    2);
+	nlh =
+	    nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETSETELEM, NFPROTO_INET, NLM_F_DUMP | NLM_F_ACK, 2);
 	nftnl_set_elems_nlmsg_build_payload(nlh, set);
 	nftnl_set_free(set);
 	e = nft_query(s, nlh, dump_msg, &q);

@@ -52,7 +52,7 @@ struct firewall_config {
  * leaves out): the rule is found again by its comment. */
 enum firewall_drop {
 	FWC_INBOUND, /* to the host, not allowed (input chain) */
-	FWC_ICC,	 /* between containers, icc: false (forward chain) */
+	FWC_ICC,     /* between containers, icc: false (forward chain) */
 	FWC_FORWARD, /* routed, not published, not a reply (forward chain) */
 	FWC_N
 };

@@ -391,8 +391,7 @@ counters_attr_cb(const struct nlattr *a, void *data)
 		if (mnl_attr_get_payload_len(a) < offsetof(struct rtnl_link_stats64, rx_errors))
 			break;
 		memset(&st, 0, sizeof(st));
-		memcpy(&st, mnl_attr_get_payload(a),
-		       offsetof(struct rtnl_link_stats64, rx_errors));
+		memcpy(&st, mnl_attr_get_payload(a), offsetof(struct rtnl_link_stats64, rx_errors));
 		q->c = (struct nl_link_counters){.rx_bytes = st.rx_bytes,
 						 .rx_packets = st.rx_packets,
 						 .tx_bytes = st.tx_bytes,
