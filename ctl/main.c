@@ -22,6 +22,8 @@ static const struct {
      "back to the image's manifest; keep a manifest on trial"},
     {"logs", cmd_logs, "logs NAME | --host", "a container's log, or the host's (-f follows)"},
     {"status", cmd_status, "status [--json]", "every container's state, from the supervisor"},
+    {"stats", cmd_stats, "stats [--json] [--follow] [NAME]",
+     "CPU, memory, pids, block and network I/O per container; firewall drops"},
     {"start", cmd_control, "start NAME", "start a stopped or exited container"},
     {"stop", cmd_control, "stop NAME", "stop a container; it stays stopped until start"},
     {"restart", cmd_control, "restart NAME", "stop a container, then start it"},

@@ -62,6 +62,8 @@ const struct field_class manifest_field_classes[] = {
     LIVE("logging.local.max_size", PS_LOGGING, "local max_size"),
     LIVE("logging.local.max_files", PS_LOGGING, "local max_files"),
     LIVE("logging.kernel", PS_LOGGING, "kernel"),
+    /* The log rules are part of the ruleset that netsetup loads. */
+    LIVE("logging.firewall", PS_FIREWALL, "firewall logging"),
     LIVE("logging.spool_size", PS_LOGGING, "spool_size"),
     LIVE("update.confirm_after", PS_UPDATE, "confirm_after"),
     LIVE("update.tries", PS_UPDATE, "tries"),

@@ -330,6 +330,8 @@ diff_logging(struct change_list *l, const struct logging_cfg *a, const struct lo
 	cl_scalar(l, "logging.local.max_files", NULL, dv_uint(a->max_files), dv_uint(b->max_files),
 		  nowhere);
 	cl_scalar(l, "logging.kernel", NULL, dv_bool(a->kernel), dv_bool(b->kernel), nowhere);
+	cl_scalar(l, "logging.firewall", NULL, dv_str(log_firewall_str(a->firewall)),
+		  dv_str(log_firewall_str(b->firewall)), nowhere);
 	cl_scalar(l, "logging.spool_size", NULL, dv_size(a->spool_size), dv_size(b->spool_size),
 		  nowhere);
 }

@@ -251,6 +251,7 @@ write_logging(struct json *j, const struct logging_cfg *l)
 	key_uint(j, "max_files", l->max_files);
 	json_object_end(j);
 	key_bool(j, "kernel", l->kernel);
+	key_string(j, "firewall", log_firewall_str(l->firewall));
 	key_uint(j, "spool_size", l->spool_size);
 	json_object_end(j);
 }

@@ -263,10 +263,19 @@ l_local(struct mparse *p, const struct ynode *key, const struct ynode *val, void
 	mp_map(p, key, val, local_fields, 2, obj);
 }
 
+static const char *const log_firewall_names[] = {"drops", "off"};
+
+const char *
+log_firewall_str(enum log_firewall f)
+{
+	return (unsigned)f <= LOG_FW_OFF ? log_firewall_names[f] : "?";
+}
+
 static const struct mfield logging_fields[] = {
     MF_FN("forward", l_forward),
     MF_FN("local", l_local),
     MF_BOOL("kernel", struct logging_cfg, kernel),
+    MF_ENUM("firewall", struct logging_cfg, firewall, log_firewall_names),
     MF_SIZE("spool_size", struct logging_cfg, spool_size, 64 * 1024),
 };
 

@@ -178,6 +178,13 @@ struct log_target {
 	struct srcpos pos;
 };
 
+/* logging.firewall: what the firewall writes to the kernel log. */
+enum log_firewall {
+	LOG_FW_DROPS, /* refused packets, rate-limited (default) */
+	LOG_FW_OFF,
+};
+const char *log_firewall_str(enum log_firewall f);
+
 struct logging_cfg {
 	struct log_target *forward;
 	size_t n_forward;
@@ -185,6 +192,7 @@ struct logging_cfg {
 	uint32_t max_files; /* rotated files kept; default 5 */
 	uint64_t spool_size; /* per TCP target on the data partition; default 64 MiB */
 	bool kernel;	    /* forward /dev/kmsg too; default true */
+	enum log_firewall firewall;
 };
 
 /* update: */
