@@ -128,6 +128,34 @@ print_text(const struct view *w)
 }
 
 static void
+json_auto(struct json *j)
+{
+	struct update_auto a;
+
+	json_key(j, "channel");
+	if (update_auto_read(&a) < 0) {
+		json_null(j);
+		return;
+	}
+	json_object_begin(j);
+	json_key(j, "url");
+	json_string(j, a.channel);
+	json_key(j, "state");
+	json_string(j, a.state);
+	json_key(j, "last_check");
+	json_string(j, a.last_check);
+	json_key(j, "last_result");
+	json_string(j, a.last_result);
+	json_key(j, "next_check");
+	json_string(j, a.next_check);
+	json_key(j, "pending");
+	json_string(j, strcmp(a.pending, "-") ? a.pending : NULL);
+	json_key(j, "reboot_at");
+	json_string(j, strcmp(a.reboot_at, "-") ? a.reboot_at : NULL);
+	json_object_end(j);
+}
+
+static void
 json_entry(struct json *j, const char *key, char slot, const struct esp_entry *e)
 {
 	char s[2] = {slot, 0};
@@ -183,6 +211,7 @@ print_json(const struct view *w)
 		json_string(&j, l->reason[0] ? l->reason : NULL);
 		json_object_end(&j);
 	}
+	json_auto(&j);
 	json_object_end(&j);
 	r = json_finish(&j);
 	if (!r)
@@ -220,5 +249,8 @@ update_status(int argc, char **argv)
 	if (json)
 		return print_json(&w);
 	print_text(&w);
+	struct update_auto a;
+	if (update_auto_read(&a) == 0)
+		update_auto_print(&a);
 	return fflush(stdout) ? EXIT_SYSTEM : 0;
 }

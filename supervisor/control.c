@@ -299,6 +299,15 @@ do_restart(struct sv *sv, struct instance *c, char *msg, size_t len)
 	return CONTROL_OK;
 }
 
+void
+control_power_begin(struct sv *sv, int sig, const char *who)
+{
+	sv_say("%s: %s: stopping all containers, then signalling pid %d", who,
+	       sig == SIGUSR2 ? "poweroff" : "reboot", (int)sv->init_pid);
+	sv->power_signal = sig;
+	sv_stop_all(sv);
+}
+
 static enum control_status
 do_power(struct sv *sv, int sig, char *msg, size_t len)
 {
@@ -307,10 +316,7 @@ do_power(struct sv *sv, int sig, char *msg, size_t len)
 
 	for (size_t i = 0; i < sv->n; i++)
 		up += sv_is_up(&sv->c[i]);
-	sv_say("control: %s: stopping all containers, then signalling pid %d", what,
-	       (int)sv->init_pid);
-	sv->power_signal = sig;
-	sv_stop_all(sv);
+	control_power_begin(sv, sig, "control");
 	snprintf(msg, len, "%s: stopping %zu running containers, then asking init", what, up);
 	return CONTROL_OK;
 }

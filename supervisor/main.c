@@ -205,6 +205,9 @@ dispatch(struct sv *sv, struct watch *w, uint32_t events)
 	case W_APPLY:
 		apply_dispatch(sv, w);
 		break;
+	case W_AUTOUPDATE:
+		autoupdate_dispatch(sv, w);
+		break;
 	}
 }
 
@@ -479,6 +482,7 @@ setup(struct sv *sv, const struct options *o)
 	apply_open(sv);
 	if (control_open(sv, o->control, err, sizeof err) < 0)
 		die(111, "%s", err);
+	autoupdate_init(sv);
 	live_settle(sv);
 }
 

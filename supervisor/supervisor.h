@@ -92,6 +92,7 @@ enum watch_kind {
 	W_OUT_TICK,	  /* paused output pipes are read again (logcapture.c) */
 	W_FDSTORE,	  /* init's descriptor store (live.c) */
 	W_APPLY,	  /* apply.c: netsetup's pidfd, the trial's timer */
+	W_AUTOUPDATE,	  /* autoupdate.c: its timer, its child's pidfd */
 };
 
 struct instance;
@@ -209,6 +210,18 @@ struct apply_run {
 	long long applied_at;
 };
 
+/* autoupdate.c: the update channel's checks, installs and reboots. */
+enum au_phase { AU_OFF, AU_WAIT, AU_CHECK, AU_APPLY, AU_REBOOT_WAIT, AU_REBOOTING };
+struct autoupdate {
+	enum au_phase phase;
+	int timerfd, pidfd, outfd; /* outfd: the check's JSON */
+	struct watch w_timer, w_child;
+	unsigned failures;
+	time_t last_check, next_at, reboot_at;
+	char state[96], last_result[160], pending[64];
+	char dir[PATH_MAX], file[PATH_MAX];
+};
+
 struct sv {
 	int epfd, sigfd, devnull;
 	struct watch w_signal;
@@ -251,6 +264,7 @@ struct sv {
 	struct watch w_out_timer;
 	bool out_tick_armed;
 	struct apply_run ap;
+	struct autoupdate au;
 };
 
 /* spec.c: the manifest's containers as instances the supervisor runs. */
@@ -361,6 +375,12 @@ void control_close(struct sv *sv);
 void control_dispatch(struct sv *sv, struct watch *w, uint32_t events);
 /* Sends init the power signal once a reboot or poweroff has stopped all. */
 void control_power(struct sv *sv);
+void autoupdate_init(struct sv *sv);
+void autoupdate_dispatch(struct sv *sv, struct watch *w);
+void autoupdate_retry(struct sv *sv, const char *why);
+/* A reboot (SIGTERM) or poweroff (SIGUSR2) as the control verbs do it: every
+ * container stopped, then init asked; who is said in the log. */
+void control_power_begin(struct sv *sv, int sig, const char *who);
 
 /* stopstate.c: operator stops of unless-stopped containers, kept on disk. */
 void stopstate_load(struct sv *sv);
