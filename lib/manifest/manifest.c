@@ -191,8 +191,8 @@ log_url_parse(const char *s, struct log_target *t, const char **why)
 	static const struct {
 		const char *scheme;
 		enum log_proto proto;
-	} schemes[] = {{"tcp://", LOG_TCP}, {"udp://", LOG_UDP}, {"relp://", LOG_RELP},
-		       {"tls://", LOG_TLS}};
+	} schemes[] = {
+	    {"tcp://", LOG_TCP}, {"udp://", LOG_UDP}, {"relp://", LOG_RELP}, {"tls://", LOG_TLS}};
 	char host[DOMAIN_MAX + 1];
 	struct ip_addr a;
 	size_t skip = 0;
@@ -376,13 +376,15 @@ u_boards(struct mparse *p, const struct ynode *key, const struct ynode *val, voi
 		return;
 	for (size_t i = 0; i < u->n_boards; i++) {
 		if (name_board_check(u->boards[i], &why) < 0) {
-			mp_error(p, val, "boards: invalid board name \"%s\": %s", u->boards[i], why);
+			mp_error(p, val, "boards: invalid board name \"%s\": %s", u->boards[i],
+				 why);
 			return;
 		}
 		total += strlen(u->boards[i]) + (i > 0);
 	}
 	if (total > 31)
-		mp_error(p, val, "boards: %zu characters with separators; an update bundle holds 31",
+		mp_error(p, val,
+			 "boards: %zu characters with separators; an update bundle holds 31",
 			 total);
 }
 
@@ -433,7 +435,8 @@ f_update(struct mparse *p, const struct ynode *key, const struct ynode *val, voi
 	char c[DURATION_STRLEN], h[DURATION_STRLEN];
 
 	(void)obj;
-	if (!mp_map(p, key, val, update_fields, sizeof(update_fields) / sizeof(update_fields[0]), u))
+	if (!mp_map(p, key, val, update_fields, sizeof(update_fields) / sizeof(update_fields[0]),
+		    u))
 		return;
 	/* Being healthy for confirm_after must fit before the deadline. */
 	if (u->confirm_after_ms < u->health_deadline_ms)
@@ -450,8 +453,8 @@ f_update(struct mparse *p, const struct ynode *key, const struct ynode *val, voi
 }
 
 static const struct mfield root_fields[] = {
-    MF_FN("version", f_version), MF_FN("host", f_host),	    MF_FN("network", mp_network),
-    MF_FN("logging", f_logging), MF_FN("update", f_update), MF_FN("trust", mp_trust),
+    MF_FN("version", f_version),	MF_FN("host", f_host),	   MF_FN("network", mp_network),
+    MF_FN("logging", f_logging),	MF_FN("update", f_update), MF_FN("trust", mp_trust),
     MF_FN("containers", mp_containers),
 };
 
