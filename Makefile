@@ -21,7 +21,7 @@ LIBS     := -lyaml
 
 # Programs linked against glibc and Debian's libraries; a folder without
 # sources yet builds nothing.
-PROGS    := $(foreach d,supervisor netsetup relp-send,$(if $(wildcard $(d)/*.c),$(BUILD)/$(d)))
+PROGS    := $(foreach d,supervisor netsetup relp-send tls-send,$(if $(wildcard $(d)/*.c),$(BUILD)/$(d)))
 SUPERVISOR_LIBS := -lcap -lseccomp -lmnl -lnftnl -lsodium
 NETSETUP_LIBS   := -lmnl -lnftnl -lsodium
 # Unit tests and the fuzzer may touch any lib/ file, so they link every library.
@@ -68,6 +68,11 @@ $(BUILD)/netsetup: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard netsetup/*.c)) $(L
 # image whose manifest has no such target.
 $(BUILD)/relp-send: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard relp-send/*.c)) $(LIBBERTH)
 	$(CC) $(LDHARDEN) -o $@ $^ $(LIBS) -lrelp
+
+# The TLS sender the supervisor starts per tls:// target: GnuTLS stays out
+# of the supervisor, and out of an image whose manifest has no such target.
+$(BUILD)/tls-send: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tls-send/*.c)) $(LIBBERTH)
+	$(CC) $(LDHARDEN) -o $@ $^ $(LIBS) -lgnutls
 
 # The build side of updates: key generation and bundle signing. It runs on
 # the build host only; no image carries it.

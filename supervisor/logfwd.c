@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* logfwd.c: forwarding to syslog receivers: one datagram per message over
  * UDP; over TCP a non-blocking connection in the epoll loop, reconnected
- * with capped backoff, fed from its queue and spool (logqueue.c). */
+ * with capped backoff, fed from its queue and spool (logqueue.c); RELP and
+ * TLS from the spool by a sender process (logrelp.c). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/sockios.h>
@@ -337,17 +338,18 @@ open_spool(struct sv *sv, struct fwd_target *t)
 	return spool_open(&t->spool, dir, sv->manifest.logging.spool_size);
 }
 
-/* A relp target's queue is its spool: without one it is not used. */
+/* A relp or tls target's queue is its spool: without one it is not used. */
 static int
 relp_open(struct sv *sv, struct fwd_target *t)
 {
 	struct itimerspec it = {{RELP_SYNC_MS / 1000, RELP_SYNC_MS % 1000 * 1000000L},
 				{RELP_SYNC_MS / 1000, RELP_SYNC_MS % 1000 * 1000000L}};
+	const char *scheme = log_proto_str(t->cfg->proto);
 
-	if (!relp_available()) {
-		sv_say("log forward %s: the image has no RELP sender (" RELP_SENDER "): an image "
-		       "built from a manifest with a relp:// target has it",
-		       t->cfg->url);
+	if (!relp_available(t)) {
+		sv_say("log forward %s: the image has no %s sender (%s): an image built from a "
+		       "manifest with a %s:// target has it",
+		       t->cfg->url, scheme, relp_sender_name(t), scheme);
 		return (errno = ENOENT), -1;
 	}
 	if (open_spool(sv, t) < 0) {
@@ -377,7 +379,7 @@ target_open(struct sv *sv, struct fwd_target *t)
 	t->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (t->timerfd < 0 || sv_watch(sv, t->timerfd, &t->w_timer) < 0)
 		return -1;
-	if (t->cfg->proto == LOG_RELP)
+	if (fwd_by_sender(t))
 		return relp_open(sv, t);
 	if (t->cfg->proto == LOG_TCP) {
 		if (!(t->q = malloc(LOGFWD_QUEUE_MAX + LOGFWD_SLACK + NOTICE_MAX)))
@@ -545,7 +547,7 @@ logfwd_kick(struct sv *sv)
 {
 	for (size_t i = 0; i < sv->n_fwd; i++) {
 		struct fwd_target *t = &sv->fwd[i];
-		if (t->cfg->proto == LOG_RELP)
+		if (fwd_by_sender(t))
 			relp_wake(t);
 		else if (t->cfg->proto == LOG_TCP && t->state == FWD_UP && !t->want_out)
 			tcp_send(sv, t);
@@ -560,7 +562,7 @@ logfwd_dispatch(struct sv *sv, struct watch *w, uint32_t events)
 
 	if (w->kind == W_LOGFWD) {
 		t = (struct fwd_target *)((char *)w - offsetof(struct fwd_target, w));
-		if (t->fd >= 0 && t->cfg->proto == LOG_RELP)
+		if (t->fd >= 0 && fwd_by_sender(t))
 			relp_notes(sv, t);
 		else if (t->fd >= 0)
 			on_socket(sv, t, events);
@@ -569,7 +571,7 @@ logfwd_dispatch(struct sv *sv, struct watch *w, uint32_t events)
 	t = (struct fwd_target *)((char *)w - offsetof(struct fwd_target, w_timer));
 	if (read(t->timerfd, &ticks, sizeof ticks) != sizeof ticks)
 		return;
-	if (t->cfg->proto == LOG_RELP) {
+	if (fwd_by_sender(t)) {
 		relp_tick(sv, t);
 		return;
 	}
@@ -664,7 +666,7 @@ logfwd_close(struct sv *sv)
 		}
 		if (t->cfg->proto == LOG_TCP && t->state != FWD_OFF)
 			tcp_close(sv, t, &end);
-		if (t->cfg->proto == LOG_RELP && t->state != FWD_OFF) {
+		if (fwd_by_sender(t) && t->state != FWD_OFF) {
 			if (t->dropped)
 				report_dropped(sv, t);
 			relp_close(sv, t);

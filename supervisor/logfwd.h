@@ -29,7 +29,6 @@
 /* Sent frames kept for that: the kernel's share plus the margin. */
 #define LOGFWD_WINDOW (2 * LOGFWD_SNDBUF + LOGFWD_MARGIN + 64 * 1024)
 
-
 enum fwd_state { FWD_OFF, FWD_WAIT, FWD_RESOLVING, FWD_CONNECTING, FWD_UP };
 
 struct fwd_target {
@@ -57,12 +56,20 @@ struct fwd_target {
 	size_t len, sent, frame, wstart;
 	unsigned long resent; /* messages to be sent again, told on reconnect */
 	struct spool spool;
-	/* relp (logrelp.c): the sender's pid is rpid, its notes come on fd. */
-	int wake;	/* tells the sender of new data */
-	bool unsynced;	/* appended since the last spool_sync */
-	bool unwoken;	/* appended since the sender was last told */
+	/* relp, tls (logrelp.c): the sender's pid is rpid, its notes come on fd. */
+	int wake;	  /* tells the sender of new data */
+	bool unsynced;	  /* appended since the last spool_sync */
+	bool unwoken;	  /* appended since the sender was last told */
 	uint64_t dropped; /* since the last report to the target */
 };
+
+/* relp:// and tls:// targets: the spool is the queue, a child process
+ * sends it (logrelp.c). */
+static inline bool
+fwd_by_sender(const struct fwd_target *t)
+{
+	return t->cfg->proto == LOG_RELP || t->cfg->proto == LOG_TLS;
+}
 
 /* Makes the targets of the manifest's logging.forward; a target that cannot
  * be used is told and left off, never fatal. */

@@ -57,7 +57,7 @@ fq_put(struct fwd_target *t, const char *p, size_t n, size_t over)
 {
 	bool have_spool = t->spool.dfd >= 0;
 
-	if (t->cfg->proto == LOG_RELP) { /* the spool is its queue */
+	if (fwd_by_sender(t)) { /* the spool is its queue */
 		if (spool_append(&t->spool, p, n, over) < 0)
 			return false;
 		t->unsynced = t->unwoken = true;

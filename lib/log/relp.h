@@ -26,7 +26,7 @@
 enum relp_note_kind { RELP_SAY, RELP_FREED };
 struct relp_note {
 	uint32_t kind;
-	uint64_t bytes;	 /* RELP_FREED: bytes of segments removed */
+	uint64_t bytes; /* RELP_FREED: bytes of segments removed */
 	char text[240]; /* RELP_SAY: a line for sv_say, NUL-terminated */
 };
 
@@ -35,5 +35,8 @@ struct relp_note {
  * its manifest has a relp:// target: it brings librelp and its TLS
  * libraries (about 8 MiB). */
 #define RELP_SENDER "relp-send"
+/* The TLS sender (tls-send/), likewise only for a tls:// target: it
+ * brings GnuTLS. It speaks the same notes. */
+#define TLS_SENDER "tls-send"
 
 #endif
