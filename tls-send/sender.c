@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log/relp.h"
@@ -40,7 +41,9 @@ static struct {
 	} ring[RING_MAX];
 	size_t head, n;
 	unsigned backoff_ms;
-	char told[200]; /* the reason of the outage told, "" while up */
+	unsigned attempts;
+	time_t up_since; /* CLOCK_MONOTONIC seconds */
+	char told[200];	 /* the reason of the outage told, "" while up */
 	unsigned long resent;
 } r;
 
@@ -61,14 +64,29 @@ check_acked(void)
 		pop();
 }
 
-/* An outage is told once, and again only when its reason changes (a
- * fixed key mode, then a refused certificate). */
+static time_t
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/* An outage is told once, and again when the reason it is refused changes
+ * (a key's mode fixed, then the receiver's certificate refused); a
+ * receiver that cannot be reached is not news once the outage is told. */
 static void
 tell(const char *why)
 {
-	if (strcmp(r.told, why) == 0)
+	size_t n = strlen(why);
+
+	if (r.told[0] && (strcmp(r.told, why) == 0 || strncmp(why, "connect: ", 9) == 0))
 		return;
-	spoolrd_say(&r.sp, "log forward %s: %s; retrying", r.cfg->url, why);
+	/* GnuTLS's sentences end in a full stop, its status text in ". ". */
+	while (n && (why[n - 1] == ' ' || why[n - 1] == '.'))
+		n--;
+	spoolrd_say(&r.sp, "log forward %s: %.*s; retrying", r.cfg->url, (int)n, why);
 	snprintf(r.told, sizeof r.told, "%s", why);
 }
 
@@ -79,6 +97,9 @@ broken(const char *why)
 {
 	tls_session_close(&r.ts, 0);
 	r.up = false;
+	/* A receiver that ends every session at once is not hammered. */
+	if (now() - r.up_since >= BACKOFF_MAX_MS / 1000)
+		r.backoff_ms = BACKOFF_MIN_MS;
 	for (size_t i = 0; i < r.n; i++)
 		r.resent += r.ring[(r.head + i) % RING_MAX].msgs;
 	r.n = r.head = 0;
@@ -105,7 +126,7 @@ connect_tls(void)
 	r.told[0] = '\0';
 	r.resent = 0;
 	r.up = true;
-	r.backoff_ms = BACKOFF_MIN_MS;
+	r.up_since = now();
 	return true;
 }
 
@@ -211,12 +232,13 @@ tls_sender(int dfd, int wake, int note, const struct log_target *cfg)
 	r.cfg = cfg;
 	setup(dfd, note);
 	for (;;) {
-		if (!r.up && !connect_tls()) {
+		if (!r.up && r.attempts++ > 0) {
 			wait_news((int)r.backoff_ms);
 			r.backoff_ms =
 			    r.backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : r.backoff_ms * 2;
-			continue;
 		}
+		if (!r.up && !connect_tls())
+			continue;
 		send_all();
 		if (!r.up)
 			continue;

@@ -22,6 +22,8 @@
 /* As a TCP target's (supervisor/logfwd.h, LOGFWD_SNDBUF): bounds what the
  * kernel holds, hence what a dead connection may take with it. */
 #define SNDBUF (256 * 1024)
+/* How long a TLS 1.3 client waits for the server's verdict (verdict()). */
+#define VERDICT_MS 500
 
 static long
 ms_left(const struct timespec *end)
@@ -33,10 +35,15 @@ ms_left(const struct timespec *end)
 }
 
 static void
-deadline(struct timespec *end, int s)
+deadline(struct timespec *end, long ms)
 {
 	clock_gettime(CLOCK_MONOTONIC, end);
-	end->tv_sec += s;
+	end->tv_sec += ms / 1000;
+	end->tv_nsec += ms % 1000 * 1000000L;
+	if (end->tv_nsec >= 1000000000L) {
+		end->tv_sec++;
+		end->tv_nsec -= 1000000000L;
+	}
 }
 
 /* Waits until fd is ready for events or end passes; false on timeout. */
@@ -95,6 +102,7 @@ load_files(struct tls_session *ts, const struct log_target *t, char *why, size_t
 	}
 	if (!t->cert)
 		return 0;
+	ts->has_cert = true;
 	r = gnutls_certificate_set_x509_key_file(ts->cred, t->cert, t->key, GNUTLS_X509_FMT_PEM);
 	if (r < 0) {
 		snprintf(why, n, "certificate %s with key %s: %s", t->cert, t->key,
@@ -118,7 +126,7 @@ connect_addr(const struct addrinfo *a, char *why, size_t n)
 		return -1;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
-	deadline(&end, TLS_TIMEOUT_S);
+	deadline(&end, TLS_TIMEOUT_S * 1000L);
 	if (connect(fd, a->ai_addr, a->ai_addrlen) < 0 && errno != EINPROGRESS) {
 		err = errno;
 	} else if (!wait_fd(fd, POLLOUT, &end)) {
@@ -165,7 +173,7 @@ push(gnutls_transport_ptr_t p, const giovec_t *iov, int iovcnt)
 	if (w > 0)
 		ts->wire += (uint64_t)w;
 	else if (w < 0)
-		gnutls_transport_set_errno(ts->s, errno);
+		gnutls_transport_set_errno(ts->s, ts->err = errno);
 	return w;
 }
 
@@ -176,8 +184,17 @@ pull(gnutls_transport_ptr_t p, void *buf, size_t len)
 	ssize_t r = recv(ts->fd, buf, len, 0);
 
 	if (r < 0)
-		gnutls_transport_set_errno(ts->s, errno);
+		gnutls_transport_set_errno(ts->s, ts->err = errno);
 	return r;
+}
+
+/* GnuTLS's words for error r, or the system's for a socket's error. */
+static const char *
+err_str(const struct tls_session *ts, int r)
+{
+	if ((r == GNUTLS_E_PUSH_ERROR || r == GNUTLS_E_PULL_ERROR) && ts->err)
+		return strerror(ts->err);
+	return gnutls_strerror(r);
 }
 
 /* The reason a handshake failed, GnuTLS's words for it. */
@@ -195,7 +212,7 @@ handshake_why(struct tls_session *ts, int r, char *why, size_t n)
 		snprintf(why, n, "the receiver refused the handshake: %s",
 			 gnutls_alert_get_name(gnutls_alert_get(ts->s)));
 	} else {
-		snprintf(why, n, "handshake: %s", gnutls_strerror(r));
+		snprintf(why, n, "handshake: %s", err_str(ts, r));
 	}
 }
 
@@ -220,7 +237,7 @@ handshake(struct tls_session *ts, const struct log_target *t, char *why, size_t 
 	gnutls_transport_set_ptr(ts->s, ts);
 	gnutls_transport_set_vec_push_function(ts->s, push);
 	gnutls_transport_set_pull_function(ts->s, pull);
-	deadline(&end, TLS_TIMEOUT_S);
+	deadline(&end, TLS_TIMEOUT_S * 1000L);
 	while ((r = gnutls_handshake(ts->s)) < 0) {
 		if (gnutls_error_is_fatal(r)) {
 			handshake_why(ts, r, why, n);
@@ -235,6 +252,51 @@ handshake(struct tls_session *ts, const struct log_target *t, char *why, size_t 
 	return 0;
 }
 
+/* Reads what the receiver sent, which is only ever a session ticket, its
+ * end or an alert: 1 while the connection stands, else 0 (the end) or a
+ * GnuTLS error. */
+static ssize_t
+drain(struct tls_session *ts)
+{
+	char junk[512];
+
+	for (;;) {
+		ssize_t r = gnutls_record_recv(ts->s, junk, sizeof junk);
+		if (r > 0 || r == GNUTLS_E_INTERRUPTED)
+			continue;
+		return r == GNUTLS_E_AGAIN ? 1 : r;
+	}
+}
+
+/* In TLS 1.3 the client is done with the handshake before the server has
+ * checked the client's certificate (or that it sent none): the server's
+ * answer, a session ticket or an alert, is its first record after. Waiting
+ * for it a moment tells a refusal as one, not as a broken connection
+ * after lines were sent into it. A server that sends no ticket costs the
+ * wait at each connect. */
+static int
+verdict(struct tls_session *ts, char *why, size_t n)
+{
+	struct timespec end;
+	ssize_t r;
+
+	if (gnutls_protocol_get_version(ts->s) != GNUTLS_TLS1_3)
+		return 0;
+	deadline(&end, VERDICT_MS);
+	if (!wait_fd(ts->fd, POLLIN, &end) || (r = drain(ts)) == 1)
+		return 0;
+	if (r == GNUTLS_E_FATAL_ALERT_RECEIVED)
+		snprintf(why, n, "the receiver refused the handshake: %s",
+			 gnutls_alert_get_name(gnutls_alert_get(ts->s)));
+	else if (r == 0 || r == GNUTLS_E_PREMATURE_TERMINATION)
+		snprintf(why, n, "the receiver closed the connection at the handshake's end (%s)",
+			 ts->has_cert ? "does it know our certificate?"
+				      : "does it want a client certificate?");
+	else
+		snprintf(why, n, "handshake: %s", err_str(ts, (int)r));
+	return -1;
+}
+
 int
 tls_session_open(struct tls_session *ts, const struct log_target *t, char *why, size_t n)
 {
@@ -243,7 +305,7 @@ tls_session_open(struct tls_session *ts, const struct log_target *t, char *why, 
 		goto out;
 	if ((ts->fd = connect_host(t, why, n)) < 0)
 		goto out;
-	if (handshake(ts, t, why, n) < 0)
+	if (handshake(ts, t, why, n) < 0 || verdict(ts, why, n) < 0)
 		goto out;
 	return 0;
 out:
@@ -256,7 +318,7 @@ tls_session_send(struct tls_session *ts, const char *p, size_t len, char *why, s
 {
 	struct timespec end;
 
-	deadline(&end, TLS_TIMEOUT_S);
+	deadline(&end, TLS_TIMEOUT_S * 1000L);
 	while (len > 0) {
 		ssize_t r = gnutls_record_send(ts->s, p, len);
 		if (r == GNUTLS_E_AGAIN) {
@@ -270,12 +332,12 @@ tls_session_send(struct tls_session *ts, const char *p, size_t len, char *why, s
 		if (r == GNUTLS_E_INTERRUPTED)
 			continue;
 		if (r < 0) {
-			snprintf(why, n, "send: %s", gnutls_strerror((int)r));
+			snprintf(why, n, "send: %s", err_str(ts, (int)r));
 			return -1;
 		}
 		p += r;
 		len -= (size_t)r;
-		deadline(&end, TLS_TIMEOUT_S);
+		deadline(&end, TLS_TIMEOUT_S * 1000L);
 	}
 	return 0;
 }
@@ -283,23 +345,18 @@ tls_session_send(struct tls_session *ts, const char *p, size_t len, char *why, s
 int
 tls_session_poll(struct tls_session *ts, char *why, size_t n)
 {
-	char junk[512];
+	ssize_t r = drain(ts);
 
-	for (;;) {
-		ssize_t r = gnutls_record_recv(ts->s, junk, sizeof junk);
-		if (r > 0 || r == GNUTLS_E_INTERRUPTED)
-			continue;
-		if (r == GNUTLS_E_AGAIN)
-			return 0;
-		if (r == 0)
-			snprintf(why, n, "connection: closed by the receiver");
-		else if (r == GNUTLS_E_FATAL_ALERT_RECEIVED)
-			snprintf(why, n, "the receiver ended the session: %s",
-				 gnutls_alert_get_name(gnutls_alert_get(ts->s)));
-		else
-			snprintf(why, n, "connection: %s", gnutls_strerror((int)r));
-		return -1;
-	}
+	if (r == 1)
+		return 0;
+	if (r == 0 || r == GNUTLS_E_PREMATURE_TERMINATION)
+		snprintf(why, n, "connection: closed by the receiver");
+	else if (r == GNUTLS_E_FATAL_ALERT_RECEIVED)
+		snprintf(why, n, "the receiver ended the session: %s",
+			 gnutls_alert_get_name(gnutls_alert_get(ts->s)));
+	else
+		snprintf(why, n, "connection: %s", err_str(ts, (int)r));
+	return -1;
 }
 
 uint64_t
@@ -319,9 +376,7 @@ tls_session_close(struct tls_session *ts, int ms)
 	struct timespec end;
 	bool closed = false;
 
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	end.tv_sec += ms / 1000;
-	end.tv_nsec += (ms % 1000) * 1000000L;
+	deadline(&end, ms);
 	int r = ts->s && ms > 0 ? GNUTLS_E_AGAIN : -1;
 	while (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED) {
 		r = gnutls_bye(ts->s, GNUTLS_SHUT_WR);

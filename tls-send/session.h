@@ -22,6 +22,8 @@ struct tls_session {
 	/* Bytes handed to the kernel, handshake included: with SIOCOUTQ,
 	 * where the receiver's TCP has acknowledged up to. */
 	uint64_t wire;
+	int err;       /* errno of the last failed read or write of the socket */
+	bool has_cert; /* a client certificate was given */
 };
 
 /* Connects to t (every address of its host in turn), loads its files and
