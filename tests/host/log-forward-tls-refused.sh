@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # A receiver whose certificate is from another CA, then one whose
-# certificate names another host: each is refused, host.log names the
+# certificate names another host, then one whose certificate expired: each
+# is refused, host.log names the
 # target and GnuTLS's reason, the receiver gets nothing (no fallback to
 # plain text), and the spool keeps the lines: once the receiver shows the
 # right certificate they all arrive.
@@ -31,6 +32,10 @@ tls_rsyslog_kill
 tls_rsyslog_start wrongname anon
 sv_wait_for "$url: the receiver's certificate is refused: .*does not match" 15 ||
 	fail "expected host.log to refuse the certificate for another name, got: $(grep tls:// "$H" | tail -n 2)"
+tls_rsyslog_kill
+tls_rsyslog_start expired anon
+sv_wait_for "$url: the receiver's certificate is refused: .*expired" 15 ||
+	fail "expected host.log to refuse the expired certificate, got: $(grep tls:// "$H" | tail -n 2)"
 tls_rsyslog_kill
 [ ! -s "$F" ] || fail "expected the refused receivers to get nothing, got $(wc -l <"$F") lines: $(head -c 200 "$F")"
 grep -q "$url: .*refused.*; retrying" "$H" || fail "expected the refusal in host.log itself"
