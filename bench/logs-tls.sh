@@ -31,16 +31,7 @@ input(type=\"imtcp\" address=\"127.0.0.1\" port=\"5514\")"
 # run SCHEME TARGET-EXTRA RECEIVER: RATE and CPU (ms per 10 000 lines of
 # the supervisor and its sender) of one run.
 run() {
-	cat >"$WORK/m.yaml" <<YAML
-version: 1
-logging:
-  forward: [{url: "$1://127.0.0.1:5514"$2}]
-containers:
-  gen:
-    image: dir:busybox
-    network_mode: none
-    command: ["/bin/sh", "-c", "sleep 3; exec $(echo "$GEN" | sed 's/\\/\\\\/g; s/"/\\"/g')"]
-YAML
+	gen_manifest "url: \"$1://127.0.0.1:5514\"$2"
 	sv_start "$WORK/m.yaml"
 	sleep 0.5
 	rs_start "recv-$1" "$3

@@ -23,18 +23,8 @@ input(type="imtcp" address="127.0.0.1" port="PORT")
 template(name="raw" type="string" string="%rawmsg%\n")
 action(type="omfile" file="FILE" template="raw")'
 
-# 1. The supervisor: the container waits 3 s so that the receiver is up and
-# the CPU baseline taken before its first line.
-cat >"$WORK/m.yaml" <<YAML
-version: 1
-logging:
-  forward: [{url: "tcp://127.0.0.1:5514"}]
-containers:
-  gen:
-    image: dir:busybox
-    network_mode: none
-    command: ["/bin/sh", "-c", "sleep 3; exec $(echo "$GEN" | sed 's/\\/\\\\/g; s/"/\\"/g')"]
-YAML
+# 1. The supervisor.
+gen_manifest 'url: "tcp://127.0.0.1:5514"'
 sv_start "$WORK/m.yaml"
 sleep 0.5
 rs_start recv "$(echo "$RECV" | sed "s|PORT|5514|; s|FILE|$WORK/berth.out|")" 5514

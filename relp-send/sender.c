@@ -185,8 +185,7 @@ relp_sender(int dfd, int wake, int note, const struct log_target *cfg)
 	for (;;) {
 		if (!r.clt && !connect_relp()) {
 			wait_wake((int)r.backoff_ms);
-			r.backoff_ms =
-			    r.backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : r.backoff_ms * 2;
+			r.backoff_ms = backoff_next(r.backoff_ms);
 			continue;
 		}
 		send_all();

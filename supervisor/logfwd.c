@@ -92,7 +92,7 @@ went_down(struct sv *sv, struct fwd_target *t, const char *what, const char *why
 	t->ai++;
 	t->state = FWD_WAIT;
 	arm(t, t->backoff_ms);
-	t->backoff_ms = t->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : t->backoff_ms * 2;
+	t->backoff_ms = backoff_next(t->backoff_ms);
 }
 
 static void on_connected(struct sv *sv, struct fwd_target *t);

@@ -234,8 +234,7 @@ tls_sender(int dfd, int wake, int note, const struct log_target *cfg)
 	for (;;) {
 		if (!r.up && r.attempts++ > 0) {
 			wait_news((int)r.backoff_ms);
-			r.backoff_ms =
-			    r.backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : r.backoff_ms * 2;
+			r.backoff_ms = backoff_next(r.backoff_ms);
 		}
 		if (!r.up && !connect_tls())
 			continue;

@@ -12,6 +12,12 @@
 #define BACKOFF_MIN_MS 100
 #define BACKOFF_MAX_MS 5000
 
+static inline unsigned
+backoff_next(unsigned ms)
+{
+	return ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : ms * 2;
+}
+
 /* Messages librelp may have outstanding (its window); after message k is
  * handed to it, messages up to k - RELP_WINDOW are acknowledged. */
 #define RELP_WINDOW 128

@@ -10,16 +10,7 @@ sv_init log-forward-tls-key-mode
 tls_certs
 N=100
 chmod 0644 "$C/client.key"
-cat >"$WORK/m.yaml" <<YAML
-version: 1
-logging:
-  forward: [{url: "tls://127.0.0.1:6514", ca: $C/ca.pem, cert: $C/client.pem, key: $C/client.key}]
-containers:
-  counter:
-    image: dir:busybox
-    command: ["/bin/sh", "-c", "i=1; while [ \$i -le $N ]; do echo line \$i; i=\$((i+1)); done; sleep 3600"]
-YAML
-sv_start "$WORK/m.yaml"
+tls_start "url: \"tls://127.0.0.1:6514\", ca: $C/ca.pem, cert: $C/client.pem, key: $C/client.key" $N
 H="$WORK/log/host.log"
 F="$WORK/tls.log"
 tls_rsyslog_start server x509/certvalid

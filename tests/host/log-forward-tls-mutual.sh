@@ -13,16 +13,7 @@ N=1000
 # The unknown client first: tls-send reads the files at every connect.
 cp "$C/otherclient.pem" "$C/me.pem"
 cp -p "$C/otherclient.key" "$C/me.key"
-cat >"$WORK/m.yaml" <<YAML
-version: 1
-logging:
-  forward: [{url: "tls://127.0.0.1:6514", ca: $C/ca.pem, cert: $C/me.pem, key: $C/me.key}]
-containers:
-  counter:
-    image: dir:busybox
-    command: ["/bin/sh", "-c", "i=1; while [ \$i -le $N ]; do echo line \$i; i=\$((i+1)); done; sleep 3600"]
-YAML
-sv_start "$WORK/m.yaml"
+tls_start "url: \"tls://127.0.0.1:6514\", ca: $C/ca.pem, cert: $C/me.pem, key: $C/me.key" $N
 H="$WORK/log/host.log"
 F="$WORK/tls.log"
 tls_rsyslog_start server x509/certvalid

@@ -10,16 +10,7 @@
 sv_init log-forward-tls-outage
 tls_certs
 N=30000
-cat >"$WORK/m.yaml" <<YAML
-version: 1
-logging:
-  forward: [{url: "tls://localhost:6514", ca: $C/ca.pem}]
-containers:
-  counter:
-    image: dir:busybox
-    command: ["/bin/sh", "-c", "i=1; while [ \$i -le $N ]; do echo line \$i; [ \$((i % 1000)) = 0 ] && sleep 0.2; i=\$((i+1)); done"]
-YAML
-sv_start "$WORK/m.yaml"
+tls_start "url: \"tls://localhost:6514\", ca: $C/ca.pem" $N 1000
 tls_rsyslog_start server anon
 F="$WORK/tls.log"
 count() { log_app "$F" counter | wc -l; }
@@ -28,7 +19,7 @@ tls_rsyslog_kill
 before=$(count)
 sleep 3
 tls_rsyslog_start server anon
-sv_wait_for 'container counter: exited with status 0' 40 || fail "expected the container to finish its $N lines"
+sv_wait_for "counter: line $N\$" 40 || fail "expected the container to print its $N lines"
 for i in $(seq 100); do
 	[ "$(log_app "$F" counter | awk '{print $NF}' | sort -nu | wc -l)" -ge $N ] && break
 	sleep 0.1

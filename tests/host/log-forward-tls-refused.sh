@@ -12,16 +12,7 @@
 sv_init log-forward-tls-refused
 tls_certs
 N=200
-cat >"$WORK/m.yaml" <<YAML
-version: 1
-logging:
-  forward: [{url: "tls://127.0.0.1:6514", ca: $C/ca.pem}]
-containers:
-  counter:
-    image: dir:busybox
-    command: ["/bin/sh", "-c", "i=1; while [ \$i -le $N ]; do echo line \$i; i=\$((i+1)); done; sleep 3600"]
-YAML
-sv_start "$WORK/m.yaml"
+tls_start "url: \"tls://127.0.0.1:6514\", ca: $C/ca.pem" $N
 H="$WORK/log/host.log"
 F="$WORK/tls.log"
 tls_rsyslog_start otherserver anon

@@ -10,16 +10,7 @@
 sv_init log-forward-tls
 tls_certs
 N=50000
-cat >"$WORK/m.yaml" <<YAML
-version: 1
-logging:
-  forward: [{url: "tls://127.0.0.1:6514", ca: $C/ca.pem}]
-containers:
-  counter:
-    image: dir:busybox
-    command: ["/bin/sh", "-c", "i=1; while [ \$i -le $N ]; do echo line \$i; i=\$((i+1)); done"]
-YAML
-sv_start "$WORK/m.yaml"
+tls_start "url: \"tls://127.0.0.1:6514\", ca: $C/ca.pem" $N
 tls_rsyslog_start server anon
 F="$WORK/tls.log"
 log_wait_app "$F" counter $N 40 || fail "expected $N messages within 40 s, got $(log_app "$F" counter | wc -l); host.log: $(grep tls:// "$WORK/log/host.log" | tail -n 2)"
