@@ -7,7 +7,6 @@
 #include <stddef.h> /* librelp.h needs size_t */
 #include <librelp.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,13 +159,8 @@ send_all(void)
 static void
 setup(int dfd, int note)
 {
-	sigset_t none;
-
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	if (spoolrd_open(&r.sp, dfd, note, r.cfg->url) < 0 ||
-	    relpEngineConstruct(&r.eng) != RELP_RET_OK) {
+	spoolrd_open(&r.sp, dfd, note, r.cfg->url);
+	if (relpEngineConstruct(&r.eng) != RELP_RET_OK) {
 		spoolrd_say(&r.sp, "log forward %s: out of memory: not forwarding", r.cfg->url);
 		_exit(111);
 	}

@@ -5,7 +5,6 @@
  * acknowledged every message in it, and LOGFWD_MARGIN's worth after. */
 #include <errno.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -209,28 +208,19 @@ wait_news(int ms)
 		broken(why);
 }
 
-static void
-setup(int dfd, int note)
-{
-	sigset_t none;
-
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	if (spoolrd_open(&r.sp, dfd, note, r.cfg->url) < 0 || gnutls_global_init() < 0) {
-		spoolrd_say(&r.sp, "log forward %s: out of memory: not forwarding", r.cfg->url);
-		_exit(111);
-	}
-	r.ts.fd = -1;
-	r.backoff_ms = BACKOFF_MIN_MS;
-}
-
 void
 tls_sender(int dfd, int wake, int note, const struct log_target *cfg)
 {
 	r.wake = wake;
 	r.cfg = cfg;
-	setup(dfd, note);
+	spoolrd_open(&r.sp, dfd, note, cfg->url);
+	if (gnutls_global_init() < 0) {
+		spoolrd_say(&r.sp, "log forward %s: GnuTLS did not start: not forwarding",
+			    cfg->url);
+		_exit(111);
+	}
+	r.ts.fd = -1;
+	r.backoff_ms = BACKOFF_MIN_MS;
 	for (;;) {
 		if (!r.up && r.attempts++ > 0) {
 			wait_news((int)r.backoff_ms);

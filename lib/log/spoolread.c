@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,19 +101,25 @@ load_acked(struct spoolrd *r)
 	r->aoff = strtoull(buf + 17, &end, 10);
 }
 
-int
+void
 spoolrd_open(struct spoolrd *r, int dfd, int note, const char *url)
 {
+	sigset_t none;
+
 	*r =
 	    (struct spoolrd){.dfd = dfd, .note = note, .url = url, .seg = SPOOLRD_NO_SEG, .fd = -1};
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_IGN);
 	/* Only the lock of a sender that died frees the spool: the sender of
 	 * a supervisor killed a moment ago may still be on its way out. */
 	while (flock(dfd, LOCK_EX) < 0 && errno == EINTR)
 		;
-	if (!(r->buf = malloc(BUF_MAX)))
-		return -1;
+	if (!(r->buf = malloc(BUF_MAX))) {
+		spoolrd_say(r, "log forward %s: out of memory: not forwarding", url);
+		_exit(111);
+	}
 	load_acked(r);
-	return 0;
 }
 
 void

@@ -24,9 +24,11 @@ struct spoolrd {
 	unsigned since_save;
 };
 
-/* Takes the spool (an flock, waiting for a sender that is on its way
- * out) and reads where the last one stopped. Returns 0 or -1 (no memory). */
-int spoolrd_open(struct spoolrd *r, int dfd, int note, const char *url);
+/* A sender's start: signals as a fresh program has them (the supervisor
+ * blocks its own), SIGPIPE ignored; takes the spool (an flock, waiting
+ * for a sender that is on its way out) and reads where the last one
+ * stopped. A sender without memory says so and ends (status 111). */
+void spoolrd_open(struct spoolrd *r, int dfd, int note, const char *url);
 /* The next frame (LEN SP MSG) in *p and its length, or 0 when none waits. */
 size_t spoolrd_next(struct spoolrd *r, const char **p);
 /* Where the frame last returned ends, in segment r->seg. */
