@@ -380,7 +380,7 @@ target_open(struct sv *sv, struct fwd_target *t)
 	if (t->timerfd < 0 || sv_watch(sv, t->timerfd, &t->w_timer) < 0)
 		return -1;
 	if (fwd_by_sender(t))
-		return relp_open(sv, t);
+		return (t->q = malloc(LOGFWD_GATHER)) ? relp_open(sv, t) : -1;
 	if (t->cfg->proto == LOG_TCP) {
 		if (!(t->q = malloc(LOGFWD_QUEUE_MAX + LOGFWD_SLACK + NOTICE_MAX)))
 			return -1;
@@ -432,19 +432,34 @@ logfwd_open(struct sv *sv)
 	}
 }
 
-/* A message that neither memory nor the spool took; a spool that fails
- * for another reason than its bound (a full or broken disk) is told once. */
+/* A spool that fails for another reason than its bound (a full or broken
+ * disk) is told once. */
 static void
-lost(struct fwd_target *t)
+spool_failed(struct fwd_target *t, int err)
 {
-	int err = errno;
-
-	t->dropped++;
 	if (t->spool.dfd < 0 || err == EFBIG || t->told_spool)
 		return;
 	t->told_spool = true;
 	sv_say("log forward %s: spool %s: %s (dropped messages are counted)", t->cfg->url,
 	       t->spool.dir, strerror(err));
+}
+
+/* A message that neither memory nor the spool took. */
+static void
+lost(struct fwd_target *t)
+{
+	t->dropped++;
+	spool_failed(t, errno);
+}
+
+/* A relp or tls target's messages of this turn to its spool, and the
+ * sender told. */
+static void
+sender_flush(struct fwd_target *t)
+{
+	if (fq_flush(t) < 0)
+		spool_failed(t, errno);
+	relp_wake(t);
 }
 
 /* UDP's drops are told as TCP's are: a notice datagram where the gap is,
@@ -547,8 +562,8 @@ logfwd_kick(struct sv *sv)
 {
 	for (size_t i = 0; i < sv->n_fwd; i++) {
 		struct fwd_target *t = &sv->fwd[i];
-		if (fwd_by_sender(t))
-			relp_wake(t);
+		if (fwd_by_sender(t) && t->state != FWD_OFF)
+			sender_flush(t);
 		else if (t->cfg->proto == LOG_TCP && t->state == FWD_UP && !t->want_out)
 			tcp_send(sv, t);
 	}
@@ -669,6 +684,7 @@ logfwd_close(struct sv *sv)
 		if (fwd_by_sender(t) && t->state != FWD_OFF) {
 			if (t->dropped)
 				report_dropped(sv, t);
+			sender_flush(t);
 			relp_close(sv, t);
 			spool_close(&t->spool);
 		}
