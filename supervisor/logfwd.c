@@ -485,6 +485,18 @@ udp_report_dropped(struct sv *sv, struct fwd_target *t)
 	       t->cfg->url, n_lost);
 }
 
+/* Whether the dropped-messages notice goes before a message of n bytes.
+ * A relp or tls target is "up" while its sender runs, reachable or not:
+ * its notice waits until its spool takes messages again, else every line
+ * while the spool is full would add a notice of one. */
+static bool
+notice_due(const struct fwd_target *t, size_t n)
+{
+	if (!t->dropped || t->state != FWD_UP)
+		return false;
+	return !fwd_by_sender(t) || t->spool.bytes + t->len + n <= t->spool.max;
+}
+
 void
 logfwd_msg(struct sv *sv, const struct syslog_msg *m, size_t over)
 {
@@ -508,7 +520,7 @@ logfwd_msg(struct sv *sv, const struct syslog_msg *m, size_t over)
 		} else {
 			/* The notice goes first, where the gap is; while the
 			 * target is down it waits for on_connected. */
-			if (t->dropped && t->state == FWD_UP)
+			if (notice_due(t, (size_t)n))
 				report_dropped(sv, t);
 			if (!fq_put(t, msg, (size_t)n, over))
 				lost(t);
@@ -562,8 +574,13 @@ logfwd_kick(struct sv *sv)
 {
 	for (size_t i = 0; i < sv->n_fwd; i++) {
 		struct fwd_target *t = &sv->fwd[i];
-		if (fwd_by_sender(t) && t->state != FWD_OFF)
+		if (fwd_by_sender(t) && t->state != FWD_OFF) {
+			/* The sender freed room: the notice need not wait
+			 * for the next message. */
+			if (notice_due(t, NOTICE_MAX))
+				report_dropped(sv, t);
 			sender_flush(t);
+		}
 		else if (t->cfg->proto == LOG_TCP && t->state == FWD_UP && !t->want_out)
 			tcp_send(sv, t);
 	}

@@ -64,7 +64,10 @@ fq_put(struct fwd_target *t, const char *p, size_t n, size_t over)
 		 * messages go there together (fq_flush). */
 		if (t->spool.bytes + t->len + n > t->spool.max + over)
 			return (errno = EFBIG), false;
-		if (t->len + n > LOGFWD_GATHER && fq_flush(t) < 0)
+		/* A batch is one segment at most: the sender frees whole ones. */
+		size_t most = spool_seg_max(&t->spool) < LOGFWD_GATHER ? spool_seg_max(&t->spool)
+								       : LOGFWD_GATHER;
+		if (t->len + n > most && fq_flush(t) < 0)
 			return false;
 		memcpy(t->q + t->len, p, n);
 		t->len += n;

@@ -54,7 +54,7 @@ relp_available(const struct fwd_target *t)
 /* In the child: the three descriptors it needs as 3, 4, 5, none other. */
 static void __attribute__((noreturn)) child(struct fwd_target *t, int wake, int note, pid_t parent)
 {
-	char port[8];
+	char port[8], margin[24];
 
 	/* Dies with the supervisor: the next one starts its own sender. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
@@ -71,11 +71,14 @@ static void __attribute__((noreturn)) child(struct fwd_target *t, int wake, int 
 			_exit(111);
 	close_range(6, ~0U, 0);
 	snprintf(port, sizeof port, "%u", t->cfg->port);
+	/* tls-send's margin (docs/logging.md, TLS): a quarter of the spool at
+	 * most, so that a small spool is not held by it for ever. */
+	uint64_t m = t->spool.max / 4 < LOGFWD_MARGIN ? t->spool.max / 4 : LOGFWD_MARGIN;
+	snprintf(margin, sizeof margin, "%llu", (unsigned long long)m);
 	const struct log_target *c = t->cfg;
-	/* tls-send takes the target's files: CA [CERT KEY]. */
-	char *argv[] = {
-	    (char *)relp_sender_name(t), c->url, c->host, port, c->ca, c->cert, c->key, NULL};
-	execv(sender_path(t), argv);
+	char *relp[] = {RELP_SENDER, c->url, c->host, port, NULL};
+	char *tls[] = {TLS_SENDER, c->url, c->host, port, margin, c->ca, c->cert, c->key, NULL};
+	execv(sender_path(t), c->proto == LOG_TLS ? tls : relp);
 	_exit(127);
 }
 

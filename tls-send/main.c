@@ -6,7 +6,7 @@
  * fd 3, its wake pipe as fd 4 and its notes pipe as fd 5, and kills it
  * when it dies itself. A program of its own so that GnuTLS is in the image
  * only when a manifest asks for TLS.
- *   tls-send URL HOST PORT CA [CERT KEY]
+ *   tls-send URL HOST PORT MARGIN CA [CERT KEY]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,9 +20,11 @@ main(int argc, char **argv)
 	struct log_target t = {.proto = LOG_TLS};
 	char *end;
 	unsigned long port;
+	unsigned long long margin;
 
-	if (argc != 5 && argc != 7) {
-		fputs("usage: tls-send URL HOST PORT CA [CERT KEY] (started by the supervisor)\n",
+	if (argc != 6 && argc != 8) {
+		fputs("usage: tls-send URL HOST PORT MARGIN CA [CERT KEY] (started by the "
+		      "supervisor)\n",
 		      stderr);
 		return 2;
 	}
@@ -31,13 +33,18 @@ main(int argc, char **argv)
 		fprintf(stderr, "tls-send: bad port %s\n", argv[3]);
 		return 2;
 	}
+	margin = strtoull(argv[4], &end, 10);
+	if (*end || !*argv[4]) {
+		fprintf(stderr, "tls-send: bad margin %s\n", argv[4]);
+		return 2;
+	}
 	t.url = argv[1];
 	t.host = argv[2];
 	t.port = (uint16_t)port;
-	t.ca = argv[4];
-	if (argc == 7) {
-		t.cert = argv[5];
-		t.key = argv[6];
+	t.ca = argv[5];
+	if (argc == 8) {
+		t.cert = argv[6];
+		t.key = argv[7];
 	}
-	tls_sender(3, 4, 5, &t);
+	tls_sender(3, 4, 5, &t, margin);
 }

@@ -2,7 +2,7 @@
 /* sender.c: the sender of a tls:// target, a child of the supervisor:
  * reads the spool's frames in order (lib/log/spoolread.c), sends them in
  * TLS records, and has a segment removed once the receiver's TCP has
- * acknowledged every message in it, and LOGFWD_MARGIN's worth after. */
+ * acknowledged every message in it, and a margin's worth after. */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -19,10 +19,7 @@
  * 16 KiB at most, and one per message would cost a write each. */
 #define BATCH (16 * 1024)
 #define FRAME_MAX (32 * 1024) /* a line and its header, framed, with room */
-/* As a TCP target's (docs/logging.md, Delivery): acknowledged by the
- * receiver's kernel is not read by the receiver. */
-#define MARGIN (256 * 1024)
-/* Records sent and not yet known acknowledged (with MARGIN after them). */
+/* Records sent and not yet known acknowledged (with the margin after them). */
 #define RING_MAX 8192
 
 static struct {
@@ -39,6 +36,9 @@ static struct {
 		unsigned msgs;
 	} ring[RING_MAX];
 	size_t head, n;
+	/* As a TCP target's (docs/logging.md, Delivery): acknowledged by the
+	 * receiver's kernel is not read by the receiver. */
+	uint64_t margin;
 	unsigned backoff_ms;
 	unsigned attempts;
 	time_t up_since; /* CLOCK_MONOTONIC seconds */
@@ -59,7 +59,7 @@ check_acked(void)
 {
 	uint64_t acked = tls_session_acked(&r.ts);
 
-	while (r.n && r.ring[r.head].wire + MARGIN <= acked)
+	while (r.n && r.ring[r.head].wire + r.margin <= acked)
 		pop();
 }
 
@@ -209,9 +209,10 @@ wait_news(int ms)
 }
 
 void
-tls_sender(int dfd, int wake, int note, const struct log_target *cfg)
+tls_sender(int dfd, int wake, int note, const struct log_target *cfg, uint64_t margin)
 {
 	r.wake = wake;
+	r.margin = margin;
 	r.cfg = cfg;
 	spoolrd_open(&r.sp, dfd, note, cfg->url);
 	if (gnutls_global_init() < 0) {

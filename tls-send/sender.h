@@ -6,8 +6,10 @@
 #include "manifest/manifest.h"
 
 /* dfd: the target's spool directory; wake: readable when the supervisor
- * appended; note: struct relp_note to the supervisor. Never returns. */
-void tls_sender(int dfd, int wake, int note, const struct log_target *cfg)
+ * appended; note: struct relp_note to the supervisor; margin: bytes the
+ * receiver's TCP must have acknowledged after a message before it counts
+ * as read. Never returns. */
+void tls_sender(int dfd, int wake, int note, const struct log_target *cfg, uint64_t margin)
     __attribute__((noreturn));
 
 #endif
