@@ -21,17 +21,17 @@ LIBS     := -lyaml
 
 # Programs linked against glibc and Debian's libraries; a folder without
 # sources yet builds nothing.
-PROGS    := $(foreach d,supervisor netsetup relp-send tls-send,$(if $(wildcard $(d)/*.c),$(BUILD)/$(d)))
+PROGS    := $(foreach d,supervisor netsetup relp-send tls-send image-pull,$(if $(wildcard $(d)/*.c),$(BUILD)/$(d)))
 SUPERVISOR_LIBS := -lcap -lseccomp -lmnl -lnftnl -lsodium
 NETSETUP_LIBS   := -lmnl -lnftnl -lsodium
 # Unit tests and the fuzzer may touch any lib/ file, so they link every library.
-ALL_LIBS        := $(LIBS) -lmnl -lnftnl -lsodium
+ALL_LIBS        := $(LIBS) -lmnl -lnftnl -lsodium -lnettle -lcurl -lz
 
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 
-.PHONY: all deps deps-test kernel keys image bundle run test test-unit test-host test-vm test-tools test-power-cuts bench fuzz clean
-all: $(BUILD)/init $(BUILD)/berthctl $(PROGS) $(BUILD)/mkbundle
+.PHONY: all deps deps-test kernel keys image bundle publish run test test-unit test-host test-vm test-tools test-power-cuts bench fuzz fuzz-channel clean
+all: $(BUILD)/init $(BUILD)/berthctl $(PROGS) $(BUILD)/mkbundle $(BUILD)/publish $(BUILD)/update-check
 
 # deps: what the build, the image and `make run` need; deps-test: that and
 # what the tests and benchmarks add (scripts/packages, scripts/packages-test).
@@ -74,10 +74,26 @@ $(BUILD)/relp-send: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard relp-send/*.c)) $
 $(BUILD)/tls-send: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tls-send/*.c)) $(LIBBERTH)
 	$(CC) $(LDHARDEN) -o $@ $^ $(LIBS) -lgnutls
 
+# The update channel's client, which `berthctl update check` runs: libcurl
+# and what it loads stay out of berthctl, and out of the image for now
+# (docs/update.md, Channel: its cost against the root budget).
+$(BUILD)/update-check: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard update-check/*.c)) $(LIBBERTH)
+	$(CC) $(LDHARDEN) -o $@ $^ -lsodium -lcurl
+# What `berthctl image pull` runs: libcurl (and the TLS, HTTP/2, IDN...
+# libraries it loads, about 15 MiB) stays out of berthctl, and so out of
+# every root image until one needs to pull.
+$(BUILD)/image-pull: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard image-pull/*.c)) $(LIBBERTH)
+	$(CC) $(LDHARDEN) -o $@ $^ $(LIBS) -lnettle -lsodium -lcurl -lz
+
 # The build side of updates: key generation and bundle signing. It runs on
 # the build host only; no image carries it.
 $(BUILD)/mkbundle: $(BUILD)/obj/image/mkbundle.o $(LIBBERTH)
 	$(CC) $(LDHARDEN) -o $@ $^ -lsodium -lnettle
+
+# The build side of update channels: signed metadata over bundles
+# (docs/update.md, Channel). Build host only, like mkbundle.
+$(BUILD)/publish: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard publish/*.c)) $(LIBBERTH)
+	$(CC) $(LDHARDEN) -o $@ $^ -lsodium
 
 # init is PID 1: static musl, no libraries. The kernel UAPI headers it needs
 # come from a private copy of Debian's linux-libc-dev headers so that no glibc
@@ -127,19 +143,39 @@ $(BUILD)/images/busybox: tests/images/mkbusybox
 # update.key and update.pub (a real key); the public half is baked into
 # every image, the secret half never is.
 KEYS ?= $(BUILD)/keys
-keys: $(KEYS)/update.pub $(KEYS)/image.gpg
+keys: $(KEYS)/update.pub $(KEYS)/image.gpg $(KEYS)/channel-root.pub
 $(KEYS)/update.pub: | $(BUILD)/mkbundle
 	$(BUILD)/mkbundle keygen $(KEYS)
 # An OpenPGP key that signs container images (docs/image.md, Signatures).
 $(KEYS)/image.gpg:
 	image/image-keygen $(KEYS)
+# The channel's root and release keys (channel-root.key, channel-release.key
+# and their .pub); publish keygen never overwrites one either.
+$(KEYS)/channel-root.pub: | $(BUILD)/publish
+	$(BUILD)/publish keygen $(KEYS)
 
+# CHANNEL_ROOT: an update channel's root.json to bake in as the root the
+# host trusts (docs/update.md, Channel).
+CHANNEL_ROOT ?=
 image: deps all kernel keys $(BUILD)/images/busybox
-	BERTH_UPDATE_PUB=$(KEYS)/update.pub image/mkimage $(MANIFEST) $(BUILD)
+	BERTH_UPDATE_PUB=$(KEYS)/update.pub BERTH_CHANNEL_ROOT=$(CHANNEL_ROOT) \
+		image/mkimage $(MANIFEST) $(BUILD)
 
 # build/update.bundle: the image's kernel, initramfs and root, signed.
 bundle: image
 	$(BUILD)/mkbundle create $(KEYS)/update.key $(BUILD) $(BUILD)/update.bundle
+
+# Adds a new build/update.bundle to the channel directory CHANNEL (made,
+# with its first root, when it has none), signed with $(KEYS)'s channel
+# keys; the image in the bundle trusts the channel's current root.
+# PUBLISH_FLAGS: --percent, --ramp-hours, --rollout-start, --expires.
+publish: $(BUILD)/publish keys
+	@test -n "$(CHANNEL)" || { echo "make publish CHANNEL=DIR" >&2; exit 2; }
+	test -f $(CHANNEL)/root.json || $(BUILD)/publish init $(CHANNEL) \
+		--root-key $(KEYS)/channel-root.key --release-key $(KEYS)/channel-release.pub
+	$(MAKE) --no-print-directory bundle CHANNEL_ROOT=$(CHANNEL)/root.json
+	$(BUILD)/publish add $(CHANNEL) $(BUILD)/update.bundle \
+		--release-key $(KEYS)/channel-release.key $(PUBLISH_FLAGS)
 
 run: image
 	image/qemu-run $(BUILD)
@@ -177,6 +213,16 @@ FUZZ_CFLAGS  := -g -O1 -std=gnu11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefi
 $(BUILD)/fuzz/manifest: tests/fuzz/manifest.c $(LIB_SRC) $(wildcard lib/*/*.h)
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -Ilib -o $@ tests/fuzz/manifest.c $(LIB_SRC) $(ALL_LIBS)
+
+# The same over the update channel's metadata readers (make fuzz-channel).
+$(BUILD)/fuzz/channel: tests/fuzz/channel.c $(LIB_SRC) $(wildcard lib/*/*.h)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -Ilib -o $@ tests/fuzz/channel.c $(LIB_SRC) $(ALL_LIBS)
+
+fuzz-channel: deps-test $(BUILD)/fuzz/channel
+	@mkdir -p $(BUILD)/fuzz/channel-corpus $(BUILD)/fuzz/crashes
+	$(BUILD)/fuzz/channel -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+		-artifact_prefix=$(BUILD)/fuzz/crashes/ $(BUILD)/fuzz/channel-corpus tests/fuzz/channel-seeds
 
 fuzz: deps-test $(BUILD)/fuzz/manifest
 	@mkdir -p $(BUILD)/fuzz/corpus $(BUILD)/fuzz/crashes

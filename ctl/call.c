@@ -13,11 +13,12 @@
 #define CALL_TIMEOUT_MS 10000
 
 int
-ctl_parse_opts(int argc, char **argv, bool allow_json, int nargs, struct ctl_opts *o)
+ctl_parse_opts(int argc, char **argv, unsigned allow, int nargs, struct ctl_opts *o)
 {
 	static const struct option longopts[] = {
 	    {"socket", required_argument, NULL, 's'},
 	    {"json", no_argument, NULL, 'j'},
+	    {"follow", no_argument, NULL, 'f'},
 	    {0},
 	};
 	int opt;
@@ -25,15 +26,21 @@ ctl_parse_opts(int argc, char **argv, bool allow_json, int nargs, struct ctl_opt
 	*o = (struct ctl_opts){.socket = CONTROL_SOCKET};
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":f", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 's':
 			o->socket = optarg;
 			break;
 		case 'j':
-			if (!allow_json)
+			if (!(allow & CTL_OPT_JSON))
 				return ctl_usage_error("%s: unknown option \"--json\"", argv[0]);
 			o->json = true;
+			break;
+		case 'f':
+			if (!(allow & CTL_OPT_FOLLOW))
+				return ctl_usage_error("%s: unknown option \"%s\"", argv[0],
+						       argv[optind - 1]);
+			o->follow = true;
 			break;
 		case ':':
 			return ctl_usage_error("%s: %s needs a value", argv[0], argv[optind - 1]);
@@ -42,10 +49,12 @@ ctl_parse_opts(int argc, char **argv, bool allow_json, int nargs, struct ctl_opt
 					       argv[optind - 1]);
 		}
 	}
-	if (argc - optind != nargs)
+	if (nargs < 0 && argc - optind > 1)
+		return ctl_usage_error("%s: expected at most one container name", argv[0]);
+	if (nargs >= 0 && argc - optind != nargs)
 		return ctl_usage_error("%s: expected %s", argv[0],
 				       nargs ? "a container name" : "no argument");
-	o->arg = nargs ? argv[optind] : NULL;
+	o->arg = argc > optind ? argv[optind] : NULL;
 	return 0;
 }
 
@@ -85,7 +94,7 @@ cmd_control(int argc, char **argv)
 	struct ctl_opts o;
 	int rc;
 
-	if ((rc = ctl_parse_opts(argc, argv, false, named ? 1 : 0, &o)) != 0)
+	if ((rc = ctl_parse_opts(argc, argv, 0, named ? 1 : 0, &o)) != 0)
 		return rc;
 	if ((rc = ctl_call(&o, argv[0], &r)) != 0)
 		return rc;

@@ -31,17 +31,24 @@ int cmd_logs(int argc, char **argv);
 int cmd_control(int argc, char **argv);
 /* update apply, update status (update.c) */
 int cmd_update(int argc, char **argv);
+int cmd_trust(int argc, char **argv);
+/* image pull|ls|rm|prune|verify (image.c) */
+int cmd_image(int argc, char **argv);
 
 /* call.c: options and one request for the commands that talk to the
  * supervisor over its control socket. */
 struct ctl_opts {
 	const char *socket; /* --socket, default CONTROL_SOCKET */
 	bool json;	    /* --json */
+	bool follow;	    /* --follow, -f */
 	const char *arg;    /* the container's name, or NULL */
 };
-/* [--socket PATH] [--json if allowed] and nargs (0 or 1) arguments; 0, or
- * the usage error's exit code. */
-int ctl_parse_opts(int argc, char **argv, bool allow_json, int nargs, struct ctl_opts *o);
+/* The options a command takes besides --socket. */
+#define CTL_OPT_JSON 1u
+#define CTL_OPT_FOLLOW 2u
+/* [--socket PATH], the options in allow, and nargs arguments (0 or 1; -1:
+ * at most one); 0, or the usage error's exit code. */
+int ctl_parse_opts(int argc, char **argv, unsigned allow, int nargs, struct ctl_opts *o);
 /* Sends verb and o->arg; 0 with the reply in *r (free it), else the exit
  * code after printing why: EXIT_INVALID (the supervisor's message),
  * EXIT_SYSTEM (no reply: the socket path and errno). */
@@ -51,6 +58,10 @@ int ctl_call(const struct ctl_opts *o, const char *verb, struct control_reply *r
  * read by ytree), or NULL. */
 struct ynode;
 const struct ynode *ctl_get(const struct ynode *map, const char *key);
+/* Bytes as 256M, 1.5G, 7.2G: one decimal where it matters (status.c). */
+void ctl_size_human(double bytes, char *buf, size_t len);
+/* stats [--json] [--follow] [NAME] (stats.c) */
+int cmd_stats(int argc, char **argv);
 
 /* Prints "berthctl: FILE:LINE:COL: message" lines to stderr. */
 void ctl_report(const struct diag *d);

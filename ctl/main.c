@@ -22,6 +22,8 @@ static const struct {
      "back to the image's manifest; keep a manifest on trial"},
     {"logs", cmd_logs, "logs NAME | --host", "a container's log, or the host's (-f follows)"},
     {"status", cmd_status, "status [--json]", "every container's state, from the supervisor"},
+    {"stats", cmd_stats, "stats [--json] [--follow] [NAME]",
+     "CPU, memory, pids, block and network I/O per container; firewall drops"},
     {"start", cmd_control, "start NAME", "start a stopped or exited container"},
     {"stop", cmd_control, "stop NAME", "stop a container; it stays stopped until start"},
     {"restart", cmd_control, "restart NAME", "stop a container, then start it"},
@@ -30,6 +32,14 @@ static const struct {
     {"update", cmd_update, "update apply [--allow-downgrade] [--reboot] FILE|-",
      "install a signed update bundle into the other slot"},
     {"update", cmd_update, "update status [--json]", "booted slot, versions, trial or rollback"},
+    {"update", cmd_update, "update check --channel URL [--download DIR]",
+     "what an update channel offers this host (docs/update.md)"},
+    {"trust", cmd_trust, "trust check [--policy FILE] REF DIGEST [SIG...]",
+     "whether the trust policy accepts a registry image with these signatures"},
+    {"image", cmd_image, "image pull [--store DIR] [--auth FILE] [--ca FILE] [--json] REF",
+     "fetch a registry image into the host's store (verified, unpacked)"},
+    {"image", cmd_image, "image ls [--json] | rm REF|DIGEST | prune | verify REF",
+     "list, forget, clean up, re-check the store's images"},
 };
 
 static void

@@ -8,6 +8,7 @@
 
 #include "ctl.h"
 #include "manifest/ytree.h"
+#include "registry/jsonget.h"
 
 enum col {
 	C_NAME,
@@ -29,12 +30,7 @@ static const char *const heads[C_N] = {"NAME",	 "STATE",  "PID",      "UPTIME", 
 const struct ynode *
 ctl_get(const struct ynode *map, const char *key)
 {
-	if (!map || map->type != YNODE_MAP)
-		return NULL;
-	for (size_t i = 0; i + 1 < map->n; i += 2)
-		if (map->kids[i]->type == YNODE_SCALAR && strcmp(map->kids[i]->str, key) == 0)
-			return map->kids[i + 1];
-	return NULL;
+	return reg_json_get(map, key);
 }
 
 /* A scalar's text; "-" for null, missing and anything else. */
@@ -64,12 +60,10 @@ uptime(const struct ynode *n, char *buf, size_t len)
 		snprintf(buf, len, "%lus", s);
 }
 
-/* Bytes as 256M, 1.5G, 7.2G: one decimal where it matters. */
-static void
-size_human(const char *t, char *buf, size_t len)
+void
+ctl_size_human(double v, char *buf, size_t len)
 {
 	static const char units[] = "KMGT";
-	double v = strtod(t, NULL);
 	int u = -1;
 
 	while (u < 3 && v >= 1024) {
@@ -93,7 +87,7 @@ memory(const struct ynode *limits, char *buf, size_t len)
 	const char *own = text(ctl_get(limits, "memory")), *shared;
 
 	if (strcmp(own, "-") != 0) {
-		size_human(own, buf, len);
+		ctl_size_human(strtod(own, NULL), buf, len);
 		return;
 	}
 	shared = text(ctl_get(limits, "memory_shared"));
@@ -101,7 +95,7 @@ memory(const struct ynode *limits, char *buf, size_t len)
 		snprintf(buf, len, "unlimited");
 		return;
 	}
-	size_human(shared, size, sizeof size);
+	ctl_size_human(strtod(shared, NULL), size, sizeof size);
 	snprintf(buf, len, "shared:%s", size);
 }
 
@@ -114,7 +108,7 @@ writable(const struct ynode *limits, char *buf, size_t len)
 	if (strcmp(t, "-") == 0)
 		snprintf(buf, len, "read-only");
 	else
-		size_human(t, buf, len);
+		ctl_size_human(strtod(t, NULL), buf, len);
 }
 
 static void
@@ -259,7 +253,7 @@ cmd_status(int argc, char **argv)
 	struct ctl_opts o;
 	int rc;
 
-	if ((rc = ctl_parse_opts(argc, argv, true, 0, &o)) != 0)
+	if ((rc = ctl_parse_opts(argc, argv, CTL_OPT_JSON, 0, &o)) != 0)
 		return rc;
 	if ((rc = ctl_call(&o, "status", &r)) != 0)
 		return rc;

@@ -114,9 +114,10 @@ trust_copy() {
 }
 
 # trust_bake JSON ROOT: the manifest's policy into
-# ROOT/usr/share/berth/trust/policy.json, each key file beside it as
-# keys/SHA256.gpg (the policy names those): what the host checks images it
-# pulls against.
+# ROOT/usr/share/berth/trust/policy.json (one line: berthctl trust reads
+# it so), each key file beside it as keys/SHA256.gpg (the policy names
+# those; an armored key is stored binary, which gpgv needs): what the host
+# checks images it pulls against.
 trust_bake() {
 	local json=$1 dest=$2/usr/share/berth/trust k sum map='{}'
 	mkdir -p "$dest/keys"
@@ -124,13 +125,18 @@ trust_bake() {
 		[ -n "$k" ] || continue
 		[ -f "$k" ] || die "trust: key file $k: no such file (relative to $PWD)"
 		sum=$(sha256sum <"$k" | cut -d' ' -f1)
-		cp "$k" "$dest/keys/$sum.gpg"
+		if grep -q -- '-----BEGIN PGP PUBLIC KEY BLOCK-----' "$k"; then
+			gpg --batch --dearmor <"$k" >"$dest/keys/$sum.gpg" ||
+				die "trust: key file $k: gpg --dearmor failed"
+		else
+			cp "$k" "$dest/keys/$sum.gpg"
+		fi
 		chmod 0644 "$dest/keys/$sum.gpg"
 		map=$(jq -c --arg k "$k" --arg v "/usr/share/berth/trust/keys/$sum.gpg" \
 			'. + {($k): $v}' <<<"$map")
 	done < <(jq -r '.trust | .. | objects | (.keyPath // empty), (.keyPaths // [])[]' "$json" |
 		sort -u)
-	jq --argjson map "$map" '.trust | walk(if type == "object" then
+	jq -c --argjson map "$map" '.trust | walk(if type == "object" then
 		(if .keyPath then .keyPath |= $map[.] else . end |
 		 if .keyPaths then .keyPaths |= map($map[.]) else . end) else . end)' \
 		"$json" >"$dest/policy.json"

@@ -179,6 +179,7 @@ apply_firewall(const struct manifest *m)
 		return;
 	}
 	cfg.inbound_accept = net->firewall.inbound == FW_ACCEPT;
+	cfg.log_drops = m->logging.firewall == LOG_FW_DROPS;
 	for (i = 0; i < net->firewall.n_allow; i++) {
 		const struct fw_rule *r = &net->firewall.allow[i];
 

@@ -345,6 +345,25 @@ reply_status(struct sv *sv, struct ctl_client *cl, bool brief)
 	json_free(&j);
 }
 
+/* "stats [NAME]": figures read now (stats.c); berthctl asks twice for
+ * CPU percentages, so the supervisor never waits or keeps samples. */
+static void
+reply_stats(struct sv *sv, struct ctl_client *cl, const char *name)
+{
+	static const char oom[] = "stats: out of memory";
+	char err[160];
+	struct json j;
+
+	json_init(&j);
+	if (stats_to_json(sv, &j, name, err, sizeof err) < 0)
+		client_reply(sv, cl, CONTROL_ERROR, err, strlen(err));
+	else if (json_finish(&j) < 0)
+		client_reply(sv, cl, CONTROL_ERROR, oom, sizeof oom - 1);
+	else
+		client_reply(sv, cl, CONTROL_OK, j.buf, j.len);
+	json_free(&j);
+}
+
 static void
 handle(struct sv *sv, struct ctl_client *cl, const struct control_request *rq)
 {
@@ -358,6 +377,10 @@ handle(struct sv *sv, struct ctl_client *cl, const struct control_request *rq)
 			v = &verbs[i];
 	if (strcmp(rq->verb, "status") == 0 && (!rq->arg[0] || !strcmp(rq->arg, "manifest"))) {
 		reply_status(sv, cl, rq->arg[0] != '\0');
+		return;
+	}
+	if (strcmp(rq->verb, "stats") == 0) {
+		reply_stats(sv, cl, rq->arg);
 		return;
 	}
 	if (strcmp(rq->verb, "apply") == 0 || strcmp(rq->verb, "confirm") == 0) {

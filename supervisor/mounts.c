@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
@@ -437,6 +438,44 @@ clone_tree(int src, bool read_only, int userns)
 	return fd;
 }
 
+/* The container's /etc/hosts (etchosts.c), written on the scratch tmpfs
+ * of this child's mount namespace and detached from there read-only. */
+static int
+open_hosts(const struct container_spec *s, const struct network_cfg *net, const char *rundir,
+	   int *hosts, const char **what)
+{
+	char path[PATH_MAX], *text = malloc(ETC_HOSTS_MAX);
+	int fd, saved;
+	size_t n;
+
+	*what = "write /etc/hosts";
+	if (!text)
+		return -1;
+	n = etc_hosts_text(s, net, text, ETC_HOSTS_MAX);
+	if (n == 0 || snprintf(path, sizeof path, "%s/hosts", rundir) >= (int)sizeof path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0 ||
+	    io_write_all(fd, text, n) < 0) {
+		saved = errno;
+		if (fd >= 0)
+			close(fd);
+		free(text);
+		errno = saved;
+		return -1;
+	}
+	close(fd);
+	free(text);
+	if ((fd = open(path, O_PATH | O_CLOEXEC)) < 0)
+		return -1;
+	*hosts = clone_tree(fd, true, -1);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return *hosts < 0 ? -1 : 0;
+}
+
 /* Before pivot_root: the host side of every volume, and resolv.conf. */
 static int
 open_sources(const struct container *m, const struct sv_paths *p, const struct userns *ns, int *fds,
@@ -459,8 +498,8 @@ open_sources(const struct container *m, const struct sv_paths *p, const struct u
 		 * is the host's directory: not idmapped, so that a file the host
 		 * owns there is nobody's to the container and its root cannot
 		 * write it; what the container writes is owned by its range. */
-		fds[i] = clone_tree(src, v->read_only,
-				    ns && v->kind == VOLUME_NAMED ? ns->user : -1);
+		fds[i] =
+		    clone_tree(src, v->read_only, ns && v->kind == VOLUME_NAMED ? ns->user : -1);
 		saved = errno;
 		close(src);
 		errno = saved;
@@ -553,30 +592,33 @@ mount_volumes(const struct container *m, int rootfd, const int *fds, const char 
 	return 0;
 }
 
-/* The host's resolver configuration, read-only over /etc/resolv.conf. An
- * image without the file gets an empty one to mount on (in the overlay's
- * upper layer); an image without /etc, or whose resolv.conf is a symlink
- * to nothing, keeps its own. */
+/* A file made for the container (resolv.conf: the host's resolver
+ * configuration; hosts: its names), read-only over /etc/NAME. An image
+ * that lacks the file gets an empty one to mount on (in the overlay's
+ * upper layer); an image without /etc, or whose file is a symlink to
+ * nothing, keeps its own. */
 static int
-mount_resolv(int rootfd, int fd, const char **what)
+mount_etc_file(int rootfd, int fd, const char *name, const char **what)
 {
+	char path[64];
 	int t, etc, f, rc;
 
-	*what = "mount /etc/resolv.conf";
+	snprintf(path, sizeof path, "/etc/%s", name);
+	*what = name[0] == 'r' ? "mount /etc/resolv.conf" : "mount /etc/hosts";
 	/* An existing file is mounted on as it is: opening it for writing
 	 * would copy it up into the overlay for nothing. */
-	if ((t = sr_open(rootfd, "/etc/resolv.conf", SR_IN_ROOT, O_PATH)) < 0) {
+	if ((t = sr_open(rootfd, path, SR_IN_ROOT, O_PATH)) < 0) {
 		if (errno != ENOENT)
 			return -1;
 		if ((etc = sr_open(rootfd, "/etc", SR_IN_ROOT, O_PATH | O_DIRECTORY)) < 0)
 			return errno == ENOENT ? 0 : -1;
-		f = openat(etc, "resolv.conf",
+		f = openat(etc, name,
 			   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644);
 		close(etc);
 		if (f < 0)
 			return errno == EEXIST ? 0 : -1;
 		close(f);
-		if ((t = sr_open(rootfd, "/etc/resolv.conf", SR_IN_ROOT, O_PATH)) < 0)
+		if ((t = sr_open(rootfd, path, SR_IN_ROOT, O_PATH)) < 0)
 			return -1;
 	}
 	rc = move_mount(fd, "", t, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
@@ -607,14 +649,15 @@ own_as(uint32_t base, const char **what)
  * On failure *what names the step and errno says why. The detached trees
  * are closed at exec (O_CLOEXEC). */
 int
-mounts_setup(const struct container_spec *s, const struct sv_paths *p, const struct userns *ns,
-	     const char **what)
+mounts_setup(const struct container_spec *s, const struct network_cfg *net,
+	     const struct sv_paths *p, const struct userns *ns, const char **what)
 {
 	const struct container *m = s->m;
-	int fds[m->n_volumes + 1], resolv = -1, rootfd, rc;
+	int fds[m->n_volumes + 1], resolv = -1, hosts = -1, rootfd, rc;
 
 	if (setup_root(s, p->rundir, ns, what) < 0 ||
-	    open_sources(m, p, ns, fds, &resolv, what) < 0)
+	    open_sources(m, p, ns, fds, &resolv, what) < 0 ||
+	    open_hosts(s, net, p->rundir, &hosts, what) < 0)
 		return -1;
 	/* After the volumes' host directories are made, as the host's root. */
 	if (ns && own_as(ns->base, what) < 0)
@@ -628,7 +671,8 @@ mounts_setup(const struct container_spec *s, const struct sv_paths *p, const str
 	/* /dev first: masking binds /dev/null over files of /proc. */
 	rc = setup_dev(rootfd, what) < 0 || setup_proc_sys(rootfd, what) < 0 ||
 	     mount_volumes(m, rootfd, fds, what) < 0 ||
-	     (resolv >= 0 && mount_resolv(rootfd, resolv, what) < 0);
+	     (resolv >= 0 && mount_etc_file(rootfd, resolv, "resolv.conf", what) < 0) ||
+	     mount_etc_file(rootfd, hosts, "hosts", what) < 0;
 	if (rc) {
 		int saved = errno;
 		close(rootfd);

@@ -224,7 +224,7 @@ child_run(struct sv *sv, struct instance *c, const struct userns *ns, int out, i
 			   EXIT_SETUP);
 	if (m->network_mode == NET_NONE && net_lo_up() < 0)
 		child_fail(rep, "set lo up", NULL, EXIT_SETUP);
-	if (mounts_setup(s, &sv->paths, ns, &what) < 0)
+	if (mounts_setup(s, &sv->manifest.network, &sv->paths, ns, &what) < 0)
 		child_fail(rep, what, NULL, EXIT_SETUP);
 	const char *host = m->hostname ? m->hostname : s->name;
 	if (sethostname(host, strlen(host)) < 0)

@@ -93,7 +93,8 @@ write_sets(struct json *j, const struct container *m)
 }
 
 static void
-write_container(struct json *j, const struct sv *sv, const struct instance *c)
+write_container(struct json *j, const struct sv *sv, const struct instance *c,
+		const struct links *l)
 {
 	const struct container *m = c->spec.m;
 	struct timespec now;
@@ -137,6 +138,7 @@ write_container(struct json *j, const struct sv *sv, const struct instance *c)
 	if (c->attached)
 		ip_addr_format(&c->addr.addr, addr, sizeof addr);
 	key_str(j, "address", c->attached ? addr : NULL);
+	stats_container_json(sv, j, l, c);
 	json_object_end(j);
 }
 
@@ -154,8 +156,9 @@ write_memory(struct json *j, const struct sv *sv)
 }
 
 void
-status_to_json(const struct sv *sv, struct json *j)
+status_to_json(struct sv *sv, struct json *j)
 {
+	struct links *l = stats_links_read(sv);
 	const char *power = sv->power_signal == SIGUSR2	  ? "poweroff"
 			    : sv->power_signal == SIGTERM ? "reboot"
 							  : NULL;
@@ -175,7 +178,8 @@ status_to_json(const struct sv *sv, struct json *j)
 	json_key(j, "containers");
 	json_array_begin(j);
 	for (size_t i = 0; i < sv->n; i++)
-		write_container(j, sv, &sv->c[i]);
+		write_container(j, sv, &sv->c[i], l);
 	json_array_end(j);
 	json_object_end(j);
+	stats_links_free(l);
 }

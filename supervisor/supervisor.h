@@ -302,7 +302,14 @@ int userns_join_owned(const struct userns *ns);
 int userns_enter(int fd);
 
 /* mounts.c: the container's root, /dev, /proc, /sys, then pivot_root. */
-int mounts_setup(const struct container_spec *s, const struct sv_paths *p, const struct userns *ns,
+/* etchosts.c: the text of a container's /etc/hosts into buf, with the
+ * network's static hosts (NULL: none); its length, 0 when it does not fit. */
+#define ETC_HOSTS_MAX (64 * 1024)
+size_t etc_hosts_text(const struct container_spec *s, const struct network_cfg *net, char *buf,
+		      size_t len);
+
+int mounts_setup(const struct container_spec *s, const struct network_cfg *net,
+		 const struct sv_paths *p, const struct userns *ns,
 		 const char **what);
 
 /* net.c: the container's network: loopback in the child, the bridge in the
@@ -361,7 +368,19 @@ int stopstate_set(struct sv *sv, struct instance *c, bool held);
 
 /* status.c: every container's state as JSON, for `berthctl status`. */
 struct json;
-void status_to_json(const struct sv *sv, struct json *j);
+void status_to_json(struct sv *sv, struct json *j);
+
+/* stats.c: resource figures and firewall drops, read when asked. The
+ * document of `berthctl stats` (name "": every container); -1 with err
+ * when there is no such container. */
+int stats_to_json(struct sv *sv, struct json *j, const char *name, char *err, size_t errlen);
+/* For status: the veth counters of all containers in one dump, then a
+ * "stats" member per container. */
+struct links;
+struct links *stats_links_read(struct sv *sv);
+void stats_links_free(struct links *l);
+void stats_container_json(const struct sv *sv, struct json *j, const struct links *l,
+			  const struct instance *c);
 
 /* live.c: live restore. Containers outlive a supervisor crash and the
  * next run adopts them (docs/supervisor.md, When the supervisor restarts). */

@@ -14,7 +14,7 @@
  * A frame is a 4-byte big-endian length N, then N bytes of payload.
  * Request payload: "VERB" or "VERB ARG", printable ASCII, no other space.
  * Reply payload: one status byte (enum control_status), then the body: JSON
- * for `status`, a one-line message for everything else.
+ * for `status` and `stats`, a one-line message for everything else.
  */
 #define CONTROL_HEADER 4
 #define CONTROL_MAX_REQUEST 256	     /* payload bytes; a name is at most 63 */

@@ -274,6 +274,16 @@ json_null(struct json *j)
 	json_number(j, "null");
 }
 
+void
+json_key_int_or_null(struct json *j, const char *key, int64_t v)
+{
+	json_key(j, key);
+	if (v >= 0)
+		json_int(j, v);
+	else
+		json_null(j);
+}
+
 int
 json_finish(struct json *j)
 {

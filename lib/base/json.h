@@ -35,6 +35,8 @@ void json_int(struct json *j, int64_t v);
 void json_uint(struct json *j, uint64_t v);
 void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
+/* "key": v, or "key": null when v is negative (a figure not known). */
+void json_key_int_or_null(struct json *j, const char *key, int64_t v);
 /* A number already formatted by the caller, such as "0.5". */
 void json_number(struct json *j, const char *text);
 /* Ends the document with a newline; 0 if it is complete and well formed. */

@@ -441,3 +441,12 @@ user_parse(const char *s, struct user_spec *out, const char **why)
 		return -1;
 	return 0;
 }
+
+void
+size_format(uint64_t bytes, char *buf, size_t len)
+{
+	if (bytes >= 1024 * 1024)
+		snprintf(buf, len, "%.1f MiB", (double)bytes / (1024.0 * 1024.0));
+	else
+		snprintf(buf, len, "%.1f KiB", (double)bytes / 1024.0);
+}

@@ -22,6 +22,8 @@ int scalar_duration(const char *s, uint64_t *ms, const char **why);
  * scalar_duration. buf must hold DURATION_STRLEN bytes. */
 #define DURATION_STRLEN 40
 void duration_format(uint64_t ms, char *buf, size_t len);
+/* "12.3 MiB" from a MiB up, else "4.0 KiB": sizes shown to people. */
+void size_format(uint64_t bytes, char *buf, size_t len);
 
 /* 0.5, 2, 1.25: a CPU count in thousandths, above 0 and at most CPUS_MAX. */
 #define CPUS_MAX 1024

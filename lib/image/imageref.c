@@ -43,9 +43,8 @@ image_digest_parse(const char *s, char out[IMAGE_DIGEST_LEN + 1], const char **w
 	return 0;
 }
 
-/* An OCI tag: [A-Za-z0-9_][A-Za-z0-9_.-]{0,127} */
-static int
-tag_check(const char *s, const char **why)
+int
+image_tag_check(const char *s, const char **why)
 {
 	static const char expect[] = "a tag uses letters, digits, '_', '.' and '-' "
 				     "(at most 128, not starting with '.' or '-')";
@@ -97,7 +96,7 @@ ref_split(char *rest, struct image_ref *out, const char **why)
 		*colon = '\0';
 		if (out->kind != IMAGE_OCI)
 			return fail(why, "only oci: images have a tag (paths cannot contain ':')");
-		if (tag_check(colon + 1, why) < 0)
+		if (image_tag_check(colon + 1, why) < 0)
 			return -1;
 		if (!(out->tag = strdup(colon + 1)))
 			return fail(why, "out of memory");

@@ -24,6 +24,8 @@ void image_ref_free(struct image_ref *r);
 const char *image_kind_str(enum image_kind k); /* "oci", "docker-archive", "dir" */
 /* "sha256:" and 64 lowercase hex digits; the digits go to out. */
 int image_digest_parse(const char *s, char out[IMAGE_DIGEST_LEN + 1], const char **why);
+/* An OCI tag: [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}; shared with registry references. */
+int image_tag_check(const char *s, const char **why);
 
 /*
  * Where an image is baked, the one rule the image builder (through

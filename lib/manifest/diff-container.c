@@ -244,6 +244,12 @@ essential_text(const struct container *c)
 }
 
 static char *
+extra_hosts_text(const struct container *c)
+{
+	return dv_host_entries(c->extra_hosts, c->n_extra_hosts);
+}
+
+static char *
 unsigned_text(const struct container *c)
 {
 	return dv_bool(c->insecure_allow_unsigned);
@@ -261,6 +267,7 @@ static const struct {
     {"containers.*.user", user_text},
     {"containers.*.working_dir", working_dir_text},
     {"containers.*.hostname", hostname_text},
+    {"containers.*.extra_hosts", extra_hosts_text},
     {"containers.*.ports", ports_text},
     {"containers.*.volumes", volumes_text},
     {"containers.*.read_only", read_only_text},

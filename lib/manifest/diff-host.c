@@ -256,6 +256,8 @@ diff_network(struct change_list *l, const struct network_cfg *a, const struct ne
 	cl_scalar(l, "network.dns.search", NULL, words_text(a->dns.search, a->dns.n_search, false),
 		  words_text(b->dns.search, b->dns.n_search, false), nowhere);
 	cl_scalar(l, "network.ntp", NULL, ntp_text(&a->ntp), ntp_text(&b->ntp), nowhere);
+	cl_scalar(l, "network.hosts", NULL, dv_host_entries(a->hosts, a->n_hosts),
+		  dv_host_entries(b->hosts, b->n_hosts), nowhere);
 	cl_scalar(l, "network.ntp_nts", NULL, dv_bool(a->ntp.nts), dv_bool(b->ntp.nts), nowhere);
 	cl_scalar(l, "network.bridge.subnet", NULL, dv_prefix(&a->bridge.subnet),
 		  dv_prefix(&b->bridge.subnet), b->bridge.subnet_pos);
@@ -343,6 +345,8 @@ diff_logging(struct change_list *l, const struct logging_cfg *a, const struct lo
 	cl_scalar(l, "logging.local.max_files", NULL, dv_uint(a->max_files), dv_uint(b->max_files),
 		  nowhere);
 	cl_scalar(l, "logging.kernel", NULL, dv_bool(a->kernel), dv_bool(b->kernel), nowhere);
+	cl_scalar(l, "logging.firewall", NULL, dv_str(log_firewall_str(a->firewall)),
+		  dv_str(log_firewall_str(b->firewall)), nowhere);
 	cl_scalar(l, "logging.spool_size", NULL, dv_size(a->spool_size), dv_size(b->spool_size),
 		  nowhere);
 }
@@ -361,6 +365,19 @@ confirm_text(const struct update_cfg *u)
 			 u->confirm_port);
 }
 
+static char *
+windows_text(const struct update_cfg *u)
+{
+	struct strv s = {0};
+	char w[64];
+
+	for (size_t i = 0; i < u->n_windows; i++) {
+		update_window_format(&u->windows[i], w, sizeof w);
+		strv_add(&s, strdup(w));
+	}
+	return u->n_windows ? strv_done(&s, false) : (strv_free(&s), strdup("(any time)"));
+}
+
 static void
 diff_update(struct change_list *l, const struct update_cfg *a, const struct update_cfg *b)
 {
@@ -373,6 +390,14 @@ diff_update(struct change_list *l, const struct update_cfg *a, const struct upda
 	cl_scalar(l, "update.product", NULL, dv_str(a->product), dv_str(b->product), nowhere);
 	cl_scalar(l, "update.boards", NULL, words_text(a->boards, a->n_boards, true),
 		  words_text(b->boards, b->n_boards, true), nowhere);
+	cl_scalar(l, "update.channel", NULL, dv_str(a->channel), dv_str(b->channel), nowhere);
+	cl_scalar(l, "update.channel_ca", NULL, dv_str(a->channel_ca), dv_str(b->channel_ca),
+		  nowhere);
+	cl_scalar(l, "update.check_every", NULL, dv_duration(a->check_every_ms),
+		  dv_duration(b->check_every_ms), nowhere);
+	cl_scalar(l, "update.auto", NULL, dv_bool(a->auto_install), dv_bool(b->auto_install),
+		  nowhere);
+	cl_scalar(l, "update.window", NULL, windows_text(a), windows_text(b), nowhere);
 }
 
 void

@@ -21,6 +21,7 @@ char *dv_addr(const struct ip_addr *a);
 char *dv_prefix(const struct ip_prefix *p);
 /* ["sh", "-c", "x"]: quoted, as a reader would write it in the manifest */
 char *dv_argv(char *const *v, size_t n);
+char *dv_host_entries(const struct host_entry *v, size_t n); /* "db=10.0.0.5, ..." */
 
 /* A list of texts: an unordered set is compared sorted. */
 struct strv {

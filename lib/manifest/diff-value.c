@@ -199,3 +199,16 @@ strv_free(struct strv *s)
 	free(s->v);
 	memset(s, 0, sizeof *s);
 }
+
+char *
+dv_host_entries(const struct host_entry *v, size_t n)
+{
+	struct strv l = {0};
+	char a[IP_ADDR_STRLEN];
+
+	for (size_t i = 0; i < n; i++) {
+		ip_addr_format(&v[i].addr, a, sizeof a);
+		strv_add(&l, dv_printf("%s=%s", v[i].name, a));
+	}
+	return strv_done(&l, false);
+}

@@ -607,6 +607,14 @@ c_storage_opt(struct mparse *p, const struct ynode *key, const struct ynode *val
 	       obj);
 }
 
+static void
+c_extra_hosts(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
+{
+	struct container *c = obj;
+
+	mp_host_entries(p, key, val, &c->extra_hosts, &c->n_extra_hosts);
+}
+
 static const struct mfield container_fields[] = {
     MF_FN("image", c_image),
     MF_FN("entrypoint", c_entrypoint),
@@ -615,6 +623,7 @@ static const struct mfield container_fields[] = {
     MF_FN("user", c_user),
     MF_FN("working_dir", c_working_dir),
     MF_FN("hostname", c_hostname),
+    MF_FN("extra_hosts", c_extra_hosts),
     MF_FN("ports", c_ports),
     MF_FN("volumes", c_volumes),
     MF_BOOL("read_only", struct container, read_only),

@@ -66,6 +66,22 @@ write_addr(struct json *j, const struct ip_addr *a)
 	json_string(j, buf);
 }
 
+/* network.hosts and extra_hosts: [{"name": ..., "address": ...}] */
+static void
+write_host_entries(struct json *j, const char *key, const struct host_entry *v, size_t n)
+{
+	json_key(j, key);
+	json_array_begin(j);
+	for (size_t i = 0; i < n; i++) {
+		json_object_begin(j);
+		key_string(j, "name", v[i].name);
+		json_key(j, "address");
+		write_addr(j, &v[i].addr);
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
 static void
 write_host(struct json *j, const struct host_cfg *h)
 {
@@ -209,6 +225,7 @@ write_network(struct json *j, const struct network_cfg *n)
 		json_null(j);
 	key_bool(j, "icc", n->bridge.icc);
 	json_object_end(j);
+	write_host_entries(j, "hosts", n->hosts, n->n_hosts);
 	json_object_end(j);
 }
 
@@ -240,6 +257,7 @@ write_logging(struct json *j, const struct logging_cfg *l)
 	key_uint(j, "max_files", l->max_files);
 	json_object_end(j);
 	key_bool(j, "kernel", l->kernel);
+	key_string(j, "firewall", log_firewall_str(l->firewall));
 	key_uint(j, "spool_size", l->spool_size);
 	json_object_end(j);
 }
@@ -267,6 +285,19 @@ write_update(struct json *j, const struct update_cfg *u)
 	json_array_begin(j);
 	for (size_t i = 0; i < u->n_boards; i++)
 		json_string(j, u->boards[i]);
+	json_array_end(j);
+	key_string(j, "channel", u->channel);
+	key_string(j, "channel_ca", u->channel_ca);
+	key_duration(j, "check_every", u->check_every_ms);
+	key_bool(j, "auto", u->auto_install);
+	json_key(j, "window");
+	json_array_begin(j);
+	for (size_t i = 0; i < u->n_windows; i++) {
+		char w[64];
+
+		update_window_format(&u->windows[i], w, sizeof w);
+		json_string(j, w);
+	}
 	json_array_end(j);
 	json_object_end(j);
 }
@@ -462,6 +493,7 @@ write_container(struct json *j, const struct container *c, const struct trust_po
 	write_user(j, c);
 	key_string(j, "working_dir", c->working_dir);
 	key_string(j, "hostname", c->hostname);
+	write_host_entries(j, "extra_hosts", c->extra_hosts, c->n_extra_hosts);
 	write_ports(j, c);
 	write_volumes(j, c);
 	key_bool(j, "read_only", c->read_only);

@@ -404,6 +404,14 @@ n_bridge(struct mparse *p, const struct ynode *key, const struct ynode *val, voi
 	mp_map(p, key, val, bridge_fields, 3, &((struct network_cfg *)obj)->bridge);
 }
 
+static void
+n_hosts(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
+{
+	struct network_cfg *n = obj;
+
+	mp_host_entries(p, key, val, &n->hosts, &n->n_hosts);
+}
+
 static const struct mfield network_fields[] = {
     MF_FN("interfaces", n_interfaces),
     MF_FN("dns", n_dns),
@@ -411,6 +419,7 @@ static const struct mfield network_fields[] = {
     MF_BOOL("ntp_nts", struct network_cfg, ntp.nts),
     MF_FN("firewall", n_firewall),
     MF_FN("bridge", n_bridge),
+    MF_FN("hosts", n_hosts),
 };
 
 void

@@ -140,6 +140,12 @@ void mp_ntp(struct mparse *p, const struct ynode *key, const struct ynode *val, 
 void mp_ntp_check(struct mparse *p, const struct ynode *network);
 void mp_containers(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj);
 void mp_container_defaults(struct container *c);
+void mp_host_entries(struct mparse *p, const struct ynode *key, const struct ynode *val,
+		     struct host_entry **v, size_t *n);
+void mp_update_channel(struct mparse *p, const struct ynode *key, const struct ynode *val,
+		       void *obj);
+void mp_update_window(struct mparse *p, const struct ynode *key, const struct ynode *val,
+		      void *obj);
 void mp_trust(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj);
 void manifest_check(struct mparse *p);
 

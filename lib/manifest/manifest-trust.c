@@ -328,3 +328,34 @@ mp_trust(struct mparse *p, const struct ynode *key, const struct ynode *val, voi
 	if (mp_get(val, "transports"))
 		trust_transports(p, mp_get_key(val, "transports"), mp_get(val, "transports"));
 }
+
+int
+trust_parse_json(const char *name, const char *json, size_t len, struct trust_policy *out,
+		 struct diag *d)
+{
+	static const char head[] = "version: 1\ntrust: ";
+	char *buf = malloc(sizeof(head) + len);
+	struct manifest m;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (!buf) {
+		diag_init(d, name);
+		diag_add(d, 0, 0, "out of memory");
+		return -1;
+	}
+	/* one line of JSON is a YAML flow mapping */
+	memcpy(buf, head, sizeof(head) - 1);
+	memcpy(buf + sizeof(head) - 1, json, len);
+	r = manifest_parse_buffer(name, buf, sizeof(head) - 1 + len, &m, d);
+	free(buf);
+	if (r == 0 && !memchr(json, '\n', len ? len - 1 : 0)) {
+		*out = m.trust;
+		memset(&m.trust, 0, sizeof(m.trust));
+	} else if (r == 0) {
+		diag_add(d, 0, 0, "a policy here is one line of JSON (as the build writes it)");
+		r = -1;
+	}
+	manifest_free(&m);
+	return r;
+}

@@ -334,10 +334,19 @@ l_local(struct mparse *p, const struct ynode *key, const struct ynode *val, void
 	mp_map(p, key, val, local_fields, 2, obj);
 }
 
+static const char *const log_firewall_names[] = {"drops", "off"};
+
+const char *
+log_firewall_str(enum log_firewall f)
+{
+	return (unsigned)f <= LOG_FW_OFF ? log_firewall_names[f] : "?";
+}
+
 static const struct mfield logging_fields[] = {
     MF_FN("forward", l_forward),
     MF_FN("local", l_local),
     MF_BOOL("kernel", struct logging_cfg, kernel),
+    MF_ENUM("firewall", struct logging_cfg, firewall, log_firewall_names),
     MF_SIZE("spool_size", struct logging_cfg, spool_size, 64 * 1024),
 };
 
@@ -418,6 +427,12 @@ u_confirm_target(struct mparse *p, const struct ynode *key, const struct ynode *
 	u->confirm_target = CT_TCP;
 }
 
+static void
+u_channel_ca(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
+{
+	mp_string(p, key, val, MP_SHORT_MAX, "a file (PEM)", &((struct update_cfg *)obj)->channel_ca);
+}
+
 static const struct mfield update_fields[] = {
     MF_DUR("confirm_after", struct update_cfg, confirm_after_ms),
     MF_U32("tries", struct update_cfg, tries, 1, 10),
@@ -425,6 +440,11 @@ static const struct mfield update_fields[] = {
     MF_FN("confirm_target", u_confirm_target),
     MF_FN("product", u_product),
     MF_FN("boards", u_boards),
+    MF_FN("channel", mp_update_channel),
+    MF_FN("channel_ca", u_channel_ca),
+    MF_DUR_NZ("check_every", struct update_cfg, check_every_ms),
+    MF_BOOL("auto", struct update_cfg, auto_install),
+    MF_FN("window", mp_update_window),
 };
 
 static void
@@ -438,6 +458,12 @@ f_update(struct mparse *p, const struct ynode *key, const struct ynode *val, voi
 	if (!mp_map(p, key, val, update_fields, sizeof(update_fields) / sizeof(update_fields[0]),
 		    u))
 		return;
+	if (u->check_every_ms < 60000 && mp_get(val, "check_every"))
+		mp_error(p, mp_get(val, "check_every"), "check_every: at least 1m");
+	for (const char *k = "channel_ca"; !u->channel && k; k = k[0] == 'c' ? "window" : NULL)
+		if (mp_get_key(val, k))
+			mp_error(p, mp_get_key(val, k), "%s: there is no update.channel to use it with",
+				 k);
 	/* Being healthy for confirm_after must fit before the deadline. */
 	if (u->confirm_after_ms < u->health_deadline_ms)
 		return;
@@ -476,6 +502,8 @@ defaults(struct manifest *m)
 	m->update.tries = 3;
 	m->update.health_deadline_ms = 300000;
 	m->update.product = strdup("berth");
+	m->update.check_every_ms = 6 * 3600 * 1000;
+	m->update.auto_install = true;
 	if (trust_default(&m->trust) < 0)
 		trust_free(&m->trust); /* no scopes: reported as out of memory */
 }
@@ -654,6 +682,7 @@ free_container(struct container *c)
 {
 	free(c->name);
 	image_ref_free(&c->image);
+	host_entries_free(c->extra_hosts, c->n_extra_hosts);
 	mp_free_argv(c->entrypoint, c->n_entrypoint);
 	mp_free_argv(c->command, c->n_command);
 	for (size_t i = 0; i < c->n_env; i++) {
@@ -688,6 +717,7 @@ free_network(struct network_cfg *n)
 		free(n->ntp.servers[i].name);
 	free(n->ntp.servers);
 	free(n->firewall.allow);
+	host_entries_free(n->hosts, n->n_hosts);
 }
 
 void
@@ -698,6 +728,9 @@ manifest_free(struct manifest *m)
 	free(m->host.timezone);
 	free(m->update.product);
 	mp_free_argv(m->update.boards, m->update.n_boards);
+	free(m->update.channel);
+	free(m->update.channel_ca);
+	free(m->update.windows);
 	for (size_t i = 0; i < m->host.n_sysctls; i++) {
 		free(m->host.sysctls[i].key);
 		free(m->host.sysctls[i].value);

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "base/diag.h"
 #include "image/imageref.h"
@@ -34,6 +35,7 @@
 #define MANIFEST_MAX_ALL_PORTS 16384 /* in the whole manifest */
 #define MANIFEST_MAX_VOLUMES 128     /* per container */
 #define MANIFEST_MAX_LIST 64	     /* cap_add, cap_drop, security_opt */
+#define MANIFEST_MAX_HOSTS 256	     /* network.hosts, and extra_hosts per container */
 
 /* host: */
 struct host_sysctl {
@@ -137,6 +139,14 @@ struct ntp_cfg {
 	bool nts; /* network.ntp_nts: NTS-KE (TLS) with every server */
 };
 
+/* A static name in containers' /etc/hosts (network.hosts, extra_hosts). */
+struct host_entry {
+	char *name;
+	struct ip_addr addr;
+	struct srcpos pos;
+};
+void host_entries_free(struct host_entry *v, size_t n);
+
 struct network_cfg {
 	/* Default when the key is absent: eth0 with DHCP. An explicit empty
 	 * list configures nothing but loopback. */
@@ -146,6 +156,8 @@ struct network_cfg {
 	struct ntp_cfg ntp;
 	struct firewall_cfg firewall;
 	struct bridge_cfg bridge;
+	struct host_entry *hosts; /* in every container's /etc/hosts */
+	size_t n_hosts;
 };
 
 /* logging: */
@@ -171,6 +183,13 @@ struct log_target {
 	struct srcpos pos;
 };
 
+/* logging.firewall: what the firewall writes to the kernel log. */
+enum log_firewall {
+	LOG_FW_DROPS, /* refused packets, rate-limited (default) */
+	LOG_FW_OFF,
+};
+const char *log_firewall_str(enum log_firewall f);
+
 struct logging_cfg {
 	struct log_target *forward;
 	size_t n_forward;
@@ -178,6 +197,7 @@ struct logging_cfg {
 	uint32_t max_files; /* rotated files kept; default 5 */
 	uint64_t spool_size; /* per TCP target on the data partition; default 64 MiB */
 	bool kernel;	    /* forward /dev/kmsg too; default true */
+	enum log_firewall firewall;
 };
 
 /* update: */
@@ -189,6 +209,15 @@ enum confirm_target {
 	CT_TCP,	    /* a TCP connect to address:port succeeds */
 };
 
+/* update.window: on DAYS (bit 0 Sunday .. bit 6 Saturday), from start to
+ * end, minutes of the day in the host's time zone; end > start, 1440 is
+ * midnight at the end of the day. */
+struct update_window {
+	uint8_t days;
+	uint16_t start, end;
+};
+#define MANIFEST_MAX_WINDOWS 16
+
 struct update_cfg {
 	uint64_t confirm_after_ms;   /* default 60 s */
 	uint32_t tries;		     /* default 3 */
@@ -199,7 +228,20 @@ struct update_cfg {
 	char *product;		     /* default "berth": bundles must name it */
 	char **boards;		     /* DMI product names bundles are for; none: any */
 	size_t n_boards;
+	/* The update channel (docs/update.md, Channel); NULL: none. */
+	char *channel;		  /* http(s)://HOST[:PORT]/PATH */
+	char *channel_ca;	  /* build-host file baked as the CA; NULL: Debian's bundle */
+	uint64_t check_every_ms;  /* default 6 h; each wait has up to 10% jitter */
+	bool auto_install;	  /* update.auto: install what is found; default true */
+	struct update_window *windows; /* when a reboot may happen; none: any time */
+	size_t n_windows;
 };
+
+/* Seconds from now (local broken-down time) until a window is open: 0
+ * inside one; with no windows always 0. */
+unsigned long update_window_wait(const struct update_window *w, size_t n, const struct tm *now);
+/* "Mon-Fri 02:00-04:00", as the manifest may write it (at most 48 bytes). */
+void update_window_format(const struct update_window *w, char *buf, size_t len);
 
 /* containers: */
 struct env_var {
@@ -298,6 +340,8 @@ struct container {
 	/* The build runs the image without checking it against the trust
 	 * policy (docs/manifest.md, Trust); berthctl status shows it. */
 	bool insecure_allow_unsigned;
+	struct host_entry *extra_hosts; /* after network.hosts in its /etc/hosts */
+	size_t n_extra_hosts;
 };
 
 struct manifest {

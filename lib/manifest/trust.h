@@ -91,6 +91,12 @@ void trust_free(struct trust_policy *p);
 const struct trust_list *trust_lookup(const struct trust_policy *p, enum trust_transport t,
 				      const char *name, const char **scope);
 
+/* Reads a policy from one line of containers-policy.json's JSON (what the
+ * build bakes as /usr/share/berth/trust/policy.json); -1 with the reasons
+ * in d (positions on line 2). Release *out with trust_free. */
+int trust_parse_json(const char *name, const char *json, size_t len, struct trust_policy *out,
+		     struct diag *d);
+
 /* The policy as containers-policy.json writes it. */
 void trust_to_json(const struct trust_policy *p, struct json *j);
 void trust_list_to_json(const struct trust_list *l, struct json *j);

@@ -226,7 +226,13 @@ e_log(struct rb *rb, const char *prefix)
 	if (!e)
 		return;
 	nftnl_expr_set_str(e, NFTNL_EXPR_LOG_PREFIX, prefix);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_LOG_LEVEL, NFT_LOGLEVEL_WARNING);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LOG_LEVEL, NFT_LOGLEVEL_INFO);
+}
+
+static void
+e_counter(struct rb *rb)
+{
+	(void)ex(rb, "counter");
 }
 
 static void
@@ -327,6 +333,41 @@ rule_start(struct fwb *b, const char *chain)
 	return rb;
 }
 
+/* The comments of the counting drop rules, by enum firewall_drop: how
+ * firewall_drops_read finds them again. */
+static const char *const drop_comment[FWC_N] = {
+    "berth drop inbound",
+    "berth drop inter-container",
+    "berth drop forward",
+};
+static const char *const drop_key[FWC_N] = {"inbound", "inter_container", "forward"};
+
+const char *
+firewall_drop_str(enum firewall_drop d)
+{
+	return d < FWC_N ? drop_key[d] : "?";
+}
+
+static void
+rule_comment(struct rb *rb, const char *comment)
+{
+	struct nftnl_udata_buf *ud;
+
+	if (!rb->r)
+		return;
+	ud = nftnl_udata_buf_alloc(128);
+	if (!ud || !nftnl_udata_put_strz(ud, NFTNL_UDATA_RULE_COMMENT, comment)) {
+		nftnl_rule_free(rb->r);
+		rb->r = NULL;
+		rb->fwb->failed = true;
+	} else {
+		nftnl_rule_set_data(rb->r, NFTNL_RULE_USERDATA, nftnl_udata_buf_data(ud),
+				    nftnl_udata_buf_len(ud));
+	}
+	if (ud)
+		nftnl_udata_buf_free(ud);
+}
+
 /* Appends the rule to the batch; what names it in error messages. */
 static void
 rule_end(struct rb *rb, const char *what)
@@ -343,6 +384,19 @@ rule_end(struct rb *rb, const char *what)
 	nftnl_rule_free(rb->r);
 	rb->r = NULL;
 	fwb_next(rb->fwb);
+}
+
+/* The last rule of a chain: counts what the chain drops, then drops it,
+ * ahead of the policy, which only counts on its own when nobody looks. */
+static void
+add_counted_drop(struct fwb *b, const char *chain, enum firewall_drop d)
+{
+	struct rb rb = rule_start(b, chain);
+
+	e_counter(&rb);
+	e_verdict(&rb, NF_DROP);
+	rule_comment(&rb, drop_comment[d]);
+	rule_end(&rb, drop_comment[d]);
 }
 
 /* ---- the ruleset ---- */
@@ -502,12 +556,15 @@ add_input(struct fwb *b, const struct firewall_config *cfg)
 
 	if (cfg->inbound_accept)
 		return;
-	/* Ahead of the policy drop; at most 10 lines a minute so that a flood
+	/* Ahead of the drop; at most 10 lines a minute so that a flood
 	 * cannot flood the log too. */
-	rb = rule_start(b, "input");
-	e_limit(&rb, 10, 60, 5);
-	e_log(&rb, FIREWALL_LOG_PREFIX);
-	rule_end(&rb, "log dropped");
+	if (cfg->log_drops) {
+		rb = rule_start(b, "input");
+		e_limit(&rb, 10, 60, 5);
+		e_log(&rb, FIREWALL_LOG_PREFIX);
+		rule_end(&rb, "log dropped");
+	}
+	add_counted_drop(b, "input", FWC_INBOUND);
 }
 
 static void
@@ -525,12 +582,27 @@ add_forward(struct fwb *b, const struct firewall_config *cfg)
 	m_ct_state(&rb, CT_INVALID);
 	e_verdict(&rb, NF_DROP);
 	rule_end(&rb, "ct state invalid drop");
-	if (!cfg->bridge)
+	if (!cfg->bridge) {
+		add_counted_drop(b, "forward", FWC_FORWARD);
 		return;
+	}
 
+	if (!cfg->icc && cfg->log_drops) {
+		/* Its own limit: inbound floods do not silence it. */
+		rb = rule_start(b, "forward");
+		m_ifname(&rb, NFT_META_IIFNAME, NFT_CMP_EQ, cfg->bridge);
+		m_ifname(&rb, NFT_META_OIFNAME, NFT_CMP_EQ, cfg->bridge);
+		e_limit(&rb, 10, 60, 5);
+		e_log(&rb, FIREWALL_LOG_PREFIX_ICC);
+		rule_end(&rb, "log inter-container dropped");
+	}
 	rb = rule_start(b, "forward");
 	m_ifname(&rb, NFT_META_IIFNAME, NFT_CMP_EQ, cfg->bridge);
 	m_ifname(&rb, NFT_META_OIFNAME, NFT_CMP_EQ, cfg->bridge);
+	if (!cfg->icc) {
+		e_counter(&rb);
+		rule_comment(&rb, drop_comment[FWC_ICC]);
+	}
 	e_verdict(&rb, cfg->icc ? NF_ACCEPT : NF_DROP);
 	rule_end(&rb, cfg->icc ? "inter-container accept" : "inter-container drop");
 
@@ -552,6 +624,7 @@ add_forward(struct fwb *b, const struct firewall_config *cfg)
 	}
 	e_verdict(&rb, NF_ACCEPT);
 	rule_end(&rb, "published ports accept");
+	add_counted_drop(b, "forward", FWC_FORWARD);
 }
 
 static void
@@ -850,11 +923,52 @@ nft_open(char *err, size_t errlen)
 	return s;
 }
 
+/* Sends the query nlh and hands each message of the answer to fn, until
+ * the ack or the end of the dump. 0, or a negative errno: the kernel's
+ * (-ENOENT: no such table, chain or set) or the socket's. */
+static int
+nft_query(struct mnl_socket *s, struct nlmsghdr *nlh,
+	  void (*fn)(const struct nlmsghdr *nlh, void *arg), void *arg)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE * 2], extack[256];
+	uint32_t seq = nlh->nlmsg_seq, portid = mnl_socket_get_portid(s);
+	bool done = false;
+	int err = 0;
+	ssize_t n;
+
+	if (mnl_socket_sendto(s, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	while (!done) {
+		n = mnl_socket_recvfrom(s, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, (int)n);
+		     nlh = mnl_nlmsg_next(nlh, (int *)&n)) {
+			if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != portid)
+				continue;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				int e = nl_ack_parse(nlh, extack, sizeof(extack));
+
+				if (e < 0 && err == 0)
+					err = e;
+				done = true;
+			} else if (nlh->nlmsg_type == NLMSG_DONE) {
+				done = true;
+			} else {
+				fn(nlh, arg);
+			}
+		}
+	}
+	return err;
+}
+
+/* A comment in a table's or a rule's user data (type: which). */
 struct comment_query {
 	char *out;
 	size_t size;
-	int err;
-	bool done;
+	uint8_t type;
 };
 
 static int
@@ -864,14 +978,15 @@ udata_comment_cb(const struct nftnl_udata *attr, void *data)
 	const char *s = nftnl_udata_get(attr);
 	uint8_t len = nftnl_udata_len(attr);
 
-	if (nftnl_udata_type(attr) == NFTNL_UDATA_TABLE_COMMENT && len > 0 && s[len - 1] == '\0')
+	if (nftnl_udata_type(attr) == q->type && len > 0 && s[len - 1] == '\0')
 		snprintf(q->out, q->size, "%s", s);
 	return MNL_CB_OK;
 }
 
 static void
-comment_from_msg(const struct nlmsghdr *nlh, struct comment_query *q)
+comment_from_msg(const struct nlmsghdr *nlh, void *arg)
 {
+	struct comment_query *q = arg;
 	struct nftnl_table *t = nftnl_table_alloc();
 	const void *ud;
 	uint32_t len = 0;
@@ -891,52 +1006,26 @@ comment_from_msg(const struct nlmsghdr *nlh, struct comment_query *q)
 static int
 table_comment(struct mnl_socket *s, char *out, size_t size, char *err, size_t errlen)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE * 2], extack[256];
-	struct comment_query q = {out, size, 0, false};
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct comment_query q = {out, size, NFTNL_UDATA_TABLE_COMMENT};
 	struct nftnl_table *t = nftnl_table_alloc();
 	struct nlmsghdr *nlh;
-	uint32_t seq = 1, portid = mnl_socket_get_portid(s);
-	ssize_t n;
+	int e;
 
 	out[0] = '\0';
-	if (!t)
+	if (!t) {
+		e = -ENOMEM;
 		goto fail;
+	}
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, FIREWALL_TABLE);
-	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_INET, NLM_F_ACK, seq);
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_INET, NLM_F_ACK, 1);
 	nftnl_table_nlmsg_build_payload(nlh, t);
 	nftnl_table_free(t);
-	if (mnl_socket_sendto(s, nlh, nlh->nlmsg_len) < 0)
-		goto fail;
-	while (!q.done) {
-		n = mnl_socket_recvfrom(s, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			goto fail;
-		for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, (int)n);
-		     nlh = mnl_nlmsg_next(nlh, (int *)&n)) {
-			if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != portid)
-				continue;
-			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				q.err = nl_ack_parse(nlh, extack, sizeof(extack));
-				q.done = true;
-			} else if (nlh->nlmsg_type == NLMSG_DONE) {
-				q.done = true;
-			} else {
-				comment_from_msg(nlh, &q);
-			}
-		}
-	}
-	if (q.err == -ENOENT)
+	e = nft_query(s, nlh, comment_from_msg, &q);
+	if (e == 0 || e == -ENOENT)
 		return 0;
-	if (q.err < 0) {
-		errno = -q.err;
-		goto fail;
-	}
-	return 0;
 fail:
-	snprintf(err, errlen, "firewall: read table inet %s: %s", FIREWALL_TABLE,
-		 strerror(errno));
+	snprintf(err, errlen, "firewall: read table inet %s: %s", FIREWALL_TABLE, strerror(-e));
 	return -1;
 }
 
@@ -974,8 +1063,9 @@ dump_elem_cb(struct nftnl_set_elem *e, void *data)
 }
 
 static void
-dump_msg(const struct nlmsghdr *nlh, struct dump_query *q)
+dump_msg(const struct nlmsghdr *nlh, void *arg)
 {
+	struct dump_query *q = arg;
 	struct nftnl_set *s = nftnl_set_alloc();
 
 	if (!s) {
@@ -992,48 +1082,24 @@ dump_msg(const struct nlmsghdr *nlh, struct dump_query *q)
 static int
 pub_dump(struct mnl_socket *s, size_t idx, struct pub_elems *pe)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE * 2], extack[256];
+	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct dump_query q = {&pub_maps[idx], pe, idx, 0};
 	struct nftnl_set *set = nftnl_set_alloc();
-	uint32_t seq = 2, portid = mnl_socket_get_portid(s);
 	struct nlmsghdr *nlh;
-	bool done = false;
-	ssize_t n;
+	int e;
 
 	if (!set)
 		return -ENOMEM;
 	nftnl_set_set_str(set, NFTNL_SET_TABLE, FIREWALL_TABLE);
 	nftnl_set_set_str(set, NFTNL_SET_NAME, pub_maps[idx].name);
-	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETSETELEM, NFPROTO_INET, NLM_F_DUMP | NLM_F_ACK,
-				    seq);
+	nlh =
+	    nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETSETELEM, NFPROTO_INET, NLM_F_DUMP | NLM_F_ACK, 2);
 	nftnl_set_elems_nlmsg_build_payload(nlh, set);
 	nftnl_set_free(set);
-	if (mnl_socket_sendto(s, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	while (!done) {
-		n = mnl_socket_recvfrom(s, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, (int)n);
-		     nlh = mnl_nlmsg_next(nlh, (int *)&n)) {
-			if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != portid)
-				continue;
-			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				int e = nl_ack_parse(nlh, extack, sizeof(extack));
-
-				if (e < 0 && q.err == 0)
-					q.err = e;
-				done = true;
-			} else if (nlh->nlmsg_type == NLMSG_DONE) {
-				done = true;
-			} else {
-				dump_msg(nlh, &q);
-			}
-		}
-	}
-	return q.err == -ENOENT ? 0 : q.err;
+	e = nft_query(s, nlh, dump_msg, &q);
+	if (q.err < 0)
+		return q.err;
+	return e == -ENOENT ? 0 : e;
 }
 
 /* Sends the batch and reads every answer. nfnetlink handles a batch while
@@ -1282,4 +1348,91 @@ int
 firewall_ports_del(const struct port_map *ports, size_t n, char *err, size_t errlen)
 {
 	return ports_update(ports, n, NULL, false, err, errlen);
+}
+
+/* ---- reading the drop counters ---- */
+
+struct drops_query {
+	struct firewall_counter *out;
+	char comment[64];
+	struct firewall_counter c;
+};
+
+static int
+counter_expr_cb(struct nftnl_expr *e, void *data)
+{
+	struct drops_query *q = data;
+	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
+
+	if (name && strcmp(name, "counter") == 0) {
+		q->c.present = true;
+		q->c.packets = nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_PACKETS);
+		q->c.bytes = nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_BYTES);
+	}
+	return 0;
+}
+
+static void
+drops_from_msg(const struct nlmsghdr *nlh, void *arg)
+{
+	struct drops_query *q = arg;
+	struct comment_query cq = {q->comment, sizeof(q->comment), NFTNL_UDATA_RULE_COMMENT};
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	const char *table;
+	const void *ud;
+	uint32_t len = 0;
+
+	if (!r)
+		return;
+	q->comment[0] = '\0';
+	q->c = (struct firewall_counter){0};
+	if (nftnl_rule_nlmsg_parse(nlh, r) < 0)
+		goto out;
+	table = nftnl_rule_get_str(r, NFTNL_RULE_TABLE);
+	ud = nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &len);
+	if (!table || strcmp(table, FIREWALL_TABLE) != 0 || !ud || !len)
+		goto out;
+	nftnl_udata_parse(ud, len, udata_comment_cb, &cq);
+	for (int d = 0; d < FWC_N; d++) {
+		if (strcmp(q->comment, drop_comment[d]) != 0)
+			continue;
+		nftnl_expr_foreach(r, counter_expr_cb, q);
+		q->out[d] = q->c;
+	}
+out:
+	nftnl_rule_free(r);
+}
+
+int
+firewall_drops_read(struct firewall_counter out[FWC_N], char *err, size_t errlen)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct drops_query q = {.out = out};
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct mnl_socket *s;
+	struct nlmsghdr *nlh;
+	int e;
+
+	for (int d = 0; d < FWC_N; d++)
+		out[d] = (struct firewall_counter){0};
+	if (!r) {
+		snprintf(err, errlen, "firewall: read counters: %s", strerror(ENOMEM));
+		return -1;
+	}
+	if (!(s = nft_open(err, errlen))) {
+		nftnl_rule_free(r);
+		return -1;
+	}
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, FIREWALL_TABLE);
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETRULE, NFPROTO_INET, NLM_F_DUMP, 3);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	e = nft_query(s, nlh, drops_from_msg, &q);
+	mnl_socket_close(s);
+	/* No table: nothing loaded, nothing dropped by berth. */
+	if (e == 0 || e == -ENOENT)
+		return 0;
+	snprintf(err, errlen, "firewall: read counters of table inet %s: %s", FIREWALL_TABLE,
+		 strerror(-e));
+	return -1;
 }

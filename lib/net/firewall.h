@@ -11,8 +11,10 @@
 #include "manifest/portspec.h"
 
 #define FIREWALL_TABLE "berth"
-/* The prefix of the kernel log line of a dropped inbound packet. */
+/* The prefixes of the kernel log lines of dropped packets: inbound to the
+ * host, and between containers on the bridge. */
 #define FIREWALL_LOG_PREFIX "berth-drop: "
+#define FIREWALL_LOG_PREFIX_ICC "berth-drop icc: "
 /* The maps of published ports, there when cfg->bridge is: keyed by
  * protocol and port (every host address), and by host address, protocol
  * and port; the value is the container's address and port. */
@@ -42,7 +44,27 @@ struct firewall_config {
 	struct ip_prefix bridge_subnet;
 	struct ip_prefix bridge_subnet6;
 	bool icc;
+	bool log_drops; /* logging.firewall: drops: rate-limited kernel log lines */
 };
+
+/* What the ruleset drops, counted by a rule counter each (named counter
+ * objects would need the kernel's objref expression, which berth's kernel
+ * leaves out): the rule is found again by its comment. */
+enum firewall_drop {
+	FWC_INBOUND, /* to the host, not allowed (input chain) */
+	FWC_ICC,     /* between containers, icc: false (forward chain) */
+	FWC_FORWARD, /* routed, not published, not a reply (forward chain) */
+	FWC_N
+};
+struct firewall_counter {
+	bool present; /* the rule is loaded */
+	unsigned long long packets, bytes;
+};
+/* The JSON key of a counter: "inbound", "inter_container", "forward". */
+const char *firewall_drop_str(enum firewall_drop d);
+/* Reads the drop counters of the loaded table, in one rule dump; a missing
+ * table or rule leaves its counter not present. 0, or -1 with err. */
+int firewall_drops_read(struct firewall_counter out[FWC_N], char *err, size_t errlen);
 
 /*
  * Replaces table inet berth with the ruleset for cfg in one nftables batch:

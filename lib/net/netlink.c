@@ -11,6 +11,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -321,15 +322,22 @@ link_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* Every link of the namespace, one RTM_NEWLINK message each to fn. */
 static int
-link_find(struct nl *nl, struct link_query *q, const char *what)
+link_dump(struct nl *nl, mnl_cb_t fn, void *arg)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = nl_msg(buf, RTM_GETLINK, NLM_F_DUMP);
 	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 
 	ifi->ifi_family = AF_UNSPEC;
-	if (nl_talk(nl, nlh, link_cb, q) < 0) {
+	return nl_talk(nl, nlh, fn, arg);
+}
+
+static int
+link_find(struct nl *nl, struct link_query *q, const char *what)
+{
+	if (link_dump(nl, link_cb, q) < 0) {
 		nl_fail(nl, what, errno, "list links");
 		return -1;
 	}
@@ -358,6 +366,69 @@ nl_link_by_mac(struct nl *nl, const unsigned char mac[6], struct nl_link *out)
 	snprintf(what, sizeof(what), "mac %02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
 		 mac[3], mac[4], mac[5]);
 	return link_find(nl, &q, what);
+}
+
+struct counters_query {
+	void (*fn)(const char *name, const struct nl_link_counters *c, void *arg);
+	void *arg;
+	char name[IF_NAMESIZE];
+	struct nl_link_counters c;
+};
+
+static int
+counters_attr_cb(const struct nlattr *a, void *data)
+{
+	struct counters_query *q = data;
+	struct rtnl_link_stats64 st;
+
+	switch (mnl_attr_get_type(a)) {
+	case IFLA_IFNAME:
+		if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+			snprintf(q->name, sizeof(q->name), "%s", mnl_attr_get_str(a));
+		break;
+	case IFLA_STATS64:
+		/* Older kernels send a shorter struct; only its start is read. */
+		if (mnl_attr_get_payload_len(a) < offsetof(struct rtnl_link_stats64, rx_errors))
+			break;
+		memset(&st, 0, sizeof(st));
+		memcpy(&st, mnl_attr_get_payload(a), offsetof(struct rtnl_link_stats64, rx_errors));
+		q->c = (struct nl_link_counters){.rx_bytes = st.rx_bytes,
+						 .rx_packets = st.rx_packets,
+						 .tx_bytes = st.tx_bytes,
+						 .tx_packets = st.tx_packets};
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int
+counters_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct counters_query *q = data;
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+
+	if (nlh->nlmsg_type != RTM_NEWLINK || mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
+		return MNL_CB_OK;
+	q->name[0] = '\0';
+	q->c = (struct nl_link_counters){0};
+	mnl_attr_parse(nlh, sizeof(*ifi), counters_attr_cb, q);
+	if (q->name[0])
+		q->fn(q->name, &q->c, q->arg);
+	return MNL_CB_OK;
+}
+
+int
+nl_link_counters_each(struct nl *nl,
+		      void (*fn)(const char *name, const struct nl_link_counters *c, void *arg),
+		      void *arg)
+{
+	struct counters_query q = {.fn = fn, .arg = arg};
+
+	if (link_dump(nl, counters_cb, &q) < 0) {
+		nl_fail(nl, "links", errno, "read counters");
+		return -1;
+	}
+	return 0;
 }
 
 static int

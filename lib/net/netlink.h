@@ -52,6 +52,17 @@ int nl_open_netns(struct nl *nl, int netns_fd);
 void nl_close(struct nl *nl);
 
 int nl_link_by_name(struct nl *nl, const char *name, struct nl_link *out);
+
+/* A link's traffic as the kernel counts it (IFLA_STATS64): rx is what
+ * arrived on the link, tx what left by it. */
+struct nl_link_counters {
+	unsigned long long rx_bytes, rx_packets, tx_bytes, tx_packets;
+};
+/* Calls fn for every link of the namespace, in one dump, so that the
+ * counters of many links cost one request. */
+int nl_link_counters_each(struct nl *nl,
+			  void (*fn)(const char *name, const struct nl_link_counters *c, void *arg),
+			  void *arg);
 int nl_link_by_mac(struct nl *nl, const unsigned char mac[6], struct nl_link *out);
 int nl_link_set_up(struct nl *nl, const struct nl_link *link, bool *changed);
 int nl_link_set_mtu(struct nl *nl, const struct nl_link *link, unsigned int mtu, bool *changed);

@@ -120,6 +120,21 @@ find_devices(struct slots *s, char *err, size_t errlen)
 	return 0;
 }
 
+void
+slots_read_identity(struct slots *s)
+{
+	const char *t = getenv("BERTH_UPDATE_ROOT");
+	char osrel[PATH_MAX], board[PATH_MAX];
+
+	if (t && *t) {
+		snprintf(osrel, sizeof(osrel), "%s/os-release", t);
+		snprintf(board, sizeof(board), "%s/board", t);
+		read_identity(s, osrel, board);
+		return;
+	}
+	read_identity(s, "/etc/os-release", "/sys/class/dmi/id/product_name");
+}
+
 int
 slots_open(struct slots *s, char *err, size_t errlen)
 {

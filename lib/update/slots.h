@@ -35,6 +35,10 @@ struct slots {
  * berth.slot=: a build host, a test); -1 on any other failure. */
 int slots_open(struct slots *s, char *err, size_t errlen);
 
+/* Fills only s's version, product and board, from os-release (under
+ * BERTH_UPDATE_ROOT when set): for readers that need no slot or ESP. */
+void slots_read_identity(struct slots *s);
+
 /* Remounts the ESP read-write (rw) or back read-only: it is mounted
  * read-only, and a writer makes it writable only around its writes. */
 int slots_esp_writable(const struct slots *s, bool rw, char *err, size_t errlen);

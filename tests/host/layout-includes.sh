@@ -37,7 +37,7 @@ for f in lib/*/*.c lib/*/*.h; do
 	done < <(grep '^#include "' "$f")
 done
 # Programs and tests: a lib header by its domain name, never bare.
-for f in $(git ls-files 'ctl/*.[ch]' 'supervisor/*.[ch]' 'netsetup/*.[ch]' 'relp-send/*.[ch]' 'image/*.c' \
+for f in $(git ls-files 'ctl/*.[ch]' 'supervisor/*.[ch]' 'netsetup/*.[ch]' 'relp-send/*.[ch]' 'image-pull/*.[ch]' 'image/*.c' \
 	'tests/unit/*.c' 'tests/fuzz/*.c' 'bench/*.c'); do
 	while IFS= read -r inc; do
 		grep -qx "[a-z]*/$inc" <<<"$headers" &&

@@ -68,7 +68,8 @@ check "defaults: firewall and bridge" '.network.firewall == {"inbound": "drop", 
 	.network.bridge == {"subnet": "172.31.0.0/24", "subnet6": null, "icc": false}' "$tmp/min.json"
 check "defaults: logging and update" '.logging.local == {"max_size": 10485760, "max_files": 5}
 	and .logging.kernel == true and .update == {"confirm_after": "1m", "tries": 3,
-	"health_deadline": "5m", "confirm_target": "gateway", "product": "berth", "boards": []}' "$tmp/min.json"
+	"health_deadline": "5m", "confirm_target": "gateway", "product": "berth", "boards": [],
+	"channel": null, "channel_ca": null, "check_every": "6h", "auto": true, "window": []}' "$tmp/min.json"
 check "defaults: container" '.containers.app | .entrypoint == null and .command == null and
 	.user == null and .working_dir == null and .hostname == "app" and .read_only == false and
 	.capabilities == ["CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "SETGID",

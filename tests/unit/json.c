@@ -163,10 +163,30 @@ test_compact(void)
 	json_free(&j);
 }
 
+/* json_key_int_or_null: a known figure (0 included) as a number, an
+ * unknown one (negative) as null. */
+static void
+test_int_or_null(void)
+{
+	struct json j;
+
+	json_init(&j);
+	json_object_begin(&j);
+	json_key_int_or_null(&j, "known", 42);
+	json_key_int_or_null(&j, "zero", 0);
+	json_key_int_or_null(&j, "unknown", -1);
+	json_object_end(&j);
+	if (json_finish(&j) == 0)
+		json_compact(j.buf);
+	CHECK_STR(j.buf, "{\"known\":42,\"zero\":0,\"unknown\":null}", "int or null");
+	json_free(&j);
+}
+
 int
 main(void)
 {
 	test_compact();
+	test_int_or_null();
 	test_escape();
 	test_structure();
 	test_misuse();

@@ -222,6 +222,7 @@ static const struct {
      CH_CHANGE, 0, 1},
     {"log target", "logging: {forward: [{url: 'udp://a:1'}]}\n", "",
      "logging.forward", CH_REMOVE, 0, 0},
+    {"firewall log off", "", "logging: {firewall: off}\n", "logging.firewall", CH_CHANGE, 0, 0},
     {"product", "", "update: {product: other}\n", "update.product", CH_CHANGE, 1, 0},
 };
 

@@ -69,7 +69,8 @@ test_defaults(void)
 	CHECK_STR(prefix_str(&m.network.bridge.subnet), "172.31.0.0/24", "default bridge subnet");
 	CHECK(!m.network.bridge.has_subnet6 && !m.network.bridge.icc, "default bridge icc off");
 	CHECK(m.logging.n_forward == 0 && m.logging.max_size == 10 << 20 &&
-		  m.logging.max_files == 5 && m.logging.kernel,
+		  m.logging.max_files == 5 && m.logging.kernel &&
+		  m.logging.firewall == LOG_FW_DROPS,
 	      "default logging");
 	CHECK(m.update.confirm_after_ms == 60000 && m.update.tries == 3 &&
 		  m.update.health_deadline_ms == 300000,
@@ -118,6 +119,7 @@ static const char full[] =
     "             cert: /var/lib/berth/tls/host.pem, key: /var/lib/berth/tls/host.key}]\n"
     "  local: {max_size: 1m, max_files: 2}\n"
     "  kernel: false\n"
+    "  firewall: off\n"
     "update: {confirm_after: 2m, tries: 5, health_deadline: 10m}\n"
     "containers:\n"
     "  web:\n"
@@ -230,6 +232,9 @@ test_full_host(const struct manifest *m)
 	      "logging.forward tls");
 	CHECK(m->logging.max_size == 1 << 20 && m->logging.max_files == 2 && !m->logging.kernel,
 	      "logging.local and kernel");
+	CHECK(m->logging.firewall == LOG_FW_OFF &&
+		  strcmp(log_firewall_str(m->logging.firewall), "off") == 0,
+	      "logging.firewall off");
 	CHECK(m->update.confirm_after_ms == 120000 && m->update.tries == 5 &&
 		  m->update.health_deadline_ms == 600000,
 	      "update");

@@ -89,15 +89,16 @@ net_containers() {
 # net_sv_start MANIFEST: the supervisor of tests/host/sv-common (sourced,
 # sv_init done) in the host namespace, in its own mount and pid namespaces
 # (nsenter, not ip netns exec, which would mount a /sys without cgroups).
-# Sets UNSHARE_PID and SV_PID; its output goes to $OUT. Status 1 when it
-# did not start.
+# Sets UNSHARE_PID and SV_PID; its output goes to $OUT, its control socket
+# is $WORK/control.sock. Status 1 when it did not start.
 net_sv_start() {
 	mkdir -p "$WORK/data"
 	echo "nameserver 192.0.2.53" >"$WORK/resolv.conf"
 	nsenter --net="/run/netns/$ns" unshare --mount --pid --fork --mount-proc --kill-child \
 		"$SUPERVISOR" --manifest "$1" --images "$IMAGES" \
 		--cgroup-root "$CG" --run-dir "$WORK/run" --volumes "$WORK/volumes" \
-		--data-dir "$WORK/data" --resolv-conf "$WORK/resolv.conf" --log-dir "$WORK/log" >"$OUT" 2>&1 &
+		--data-dir "$WORK/data" --resolv-conf "$WORK/resolv.conf" --log-dir "$WORK/log" \
+		--control "$WORK/control.sock" >"$OUT" 2>&1 &
 	UNSHARE_PID=$!
 	for _ in $(seq 50); do
 		SV_PID=$(awk '{print $1}' "/proc/$UNSHARE_PID/task/$UNSHARE_PID/children" 2>/dev/null)
