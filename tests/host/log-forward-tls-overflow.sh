@@ -10,22 +10,10 @@
 sv_init log-forward-tls-overflow
 tls_certs
 N=20000 # about 130 bytes a message: 2.6 MB, over the 256 KiB spool
-cat >"$WORK/m.yaml" <<YAML
-version: 1
-logging:
-  forward: [{url: "tls://127.0.0.1:6514", ca: $C/ca.pem}]
-  spool_size: 256k
-containers:
-  flood:
-    image: dir:busybox
-    command: ["/bin/sh", "-c", "i=1; while [ \$i -le $N ]; do echo line \$i; i=\$((i+1)); done"]
-YAML
-sv_start "$WORK/m.yaml"
-sv_wait_for '^supervisor: container flood: exited' 30 || fail "expected flood to exit within 30 s, got no exit line"
+log_flood "url: \"tls://127.0.0.1:6514\", ca: $C/ca.pem" $N
 sleep 1.5 # the gathered messages appended, the spool synced
-S="$WORK/spool/tls___127.0.0.1_6514"
-bytes=$(cat "$S"/*.seg 2>/dev/null | wc -c)
-spooled=$(cat "$S"/*.seg 2>/dev/null | grep -ao ' flood [0-9]* stdout ' | wc -l)
+log_spooled "$WORK/spool/tls___127.0.0.1_6514"
+bytes=$BYTES spooled=$SPOOLED
 [ "$bytes" -gt 200000 ] && [ "$bytes" -le $((262144 + 65536)) ] ||
 	fail "expected the spool filled up to its 262144-byte bound, got $bytes bytes"
 tls_rsyslog_start server anon
