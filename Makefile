@@ -21,7 +21,7 @@ LIBS     := -lyaml
 
 # Programs linked against glibc and Debian's libraries; a folder without
 # sources yet builds nothing.
-PROGS    := $(foreach d,supervisor netsetup relp-send image-pull,$(if $(wildcard $(d)/*.c),$(BUILD)/$(d)))
+PROGS    := $(foreach d,supervisor netsetup relp-send tls-send image-pull,$(if $(wildcard $(d)/*.c),$(BUILD)/$(d)))
 SUPERVISOR_LIBS := -lcap -lseccomp -lmnl -lnftnl -lsodium
 NETSETUP_LIBS   := -lmnl -lnftnl -lsodium
 # Unit tests and the fuzzer may touch any lib/ file, so they link every library.
@@ -68,6 +68,11 @@ $(BUILD)/netsetup: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard netsetup/*.c)) $(L
 # image whose manifest has no such target.
 $(BUILD)/relp-send: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard relp-send/*.c)) $(LIBBERTH)
 	$(CC) $(LDHARDEN) -o $@ $^ $(LIBS) -lrelp
+
+# The TLS sender the supervisor starts per tls:// target: GnuTLS stays out
+# of the supervisor, and out of an image whose manifest has no such target.
+$(BUILD)/tls-send: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tls-send/*.c)) $(LIBBERTH)
+	$(CC) $(LDHARDEN) -o $@ $^ $(LIBS) -lgnutls
 
 # The update channel's client, which `berthctl update check` runs: libcurl
 # and what it loads stay out of berthctl, and out of the image for now

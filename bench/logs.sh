@@ -15,71 +15,7 @@ N=${BENCH_LOG_LINES:-300000}
 # About 90 bytes a line, numbered so the receiver's count is checkable.
 GEN="awk -v n=$N 'BEGIN { for (i = 1; i <= n; i++) printf \"%08d the quick brown fox jumps over the lazy dog 0123456789 abcdefghijklmnopqrstuvwxyz\\n\", i }'"
 
-now() { date +%s.%N; }
-# count_until FILE N SECS: waits until FILE holds generator line N, or the
-# supervisor's "messages dropped" notice (its queue overflowed: the notice
-# comes last), and has not grown for half a second; sets T_FIRST (when the
-# file had a generator line), T_LAST (when it last grew), GOT (generator lines in it)
-# and DROPPED (the notices' sum). Only the file's end and size are read
-# while it grows, so that polling costs next to nothing.
-count_until() {
-	local file=$1 n=$2 end=$(($(date +%s) + $3)) size=0 new still=0 done=
-	T_FIRST=
-	while [ "$(date +%s)" -le $end ]; do
-		new=$(stat -c %s "$file" 2>/dev/null || echo 0)
-		if [ "$new" != "$size" ]; then
-			size=$new still=0 T_LAST=$(now)
-			# The first generator line starts the clock, not the
-			# supervisor's own messages that may come before it.
-			[ -z "$T_FIRST" ] && grep -q 'the quick' "$file" && T_FIRST=$T_LAST
-			tail -c 2000 "$file" | grep -qE "(^|[^0-9])0*$n the quick|messages dropped while" && done=1
-		else
-			still=$((still + 1))
-			[ -n "$done" ] && [ $still -ge 25 ] && break
-			if [ -n "$T_FIRST" ] && [ $still -ge 150 ]; then
-				echo "$file: no line $n, and no growth for 3 s: $(tail -n 1 "$file" | cut -c1-120)"
-				done=1
-				break
-			fi
-		fi
-		sleep 0.02
-	done
-	[ -n "$done" ] || return 1
-	GOT=$(grep -c 'the quick' "$file")
-	DROPPED=$(sed -nE 's/.* ([0-9]+) messages dropped while .*/\1/p' "$file" | awk '{s += $1} END {print s + 0}')
-	echo "$file: $GOT generator lines, $DROPPED dropped"
-}
-rate() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.0f", n / (b - a) }'; }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-in_ns() { nsenter --net="/proc/$SV_PID/ns/net" "$@"; }
-
-# rs_start NAME CONF-BODY: a private rsyslogd in the supervisor's network
-# namespace; waits for PORT (3rd argument) to listen when given.
-rs_start() {
-	local name=$1 body=$2 port=${3:-} i
-	mkdir -p "$WORK/$name"
-	printf 'global(workDirectory="%s")\n%s\n' "$WORK/$name" "$body" >"$WORK/$name.conf"
-	# nsenter itself (not a function) in the background, so that $! is
-	# the rsyslogd it becomes and the cleanup can stop it.
-	nsenter --net="/proc/$SV_PID/ns/net" rsyslogd -n -f "$WORK/$name.conf" \
-		-i "$WORK/$name/pid" >"$WORK/$name/out" 2>&1 &
-	RS_PIDS="${RS_PIDS:-} $!"
-	[ -n "$port" ] || return 0
-	for i in $(seq 50); do
-		in_ns ss -Hltn "sport = $port" | grep -q . && return 0
-		sleep 0.02
-	done
-	fail "rsyslogd $name did not listen on $port: $(head -c 300 "$WORK/$name/out")"
-}
-rs_stop_all() {
-	local p
-	for p in ${RS_PIDS:-}; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
-	RS_PIDS=
-}
-bench_cleanup() {
-	rs_stop_all
-	sv_cleanup
-}
+. "$TOP/bench/logs-common"
 command -v rsyslogd >/dev/null || skip "needs rsyslog"
 trap bench_cleanup EXIT
 RECV='module(load="imtcp")
@@ -87,18 +23,8 @@ input(type="imtcp" address="127.0.0.1" port="PORT")
 template(name="raw" type="string" string="%rawmsg%\n")
 action(type="omfile" file="FILE" template="raw")'
 
-# 1. The supervisor: the container waits 3 s so that the receiver is up and
-# the CPU baseline taken before its first line.
-cat >"$WORK/m.yaml" <<YAML
-version: 1
-logging:
-  forward: [{url: "tcp://127.0.0.1:5514"}]
-containers:
-  gen:
-    image: dir:busybox
-    network_mode: none
-    command: ["/bin/sh", "-c", "sleep 3; exec $(echo "$GEN" | sed 's/\\/\\\\/g; s/"/\\"/g')"]
-YAML
+# 1. The supervisor.
+gen_manifest 'url: "tcp://127.0.0.1:5514"'
 sv_start "$WORK/m.yaml"
 sleep 0.5
 rs_start recv "$(echo "$RECV" | sed "s|PORT|5514|; s|FILE|$WORK/berth.out|")" 5514

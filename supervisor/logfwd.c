@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* logfwd.c: forwarding to syslog receivers: one datagram per message over
  * UDP; over TCP a non-blocking connection in the epoll loop, reconnected
- * with capped backoff, fed from its queue and spool (logqueue.c). */
+ * with capped backoff, fed from its queue and spool (logqueue.c); RELP and
+ * TLS from the spool by a sender process (logrelp.c). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/sockios.h>
@@ -91,7 +92,7 @@ went_down(struct sv *sv, struct fwd_target *t, const char *what, const char *why
 	t->ai++;
 	t->state = FWD_WAIT;
 	arm(t, t->backoff_ms);
-	t->backoff_ms = t->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : t->backoff_ms * 2;
+	t->backoff_ms = backoff_next(t->backoff_ms);
 }
 
 static void on_connected(struct sv *sv, struct fwd_target *t);
@@ -337,17 +338,18 @@ open_spool(struct sv *sv, struct fwd_target *t)
 	return spool_open(&t->spool, dir, sv->manifest.logging.spool_size);
 }
 
-/* A relp target's queue is its spool: without one it is not used. */
+/* A relp or tls target's queue is its spool: without one it is not used. */
 static int
 relp_open(struct sv *sv, struct fwd_target *t)
 {
 	struct itimerspec it = {{RELP_SYNC_MS / 1000, RELP_SYNC_MS % 1000 * 1000000L},
 				{RELP_SYNC_MS / 1000, RELP_SYNC_MS % 1000 * 1000000L}};
+	const char *scheme = log_proto_str(t->cfg->proto);
 
-	if (!relp_available()) {
-		sv_say("log forward %s: the image has no RELP sender (" RELP_SENDER "): an image "
-		       "built from a manifest with a relp:// target has it",
-		       t->cfg->url);
+	if (!relp_available(t)) {
+		sv_say("log forward %s: the image has no %s sender (%s): an image built from a "
+		       "manifest with a %s:// target has it",
+		       t->cfg->url, scheme, relp_sender_name(t), scheme);
 		return (errno = ENOENT), -1;
 	}
 	if (open_spool(sv, t) < 0) {
@@ -377,8 +379,8 @@ target_open(struct sv *sv, struct fwd_target *t)
 	t->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (t->timerfd < 0 || sv_watch(sv, t->timerfd, &t->w_timer) < 0)
 		return -1;
-	if (t->cfg->proto == LOG_RELP)
-		return relp_open(sv, t);
+	if (fwd_by_sender(t))
+		return (t->q = malloc(LOGFWD_GATHER)) ? relp_open(sv, t) : -1;
 	if (t->cfg->proto == LOG_TCP) {
 		if (!(t->q = malloc(LOGFWD_QUEUE_MAX + LOGFWD_SLACK + NOTICE_MAX)))
 			return -1;
@@ -430,19 +432,34 @@ logfwd_open(struct sv *sv)
 	}
 }
 
-/* A message that neither memory nor the spool took; a spool that fails
- * for another reason than its bound (a full or broken disk) is told once. */
+/* A spool that fails for another reason than its bound (a full or broken
+ * disk) is told once. */
 static void
-lost(struct fwd_target *t)
+spool_failed(struct fwd_target *t, int err)
 {
-	int err = errno;
-
-	t->dropped++;
 	if (t->spool.dfd < 0 || err == EFBIG || t->told_spool)
 		return;
 	t->told_spool = true;
 	sv_say("log forward %s: spool %s: %s (dropped messages are counted)", t->cfg->url,
 	       t->spool.dir, strerror(err));
+}
+
+/* A message that neither memory nor the spool took. */
+static void
+lost(struct fwd_target *t)
+{
+	t->dropped++;
+	spool_failed(t, errno);
+}
+
+/* A relp or tls target's messages of this turn to its spool, and the
+ * sender told. */
+static void
+sender_flush(struct fwd_target *t)
+{
+	if (fq_flush(t) < 0)
+		spool_failed(t, errno);
+	relp_wake(t);
 }
 
 /* UDP's drops are told as TCP's are: a notice datagram where the gap is,
@@ -468,6 +485,18 @@ udp_report_dropped(struct sv *sv, struct fwd_target *t)
 	       t->cfg->url, n_lost);
 }
 
+/* Whether the dropped-messages notice goes before a message of n bytes.
+ * A relp or tls target is "up" while its sender runs, reachable or not:
+ * its notice waits until its spool takes messages again, else every line
+ * while the spool is full would add a notice of one. */
+static bool
+notice_due(const struct fwd_target *t, size_t n)
+{
+	if (!t->dropped || t->state != FWD_UP)
+		return false;
+	return !fwd_by_sender(t) || t->spool.bytes + t->len + n <= t->spool.max;
+}
+
 void
 logfwd_msg(struct sv *sv, const struct syslog_msg *m, size_t over)
 {
@@ -491,7 +520,7 @@ logfwd_msg(struct sv *sv, const struct syslog_msg *m, size_t over)
 		} else {
 			/* The notice goes first, where the gap is; while the
 			 * target is down it waits for on_connected. */
-			if (t->dropped && t->state == FWD_UP)
+			if (notice_due(t, (size_t)n))
 				report_dropped(sv, t);
 			if (!fq_put(t, msg, (size_t)n, over))
 				lost(t);
@@ -545,8 +574,13 @@ logfwd_kick(struct sv *sv)
 {
 	for (size_t i = 0; i < sv->n_fwd; i++) {
 		struct fwd_target *t = &sv->fwd[i];
-		if (t->cfg->proto == LOG_RELP)
-			relp_wake(t);
+		if (fwd_by_sender(t) && t->state != FWD_OFF) {
+			/* The sender freed room: the notice need not wait
+			 * for the next message. */
+			if (notice_due(t, NOTICE_MAX))
+				report_dropped(sv, t);
+			sender_flush(t);
+		}
 		else if (t->cfg->proto == LOG_TCP && t->state == FWD_UP && !t->want_out)
 			tcp_send(sv, t);
 	}
@@ -560,7 +594,7 @@ logfwd_dispatch(struct sv *sv, struct watch *w, uint32_t events)
 
 	if (w->kind == W_LOGFWD) {
 		t = (struct fwd_target *)((char *)w - offsetof(struct fwd_target, w));
-		if (t->fd >= 0 && t->cfg->proto == LOG_RELP)
+		if (t->fd >= 0 && fwd_by_sender(t))
 			relp_notes(sv, t);
 		else if (t->fd >= 0)
 			on_socket(sv, t, events);
@@ -569,7 +603,7 @@ logfwd_dispatch(struct sv *sv, struct watch *w, uint32_t events)
 	t = (struct fwd_target *)((char *)w - offsetof(struct fwd_target, w_timer));
 	if (read(t->timerfd, &ticks, sizeof ticks) != sizeof ticks)
 		return;
-	if (t->cfg->proto == LOG_RELP) {
+	if (fwd_by_sender(t)) {
 		relp_tick(sv, t);
 		return;
 	}
@@ -664,9 +698,10 @@ logfwd_close(struct sv *sv)
 		}
 		if (t->cfg->proto == LOG_TCP && t->state != FWD_OFF)
 			tcp_close(sv, t, &end);
-		if (t->cfg->proto == LOG_RELP && t->state != FWD_OFF) {
+		if (fwd_by_sender(t) && t->state != FWD_OFF) {
 			if (t->dropped)
 				report_dropped(sv, t);
+			sender_flush(t);
 			relp_close(sv, t);
 			spool_close(&t->spool);
 		}

@@ -23,12 +23,15 @@
  * sent again, and this much before it: acknowledged by the receiver's
  * kernel is not read by the receiver (docs/logging.md, Delivery). */
 #define LOGFWD_MARGIN (256 * 1024)
+/* A relp or tls target's messages are appended to its spool together,
+ * once per turn of the loop or when this much is gathered: one write per
+ * message costed the supervisor more than the rest of forwarding. */
+#define LOGFWD_GATHER (256 * 1024)
 /* Room beyond the bounds for the supervisor's own messages and the
  * dropped-messages notice: they say what went wrong, and are few. */
 #define LOGFWD_SLACK (64 * 1024)
 /* Sent frames kept for that: the kernel's share plus the margin. */
 #define LOGFWD_WINDOW (2 * LOGFWD_SNDBUF + LOGFWD_MARGIN + 64 * 1024)
-
 
 enum fwd_state { FWD_OFF, FWD_WAIT, FWD_RESOLVING, FWD_CONNECTING, FWD_UP };
 
@@ -57,12 +60,22 @@ struct fwd_target {
 	size_t len, sent, frame, wstart;
 	unsigned long resent; /* messages to be sent again, told on reconnect */
 	struct spool spool;
-	/* relp (logrelp.c): the sender's pid is rpid, its notes come on fd. */
-	int wake;	/* tells the sender of new data */
-	bool unsynced;	/* appended since the last spool_sync */
-	bool unwoken;	/* appended since the sender was last told */
+	/* relp, tls (logrelp.c): the sender's pid is rpid, its notes come on fd. */
+	int wake; /* tells the sender of new data */
+	/* relp, tls: q[0, len) holds gathered messages, not yet in the spool. */
+	unsigned long gathered;
+	bool unsynced;	  /* appended since the last spool_sync */
+	bool unwoken;	  /* appended since the sender was last told */
 	uint64_t dropped; /* since the last report to the target */
 };
+
+/* relp:// and tls:// targets: the spool is the queue, a child process
+ * sends it (logrelp.c). */
+static inline bool
+fwd_by_sender(const struct fwd_target *t)
+{
+	return t->cfg->proto == LOG_RELP || t->cfg->proto == LOG_TLS;
+}
 
 /* Makes the targets of the manifest's logging.forward; a target that cannot
  * be used is told and left off, never fatal. */
@@ -89,6 +102,9 @@ void logfwd_close(struct sv *sv);
  * is spooled, else in the spool; over: bytes the spool may exceed its bound
  * by (the dropped-messages notice). Returns false when it was dropped. */
 bool fq_put(struct fwd_target *t, const char *p, size_t n, size_t over);
+/* A relp or tls target's gathered messages to its spool; -1 with errno
+ * when they could not go there (they are counted as dropped). */
+int fq_flush(struct fwd_target *t);
 /* Brings spooled segments back into memory as room allows. */
 void fq_refill(struct fwd_target *t);
 /* n more bytes were sent: moves frame along, trims the window. */

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* logqueue.c: a TCP target's messages in order: a window of sent frames
- * kept to be sent again, the frames waiting in memory, then the spool. */
+ * kept to be sent again, the frames waiting in memory, then the spool; a
+ * relp or tls target's gathered for its spool. */
+#include <errno.h>
 #include <string.h>
 
 #include "logfwd.h"
@@ -57,16 +59,41 @@ fq_put(struct fwd_target *t, const char *p, size_t n, size_t over)
 {
 	bool have_spool = t->spool.dfd >= 0;
 
-	if (t->cfg->proto == LOG_RELP) { /* the spool is its queue */
-		if (spool_append(&t->spool, p, n, over) < 0)
+	if (fwd_by_sender(t)) {
+		/* The spool is its queue: the bound is checked here, and the
+		 * messages go there together (fq_flush). */
+		if (t->spool.bytes + t->len + n > t->spool.max + over)
+			return (errno = EFBIG), false;
+		/* A batch is one segment at most: the sender frees whole ones. */
+		size_t most = spool_seg_max(&t->spool) < LOGFWD_GATHER ? spool_seg_max(&t->spool)
+								       : LOGFWD_GATHER;
+		if (t->len + n > most && fq_flush(t) < 0)
 			return false;
-		t->unsynced = t->unwoken = true;
+		memcpy(t->q + t->len, p, n);
+		t->len += n;
+		t->gathered++;
 		return true;
 	}
 
 	if (spool_empty(&t->spool) && (t->state == FWD_UP || !have_spool) && mem_add(t, p, n, over))
 		return true;
 	return have_spool && spool_append(&t->spool, p, n, over) == 0;
+}
+
+int
+fq_flush(struct fwd_target *t)
+{
+	if (t->len == 0)
+		return 0;
+	/* Over the bound by what fq_put allowed, never more. */
+	int r = spool_append(&t->spool, t->q, t->len, LOGFWD_SLACK + t->len);
+	if (r < 0)
+		t->dropped += t->gathered;
+	else
+		t->unsynced = t->unwoken = true;
+	t->len = 0;
+	t->gathered = 0;
+	return r;
 }
 
 void

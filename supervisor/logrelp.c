@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* logrelp.c: the supervisor's side of a relp:// target: it appends to the
- * spool, syncs it every RELP_SYNC_MS, and runs the sender (relp-send/, a
- * program of its own) in a child process, since librelp's client blocks in
- * its own poll. */
+/* logrelp.c: the supervisor's side of a relp:// or tls:// target: it
+ * appends to the spool, syncs it every RELP_SYNC_MS, and runs the sender
+ * (relp-send/ or tls-send/, programs of their own) in a child process,
+ * since librelp's client blocks in its own poll, and so that neither
+ * librelp nor GnuTLS is in the supervisor. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -18,15 +19,19 @@
 
 _Static_assert(sizeof(struct relp_note) <= PIPE_BUF, "a note is one atomic write");
 
-/* RELP_SENDER beside the supervisor's own program; "" if it cannot tell. */
+const char *
+relp_sender_name(const struct fwd_target *t)
+{
+	return t->cfg->proto == LOG_TLS ? TLS_SENDER : RELP_SENDER;
+}
+
+/* The sender of t beside the supervisor's own program; "" if it cannot tell. */
 static const char *
-sender_path(void)
+sender_path(const struct fwd_target *t)
 {
 	static char path[PATH_MAX];
 	char self[PATH_MAX];
 
-	if (path[0])
-		return path;
 	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
 	if (n <= 0)
 		return "";
@@ -35,22 +40,21 @@ sender_path(void)
 	if (!slash)
 		return "";
 	*slash = '\0';
-	if (snprintf(path, sizeof path, "%s/%s", self, RELP_SENDER) >= (int)sizeof path)
+	if (snprintf(path, sizeof path, "%s/%s", self, relp_sender_name(t)) >= (int)sizeof path)
 		path[0] = '\0';
 	return path;
 }
 
 bool
-relp_available(void)
+relp_available(const struct fwd_target *t)
 {
-	return access(sender_path(), X_OK) == 0;
+	return access(sender_path(t), X_OK) == 0;
 }
 
 /* In the child: the three descriptors it needs as 3, 4, 5, none other. */
-static void __attribute__((noreturn))
-child(struct fwd_target *t, int wake, int note, pid_t parent)
+static void __attribute__((noreturn)) child(struct fwd_target *t, int wake, int note, pid_t parent)
 {
-	char port[8];
+	char port[8], margin[24];
 
 	/* Dies with the supervisor: the next one starts its own sender. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
@@ -67,8 +71,14 @@ child(struct fwd_target *t, int wake, int note, pid_t parent)
 			_exit(111);
 	close_range(6, ~0U, 0);
 	snprintf(port, sizeof port, "%u", t->cfg->port);
-	char *argv[] = {RELP_SENDER, t->cfg->url, t->cfg->host, port, NULL};
-	execv(sender_path(), argv);
+	/* tls-send's margin (docs/logging.md, TLS): a quarter of the spool at
+	 * most, so that a small spool is not held by it for ever. */
+	uint64_t m = t->spool.max / 4 < LOGFWD_MARGIN ? t->spool.max / 4 : LOGFWD_MARGIN;
+	snprintf(margin, sizeof margin, "%llu", (unsigned long long)m);
+	const struct log_target *c = t->cfg;
+	char *relp[] = {RELP_SENDER, c->url, c->host, port, NULL};
+	char *tls[] = {TLS_SENDER, c->url, c->host, port, margin, c->ca, c->cert, c->key, NULL};
+	execv(sender_path(t), c->proto == LOG_TLS ? tls : relp);
 	_exit(127);
 }
 
@@ -142,7 +152,8 @@ relp_notes(struct sv *sv, struct fwd_target *t)
 			return;
 		}
 		if (note.kind == RELP_FREED)
-			t->spool.bytes = t->spool.bytes > note.bytes ? t->spool.bytes - note.bytes : 0;
+			t->spool.bytes =
+			    t->spool.bytes > note.bytes ? t->spool.bytes - note.bytes : 0;
 		else if (note.kind == RELP_SAY) {
 			note.text[sizeof note.text - 1] = '\0';
 			sv_say("%s", note.text);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* logrelp.h: relp:// targets: the spool is their queue, and a child
- * process (relp-send/, a program of its own) sends it with librelp and removes what the
- * receiver acknowledged (docs/logging.md, RELP). */
+/* logrelp.h: relp:// and tls:// targets: the spool is their queue, and a
+ * child process (relp-send/ with librelp, tls-send/ with GnuTLS, programs
+ * of their own) sends it and removes what the receiver acknowledged
+ * (docs/logging.md, RELP and TLS). */
 #ifndef BERTH_LOGRELP_H
 #define BERTH_LOGRELP_H
 
@@ -11,8 +12,10 @@
 #include "log/relp.h"
 #include "logfwd.h"
 
-/* Whether the sender program is installed beside the supervisor. */
-bool relp_available(void);
+/* The sender program of t (RELP_SENDER, TLS_SENDER), and whether it is
+ * installed beside the supervisor. */
+const char *relp_sender_name(const struct fwd_target *t);
+bool relp_available(const struct fwd_target *t);
 /* Starts the sender of t (its spool open): t->fd reads its notes, t->wake
  * tells it of new data, t->rpid is its pid. Returns 0 or -1 with errno. */
 int relp_start(struct sv *sv, struct fwd_target *t);

@@ -115,6 +115,14 @@ seg_write(struct spool *s, uint64_t id, const char *p, size_t n)
 	return 0;
 }
 
+/* A spool is several segments, so that what was sent can go while the
+ * rest stays: a small spool has smaller ones. */
+size_t
+spool_seg_max(const struct spool *s)
+{
+	return s->max / 4 < SPOOL_SEG_MAX ? (size_t)(s->max / 4) : SPOOL_SEG_MAX;
+}
+
 int
 spool_append(struct spool *s, const char *p, size_t n, size_t over)
 {
@@ -124,7 +132,7 @@ spool_append(struct spool *s, const char *p, size_t n, size_t over)
 		return (errno = EBADF), -1;
 	if (s->bytes + n > s->max + over)
 		return (errno = EFBIG), -1;
-	if (s->afd < 0 || s->asize + n > SPOOL_SEG_MAX) {
+	if (s->afd < 0 || s->asize + n > spool_seg_max(s)) {
 		/* Its last second of data is not left to the next tick: the
 		 * tick syncs only the segment being appended to. */
 		if (s->afd >= 0 && s->durable && fdatasync(s->afd) < 0)

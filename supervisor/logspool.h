@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* logspool.h: a TCP target's backlog on the data partition, a directory of
- * segment files holding whole octet-counted frames, oldest first
- * (docs/logging.md, Spool). */
+/* logspool.h: a TCP target's backlog on the data partition (a relp or tls
+ * target's queue), a directory of segment files holding whole
+ * octet-counted frames, oldest first (docs/logging.md, Spool). */
 #ifndef BERTH_LOGSPOOL_H
 #define BERTH_LOGSPOOL_H
 
@@ -30,6 +30,9 @@ struct spool {
  * left there. Returns 0, or -1 with errno set (s->dfd stays -1). */
 int spool_open(struct spool *s, const char *dir, uint64_t max);
 bool spool_empty(const struct spool *s);
+/* The size past which appends go to a new segment: SPOOL_SEG_MAX, or a
+ * quarter of the bound when that is less. */
+size_t spool_seg_max(const struct spool *s);
 /* Adds whole frames after the others; -1 with errno EFBIG when that would
  * take the spool more than over bytes beyond its bound, or another errno
  * from the file system. */

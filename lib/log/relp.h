@@ -12,6 +12,12 @@
 #define BACKOFF_MIN_MS 100
 #define BACKOFF_MAX_MS 5000
 
+static inline unsigned
+backoff_next(unsigned ms)
+{
+	return ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : ms * 2;
+}
+
 /* Messages librelp may have outstanding (its window); after message k is
  * handed to it, messages up to k - RELP_WINDOW are acknowledged. */
 #define RELP_WINDOW 128
@@ -26,7 +32,7 @@
 enum relp_note_kind { RELP_SAY, RELP_FREED };
 struct relp_note {
 	uint32_t kind;
-	uint64_t bytes;	 /* RELP_FREED: bytes of segments removed */
+	uint64_t bytes; /* RELP_FREED: bytes of segments removed */
 	char text[240]; /* RELP_SAY: a line for sv_say, NUL-terminated */
 };
 
@@ -35,5 +41,8 @@ struct relp_note {
  * its manifest has a relp:// target: it brings librelp and its TLS
  * libraries (about 8 MiB). */
 #define RELP_SENDER "relp-send"
+/* The TLS sender (tls-send/), likewise only for a tls:// target: it
+ * brings GnuTLS. It speaks the same notes. */
+#define TLS_SENDER "tls-send"
 
 #endif

@@ -308,6 +308,21 @@ diff_firewall(struct change_list *l, const struct firewall_cfg *a, const struct 
 	strv_free(&y);
 }
 
+/* A target as the diff shows it: its URL, and its TLS files, whose change
+ * is a change of the target. */
+static char *
+target_str(const struct log_target *t)
+{
+	char *s;
+
+	if (!t->ca)
+		return strdup(t->url);
+	if (asprintf(&s, "%s ca=%s%s%s%s%s", t->url, t->ca, t->cert ? " cert=" : "",
+		     t->cert ? t->cert : "", t->key ? " key=" : "", t->key ? t->key : "") < 0)
+		return NULL;
+	return s;
+}
+
 static void
 diff_logging(struct change_list *l, const struct logging_cfg *a, const struct logging_cfg *b)
 {
@@ -315,11 +330,11 @@ diff_logging(struct change_list *l, const struct logging_cfg *a, const struct lo
 	struct srcpos xp[MANIFEST_MAX_FORWARD], yp[MANIFEST_MAX_FORWARD];
 
 	for (size_t i = 0; i < a->n_forward; i++) {
-		strv_add(&x, strdup(a->forward[i].url));
+		strv_add(&x, target_str(&a->forward[i]));
 		xp[i] = a->forward[i].pos;
 	}
 	for (size_t i = 0; i < b->n_forward; i++) {
-		strv_add(&y, strdup(b->forward[i].url));
+		strv_add(&y, target_str(&b->forward[i]));
 		yp[i] = b->forward[i].pos;
 	}
 	cl_set(l, "logging.forward", NULL, &x, xp, &y, yp, nowhere);

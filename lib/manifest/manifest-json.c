@@ -242,6 +242,12 @@ write_logging(struct json *j, const struct logging_cfg *l)
 		key_string(j, "proto", log_proto_str(l->forward[i].proto));
 		key_string(j, "host", l->forward[i].host);
 		key_uint(j, "port", l->forward[i].port);
+		if (l->forward[i].ca)
+			key_string(j, "ca", l->forward[i].ca);
+		if (l->forward[i].cert)
+			key_string(j, "cert", l->forward[i].cert);
+		if (l->forward[i].key)
+			key_string(j, "key", l->forward[i].key);
 		json_object_end(j);
 	}
 	json_array_end(j);

@@ -180,28 +180,32 @@ host_port_parse(const char *h, char *host, struct ip_addr *a, uint16_t *port, co
 const char *
 log_proto_str(enum log_proto p)
 {
-	return p == LOG_TCP ? "tcp" : p == LOG_UDP ? "udp" : "relp";
+	static const char *const names[] = {"tcp", "udp", "relp", "tls"};
+	return names[p];
 }
 
-/* tcp://HOST:PORT, udp://HOST:PORT or relp://HOST:PORT. */
+/* tcp://HOST:PORT, udp://HOST:PORT, relp://HOST:PORT or tls://HOST:PORT. */
 static int
 log_url_parse(const char *s, struct log_target *t, const char **why)
 {
+	static const struct {
+		const char *scheme;
+		enum log_proto proto;
+	} schemes[] = {
+	    {"tcp://", LOG_TCP}, {"udp://", LOG_UDP}, {"relp://", LOG_RELP}, {"tls://", LOG_TLS}};
 	char host[DOMAIN_MAX + 1];
 	struct ip_addr a;
+	size_t skip = 0;
 
-	size_t skip = 6;
-
-	if (strncmp(s, "tcp://", 6) == 0) {
-		t->proto = LOG_TCP;
-	} else if (strncmp(s, "udp://", 6) == 0) {
-		t->proto = LOG_UDP;
-	} else if (strncmp(s, "relp://", 7) == 0) {
-		t->proto = LOG_RELP;
-		skip = 7;
-	} else {
-		return (*why = "expected tcp://HOST:PORT, udp://HOST:PORT or relp://HOST:PORT"), -1;
-	}
+	for (size_t i = 0; i < sizeof schemes / sizeof schemes[0] && !skip; i++)
+		if (strncmp(s, schemes[i].scheme, strlen(schemes[i].scheme)) == 0) {
+			t->proto = schemes[i].proto;
+			skip = strlen(schemes[i].scheme);
+		}
+	if (!skip)
+		return (*why = "expected tcp://HOST:PORT, udp://HOST:PORT, relp://HOST:PORT or "
+			       "tls://HOST:PORT"),
+		       -1;
 	if (host_port_parse(s + skip, host, &a, &t->port, why) < 0)
 		return -1;
 	if (!(t->host = strdup(host)))
@@ -225,9 +229,71 @@ l_target_url(struct mparse *p, const struct ynode *key, const struct ynode *val,
 		set_string(p, key, s, &t->url);
 }
 
+/* The TLS files are on /var: the root is the same for every host of an
+ * image, a host's certificate and key are its own. */
+static void
+l_target_file(struct mparse *p, const struct ynode *key, const struct ynode *val, char **out)
+{
+	const char *s = mp_scalar(p, key, val, "an absolute path under /var"), *why;
+
+	if (!s)
+		return;
+	if (path_check_abs(s, &why) < 0)
+		mp_invalid(p, key, val, "path", why);
+	else if (strncmp(s, "/var/", 5) != 0)
+		mp_invalid(p, key, val, "path", "a host's own files are under /var");
+	else
+		mp_string(p, key, val, PATH_MAX_LEN, "an absolute path under /var", out);
+}
+
+static void
+l_target_ca(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
+{
+	l_target_file(p, key, val, &((struct log_target *)obj)->ca);
+}
+
+static void
+l_target_cert(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
+{
+	l_target_file(p, key, val, &((struct log_target *)obj)->cert);
+}
+
+static void
+l_target_key(struct mparse *p, const struct ynode *key, const struct ynode *val, void *obj)
+{
+	l_target_file(p, key, val, &((struct log_target *)obj)->key);
+}
+
 static const struct mfield target_fields[] = {
     MF_FN("url", l_target_url),
+    MF_FN("ca", l_target_ca),
+    MF_FN("cert", l_target_cert),
+    MF_FN("key", l_target_key),
 };
+
+/* The TLS keys belong to tls:// targets, which cannot go without a CA:
+ * the receiver's certificate is always checked. */
+static void
+target_check_tls(struct mparse *p, const struct ynode *item, struct log_target *t)
+{
+	static const char *const keys[] = {"ca", "cert", "key"};
+
+	if (t->proto != LOG_TLS) {
+		for (size_t i = 0; i < 3; i++)
+			if (mp_get(item, keys[i]))
+				mp_error(p, mp_get_key(item, keys[i]),
+					 "%s: only a tls:// target takes TLS files", keys[i]);
+		return;
+	}
+	if (!mp_get(item, "ca"))
+		mp_error(p, item,
+			 "forward: a tls:// target needs \"ca\", the CA file its receiver's "
+			 "certificate is checked against");
+	if (!mp_get(item, "cert") != !mp_get(item, "key"))
+		mp_error(p, item,
+			 "forward: \"cert\" and \"key\" go together (the client's certificate "
+			 "and its key, for mutual TLS)");
+}
 
 static void
 l_forward_item(struct mparse *p, const struct ynode *key, const struct ynode *item, void *obj)
@@ -238,10 +304,15 @@ l_forward_item(struct mparse *p, const struct ynode *key, const struct ynode *it
 	if (!(t = mp_push(p, &l->forward, &l->n_forward, sizeof(*t))))
 		return;
 	t->pos = mp_pos(item);
-	if (mp_map(p, key, item, target_fields, 1, t) && !mp_get(item, "url"))
+	if (mp_map(p, key, item, target_fields, 4, t) && !mp_get(item, "url"))
 		mp_error(p, item, "forward: missing required key \"url\"");
+	if (t->url)
+		target_check_tls(p, item, t);
 	if (!t->url) { /* keep only usable targets */
 		free(t->host);
+		free(t->ca);
+		free(t->cert);
+		free(t->key);
 		l->n_forward--;
 	}
 }
@@ -314,13 +385,15 @@ u_boards(struct mparse *p, const struct ynode *key, const struct ynode *val, voi
 		return;
 	for (size_t i = 0; i < u->n_boards; i++) {
 		if (name_board_check(u->boards[i], &why) < 0) {
-			mp_error(p, val, "boards: invalid board name \"%s\": %s", u->boards[i], why);
+			mp_error(p, val, "boards: invalid board name \"%s\": %s", u->boards[i],
+				 why);
 			return;
 		}
 		total += strlen(u->boards[i]) + (i > 0);
 	}
 	if (total > 31)
-		mp_error(p, val, "boards: %zu characters with separators; an update bundle holds 31",
+		mp_error(p, val,
+			 "boards: %zu characters with separators; an update bundle holds 31",
 			 total);
 }
 
@@ -382,7 +455,8 @@ f_update(struct mparse *p, const struct ynode *key, const struct ynode *val, voi
 	char c[DURATION_STRLEN], h[DURATION_STRLEN];
 
 	(void)obj;
-	if (!mp_map(p, key, val, update_fields, sizeof(update_fields) / sizeof(update_fields[0]), u))
+	if (!mp_map(p, key, val, update_fields, sizeof(update_fields) / sizeof(update_fields[0]),
+		    u))
 		return;
 	if (u->check_every_ms < 60000 && mp_get(val, "check_every"))
 		mp_error(p, mp_get(val, "check_every"), "check_every: at least 1m");
@@ -405,8 +479,8 @@ f_update(struct mparse *p, const struct ynode *key, const struct ynode *val, voi
 }
 
 static const struct mfield root_fields[] = {
-    MF_FN("version", f_version), MF_FN("host", f_host),	    MF_FN("network", mp_network),
-    MF_FN("logging", f_logging), MF_FN("update", f_update), MF_FN("trust", mp_trust),
+    MF_FN("version", f_version),	MF_FN("host", f_host),	   MF_FN("network", mp_network),
+    MF_FN("logging", f_logging),	MF_FN("update", f_update), MF_FN("trust", mp_trust),
     MF_FN("containers", mp_containers),
 };
 
@@ -666,6 +740,9 @@ manifest_free(struct manifest *m)
 	for (size_t i = 0; i < m->logging.n_forward; i++) {
 		free(m->logging.forward[i].url);
 		free(m->logging.forward[i].host);
+		free(m->logging.forward[i].ca);
+		free(m->logging.forward[i].cert);
+		free(m->logging.forward[i].key);
 	}
 	free(m->logging.forward);
 	for (size_t i = 0; i < m->n_containers; i++)

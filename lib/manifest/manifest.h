@@ -165,9 +165,10 @@ enum log_proto {
 	LOG_TCP, /* RFC 6587 octet counting */
 	LOG_UDP,
 	LOG_RELP, /* RELP: acknowledged, fed from the spool (supervisor/logrelp.c) */
+	LOG_TLS,  /* RFC 5425: octet counting over TLS, fed from the spool */
 };
 
-/* "tcp", "udp", "relp": the URL's scheme. */
+/* "tcp", "udp", "relp", "tls": the URL's scheme. */
 const char *log_proto_str(enum log_proto p);
 
 struct log_target {
@@ -175,6 +176,10 @@ struct log_target {
 	enum log_proto proto;
 	char *host; /* a name or an address, without brackets */
 	uint16_t port;
+	/* tls only: the CA that signs the receiver's certificate (required),
+	 * and the client's certificate and key for mutual TLS (both or
+	 * neither); absolute paths under /var, read when connecting. */
+	char *ca, *cert, *key;
 	struct srcpos pos;
 };
 

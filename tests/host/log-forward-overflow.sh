@@ -8,23 +8,11 @@
 . "$(dirname "$0")/log-common"
 sv_init log-forward-overflow
 N=20000 # about 130 bytes a message: 2.6 MB, over the 256 KiB spool
-cat >"$WORK/m.yaml" <<YAML
-version: 1
-logging:
-  forward: [{url: "tcp://127.0.0.1:5514"}]
-  spool_size: 256k
-containers:
-  flood:
-    image: dir:busybox
-    command: ["/bin/sh", "-c", "i=1; while [ \$i -le $N ]; do echo line \$i; i=\$((i+1)); done"]
-YAML
-sv_start "$WORK/m.yaml"
-sv_wait_for '^supervisor: container flood: exited' 30 || fail "expected flood to exit within 30 s, got no exit line"
+log_flood 'url: "tcp://127.0.0.1:5514"' $N
 sleep 0.5
 S="$WORK/spool/tcp___127.0.0.1_5514"
-segs=$(ls "$S" 2>/dev/null | grep -c '\.seg$')
-bytes=$(cat "$S"/*.seg 2>/dev/null | wc -c)
-spooled=$(cat "$S"/*.seg 2>/dev/null | grep -ao ' flood [0-9]* stdout ' | wc -l)
+log_spooled "$S"
+segs=$SEGS bytes=$BYTES spooled=$SPOOLED
 [ "$segs" -ge 1 ] || fail "expected spool segments in $S while the target is down, got none"
 # The bound, plus the slack for the supervisor's own few messages.
 [ "$bytes" -gt 200000 ] && [ "$bytes" -le $((262144 + 65536)) ] ||

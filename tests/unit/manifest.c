@@ -114,7 +114,9 @@ static const char full[] =
     "  bridge: {subnet: 203.0.113.0/26, subnet6: \"2001:db8:1::/64\", icc: true}\n"
     "logging:\n"
     "  forward: [{url: \"tcp://logs.example:6514\"}, {url: \"udp://[2001:db8::20]:514\"},\n"
-    "            {url: \"relp://192.0.2.30:2514\"}]\n"
+    "            {url: \"relp://192.0.2.30:2514\"},\n"
+    "            {url: \"tls://siem.example:6514\", ca: /var/lib/berth/tls/ca.pem,\n"
+    "             cert: /var/lib/berth/tls/host.pem, key: /var/lib/berth/tls/host.key}]\n"
     "  local: {max_size: 1m, max_files: 2}\n"
     "  kernel: false\n"
     "  firewall: off\n"
@@ -208,7 +210,7 @@ test_full_host(const struct manifest *m)
 	CHECK(strcmp(prefix_str(&n->bridge.subnet), "203.0.113.0/26") == 0 &&
 		  n->bridge.has_subnet6 && n->bridge.icc,
 	      "bridge");
-	CHECK(m->logging.n_forward == 3 && m->logging.forward[0].proto == LOG_TCP &&
+	CHECK(m->logging.n_forward == 4 && m->logging.forward[0].proto == LOG_TCP &&
 		  strcmp(m->logging.forward[0].host, "logs.example") == 0 &&
 		  m->logging.forward[0].port == 6514 && m->logging.forward[1].proto == LOG_UDP &&
 		  strcmp(m->logging.forward[1].host, "2001:db8::20") == 0 &&
@@ -219,6 +221,15 @@ test_full_host(const struct manifest *m)
 		  m->logging.forward[2].port == 2514 &&
 		  strcmp(log_proto_str(m->logging.forward[2].proto), "relp") == 0,
 	      "logging.forward relp");
+	CHECK(m->logging.forward[3].proto == LOG_TLS &&
+		  strcmp(m->logging.forward[3].host, "siem.example") == 0 &&
+		  m->logging.forward[3].port == 6514 &&
+		  strcmp(m->logging.forward[3].ca, "/var/lib/berth/tls/ca.pem") == 0 &&
+		  strcmp(m->logging.forward[3].cert, "/var/lib/berth/tls/host.pem") == 0 &&
+		  strcmp(m->logging.forward[3].key, "/var/lib/berth/tls/host.key") == 0 &&
+		  !m->logging.forward[0].ca &&
+		  strcmp(log_proto_str(m->logging.forward[3].proto), "tls") == 0,
+	      "logging.forward tls");
 	CHECK(m->logging.max_size == 1 << 20 && m->logging.max_files == 2 && !m->logging.kernel,
 	      "logging.local and kernel");
 	CHECK(m->logging.firewall == LOG_FW_OFF &&
