@@ -13,6 +13,7 @@
 #include "base/scalar.h"
 #include "registry/pull.h"
 #include "registry/ref.h"
+#include "signatures.h"
 
 /* Exit codes, as berthctl's (STYLE.md). */
 #define EXIT_INVALID 1
@@ -25,12 +26,14 @@
 
 static const char usage_text[] =
     "usage: berthctl image pull [--store DIR] [--auth FILE] [--ca FILE] [--json]\n"
+    "                           [--policy FILE] [--lookaside URL]\n"
     "                           [--retries N] [--retry-delay MS] REF\n";
 
 struct opts {
 	const char *store, *ref;
 	bool json;
 	struct reg_opts reg;
+	struct sigcheck sig;
 };
 
 static int
@@ -59,6 +62,7 @@ parse(int argc, char **argv, struct opts *o)
 	o->store = STORE_DEFAULT;
 	o->reg.retries = DEFAULT_RETRIES;
 	o->reg.backoff_ms = DEFAULT_BACKOFF_MS;
+	o->sig.policy_file = TRUST_POLICY_DEFAULT;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
@@ -70,6 +74,10 @@ parse(int argc, char **argv, struct opts *o)
 			o->reg.auth_file = argv[++i];
 		else if (!strcmp(a, "--ca") && v)
 			o->reg.ca_file = argv[++i];
+		else if (!strcmp(a, "--policy") && v)
+			o->sig.policy_file = argv[++i];
+		else if (!strcmp(a, "--lookaside") && v)
+			o->sig.lookaside = argv[++i];
 		else if (!strcmp(a, "--retries") && v && !number(v, 20, &o->reg.retries))
 			i++;
 		else if (!strcmp(a, "--retry-delay") && v && !number(v, 60000, &o->reg.backoff_ms))
@@ -180,6 +188,17 @@ main(int argc, char **argv)
 	o.reg.progress = on_progress;
 	o.reg.note = on_note;
 	o.reg.arg = &p;
+	/* The trust policy first: a pull it would refuse fetches nothing. */
+	o.sig.ca_file = o.reg.ca_file;
+	o.sig.note = on_note;
+	o.sig.note_arg = &p;
+	o.reg.accept = sigcheck_accept;
+	o.reg.accept_arg = &o.sig;
+	if (sigcheck_load(&o.sig, err, sizeof err) < 0) {
+		fprintf(stderr, "berthctl: image pull: %s\n", err);
+		registry_ref_free(&ref);
+		return EXIT_INVALID;
+	}
 	if (store_open(&s, o.store, STORE_EXCLUSIVE) < 0) {
 		fprintf(stderr, "berthctl: %s\n", s.err);
 		rc = EXIT_SYSTEM;
@@ -195,6 +214,7 @@ main(int argc, char **argv)
 	}
 out_store:
 	store_close(&s);
+	sigcheck_free(&o.sig);
 	registry_ref_free(&ref);
 	return rc;
 }

@@ -20,6 +20,13 @@ struct reg_opts {
 	void (*progress)(void *arg, const char *digest, uint64_t done, uint64_t total);
 	void (*note)(void *arg, const char *msg);
 	void *arg;
+	/* Optional: whether the image may be pulled, once its manifest is
+	 * known and before any blob is fetched (the trust policy, image-pull's
+	 * signatures.c). digest: what the reference names, index or manifest,
+	 * lowercase hex. 0 to go on, -1 with err set. */
+	int (*accept)(void *accept_arg, const struct registry_ref *r, const char *digest, char *err,
+		      size_t errlen);
+	void *accept_arg;
 };
 
 enum reg_auth { REG_AUTH_NONE, REG_AUTH_BASIC, REG_AUTH_BEARER };

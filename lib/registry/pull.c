@@ -46,7 +46,14 @@ reg_pull(struct store *s, const struct registry_ref *r, const struct reg_opts *o
 		snprintf(err, errlen, "%s", c.err);
 		goto out;
 	}
-	if (reg_manifest_fetch(&c, &m) < 0 || blobs(&c, s, &m) < 0) {
+	if (reg_manifest_fetch(&c, &m) < 0) {
+		snprintf(err, errlen, "%s", c.err);
+		goto out;
+	}
+	/* Nothing of an image the policy refuses is fetched or stored. */
+	if (o->accept && o->accept(o->accept_arg, r, m.top, err, errlen) < 0)
+		goto out;
+	if (blobs(&c, s, &m) < 0) {
 		snprintf(err, errlen, "%s", c.err);
 		goto out;
 	}

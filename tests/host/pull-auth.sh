@@ -13,7 +13,7 @@ grep -q "registry $REG: authentication failed (401) for user alice" "$WORK/err" 
 	fail "expected \"authentication failed (401) for user alice\", got: $(cat "$WORK/err")"
 ! grep -q wrong-horse "$WORK/err" "$WORK/out" || fail "the password appears in the output"
 expect_empty "after the failed pull" refs blobs/sha256 unpacked tmp
-bctl pull --ca "$CA" --retries 0 "$REG/team/web:1.4" && fail "expected a pull without credentials to fail"
+bctl pull --ca "$CA" --retries 0 --policy "$WORK/accept.json" "$REG/team/web:1.4" && fail "expected a pull without credentials to fail"
 grep -q "authentication required (401) and no credentials" "$WORK/err" ||
 	fail "expected \"no credentials\", got: $(cat "$WORK/err")"
 auth_file alice right-horse
