@@ -26,6 +26,7 @@
 #include <unistd.h>
 #include <linux/sched.h>
 
+#include "apply.h"
 #include "base/io.h"
 #include "manifest/ytree.h"
 #include "supervisor.h"
@@ -182,6 +183,9 @@ check_start(struct sv *sv)
 			 program("BERTH_CHANNEL_DOWNLOAD", DOWNLOAD_DIR));
 		argv[n++] = "--download";
 		argv[n++] = a->dir;
+		snprintf(a->manifest_file, sizeof a->manifest_file, "%s/host.yaml", a->dir);
+		argv[n++] = "--manifest-out";
+		argv[n++] = a->manifest_file;
 	}
 	argv[n++] = "--json";
 	argv[n] = NULL;
@@ -244,6 +248,46 @@ apply_start(struct sv *sv, const char *version, const char *file)
 	step(sv, argv, NULL, AU_APPLY, "installing", "berthctl could not be run");
 }
 
+/* A manifest the channel publishes for this host, other than the one in
+ * force, is applied as `berthctl apply` would (plan, stop, swap or start
+ * again); a change a running host cannot take is refused and said. */
+static bool
+channel_manifest(struct sv *sv, const struct ynode *root)
+{
+	const char *sha = field(root, "manifest_sha256"), *file = field(root, "manifest_file");
+	struct apply_run *ap = &sv->ap;
+	char err[512];
+	size_t n;
+	char *buf;
+
+	if (!*file)
+		return false;
+	if (strcmp(sha, ap->in_force_sha) == 0 || ap->trying) {
+		unlink(file);
+		return false;
+	}
+	buf = apply_slurp(file, &n);
+	unlink(file);
+	if (!buf) {
+		sv_say("update: the channel's manifest for this host: %s", strerror(errno));
+		return false;
+	}
+	snprintf(ap->who, sizeof ap->who, "the update channel");
+	ap->try_ms = 0;
+	ap->reboot = false;
+	ap->rollback = false;
+	if (apply_begin(sv, buf, n, err, sizeof err) < 0) {
+		free(buf);
+		sv_say("update: the channel's manifest for this host (sha256 %.12s) is not "
+		       "applied: %s",
+		       sha, err);
+		return false;
+	}
+	sv_say("update: applying the channel's manifest for this host (sha256 %.12s): %s", sha,
+	       ap->summary);
+	return true;
+}
+
 /* What the check found (its JSON on out), and what follows. */
 static void
 check_result(struct sv *sv, const char *json, size_t len)
@@ -261,7 +305,11 @@ check_result(struct sv *sv, const char *json, size_t len)
 	}
 	decision = field(root, "decision");
 	version = field(root, "version");
-	if (strcmp(decision, "nothing-new") == 0) {
+	if (channel_manifest(sv, root)) {
+		/* One change at a time: a bundle waits for the next check. */
+		snprintf(a->last_result, sizeof a->last_result, "applied the channel's manifest");
+		next_check(sv);
+	} else if (strcmp(decision, "nothing-new") == 0) {
 		sv_say("update: checked %s: nothing new (release %s)", sv->manifest.update.channel,
 		       field(root, "release_version"));
 		snprintf(a->last_result, sizeof a->last_result, "nothing new");

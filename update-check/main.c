@@ -43,7 +43,7 @@
 static const char usage[] =
 	"usage: berthctl update check --channel URL [--ca FILE] [--state DIR] [--root FILE]\n"
 	"                             [--download DIR] [--rate BYTES/s] [--retries N]\n"
-	"                             [--machine-id ID] [--json]\n";
+	"                             [--machine-id ID] [--manifest-out FILE] [--json]\n";
 
 /* "berthctl: update check: WHAT ARG" and the usage: exit 2. */
 static int
@@ -54,7 +54,7 @@ usage_error(const char *what, const char *arg)
 }
 
 struct check {
-	const char *url, *download, *root_opt, *state_opt, *id_opt;
+	const char *url, *download, *root_opt, *state_opt, *id_opt, *manifest_out;
 	bool json;
 	struct fetch f;
 	struct slots host; /* version and product only */
@@ -67,6 +67,7 @@ struct check {
 	const struct channel_manifest *manifest; /* this host's, if any */
 	unsigned bucket, percent;
 	char got[PATH_MAX];  /* the downloaded bundle */
+	bool got_manifest;   /* this host's manifest is in manifest_out */
 	uint64_t resumed_at;
 	char err[768];
 };
@@ -102,6 +103,8 @@ parse_args(struct check *c, int argc, char **argv)
 			c->root_opt = v;
 		else if (!strcmp(a, "--download"))
 			c->download = v;
+		else if (!strcmp(a, "--manifest-out"))
+			c->manifest_out = v;
 		else if (!strcmp(a, "--machine-id"))
 			c->id_opt = v;
 		else if (!strcmp(a, "--rate") || !strcmp(a, "--retries")) {
@@ -411,6 +414,34 @@ download(struct check *c)
 	return 0;
 }
 
+/* This host's manifest from the channel into --manifest-out: at most its
+ * signed size, kept only when its SHA-256 is the signed one. */
+static int
+download_manifest(struct check *c)
+{
+	const struct channel_manifest *m = c->manifest;
+	char url[PATH_MAX], part[PATH_MAX + 8];
+	uint64_t from = 0;
+	uint8_t sha[32];
+
+	snprintf(part, sizeof(part), "%s.part", c->manifest_out);
+	unlink(part);
+	url_of(c, m->path, url, sizeof(url));
+	if (fetch_file(&c->f, url, part, m->size, &from, c->err, sizeof(c->err)) < 0)
+		return -1;
+	if (filehash_sha256(part, sha, NULL) < 0)
+		return io_errf(c->err, sizeof(c->err), "%s: %s", part, strerror(errno));
+	if (memcmp(sha, m->sha256, 32)) {
+		unlink(part);
+		return io_errf(c->err, sizeof(c->err),
+			       "%s: SHA-256 does not match release.json: deleted the download", url);
+	}
+	if (rename(part, c->manifest_out) < 0)
+		return io_errf(c->err, sizeof(c->err), "%s: %s", c->manifest_out, strerror(errno));
+	c->got_manifest = true;
+	return 0;
+}
+
 static void
 print_text(const struct check *c)
 {
@@ -431,9 +462,9 @@ print_text(const struct check *c)
 		printf("found %s, waiting: bucket %u >= %u%% now\n", c->newest->version, c->bucket,
 		       c->percent);
 	if (c->manifest)
-		printf("manifest: %s (for %s %s; not fetched yet)\n", c->manifest->path,
+		printf("manifest: %s (for %s %s%s)\n", c->manifest->path,
 		       c->manifest->match == CHANNEL_MATCH_HOSTNAME ? "hostname" : "machine id",
-		       c->manifest->value);
+		       c->manifest->value, c->got_manifest ? "; fetched" : "; not fetched");
 	if (c->got[0])
 		printf("downloaded: %s (%llu bytes, sha256 ok%s)\n", c->got,
 		       (unsigned long long)c->pick->size, c->resumed_at ? ", resumed" : "");
@@ -466,6 +497,13 @@ print_json(const struct check *c)
 	json_uint(&j, c->percent);
 	json_key(&j, "manifest");
 	json_string(&j, c->manifest ? c->manifest->path : NULL);
+	char hex[65] = "";
+	for (int i = 0; c->manifest && i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", c->manifest->sha256[i]);
+	json_key(&j, "manifest_sha256");
+	json_string(&j, c->manifest ? hex : NULL);
+	json_key(&j, "manifest_file");
+	json_string(&j, c->got_manifest ? c->manifest_out : NULL);
 	json_key(&j, "download");
 	json_string(&j, c->got[0] ? c->got : NULL);
 	json_key(&j, "wire_bytes");
@@ -505,6 +543,8 @@ main(int argc, char **argv)
 		decide(&c);
 		if (c.download && c.pick && download(&c) < 0)
 			refused(&c, "download");
+		else if (c.manifest_out && c.manifest && download_manifest(&c) < 0)
+			refused(&c, "manifest");
 		else
 			rc = 0;
 		(c.json ? print_json : print_text)(&c);

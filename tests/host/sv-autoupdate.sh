@@ -7,8 +7,10 @@
 # installs what it finds with the real `berthctl update apply` into a host
 # laid out in a directory (BERTH_UPDATE_ROOT, as tests/host/update-apply.sh),
 # and reboots into it inside update.window; outside the window it waits and
-# says until when. Each step is a line of the supervisor's log, and
-# `berthctl update status` shows the channel's state.
+# says until when. A manifest the channel publishes for this host (by
+# machine id) changes one container of the running host without a reboot,
+# as berthctl apply would. Each step is a line of the supervisor's log,
+# and `berthctl update status` shows the channel's state.
 # berth-test: minutes 1
 . "$(dirname "$0")/sv-common"
 sv_init autoupdate
@@ -68,25 +70,8 @@ manifest() {
 
 # nginx in the supervisor's network namespace, serving the channel.
 nginx_start() {
-	mkdir -p "$WORK/ngx"
-	cat >"$WORK/nginx.conf" <<-NGX
-	user root;
-	worker_processes 1;
-	error_log $WORK/ngx/error.log;
-	events { worker_connections 16; }
-	http {
-		access_log $WORK/ngx/access.log;
-		client_body_temp_path $WORK/ngx/body;
-		proxy_temp_path $WORK/ngx/proxy;
-		fastcgi_temp_path $WORK/ngx/fastcgi;
-		uwsgi_temp_path $WORK/ngx/uwsgi;
-		scgi_temp_path $WORK/ngx/scgi;
-		server { listen 127.0.0.1:$PORT; root $CH; }
-	}
-	NGX
-	nsenter -t "$SV_PID" -n nginx -p "$WORK/ngx" -c "$WORK/nginx.conf" \
-		-g "daemon on; pid $WORK/ngx/nginx.pid;" 2>>"$WORK/ngx/error.log" ||
-		fail "nginx: $(tail -n 3 "$WORK/ngx/error.log")"
+	nsenter -t "$SV_PID" -n "$TOP/tests/tools/nginx-static" "$WORK/ngx" "$PORT" "$CH" \
+		2>>"$WORK/nginx.err" || fail "nginx: $(tail -n 3 "$WORK/nginx.err" "$WORK/ngx/error.log")"
 }
 nginx_stop() {
 	[ -f "$WORK/ngx/nginx.pid" ] && kill "$(cat "$WORK/ngx/nginx.pid")" 2>/dev/null
@@ -130,4 +115,26 @@ BERTH_AUTOUPDATE_FILE=$WORK/autoupdate "$BUILD/berthctl" update status >"$WORK/s
 grep -q "^channel: *http://127.0.0.1:$PORT (installed, reboot at $(date -d tomorrow +%Y-%m-%d) 00:00" "$WORK/status" &&
 	grep -q '^pending: *berth 0.2.0, reboot ' "$WORK/status" ||
 	fail "expected update status to show the channel and the pending reboot, got: $(tr '\n' '|' <"$WORK/status")"
+sv_stop 10
+nginx_stop
+
+# A manifest for this host in the channel: the host runs 0.2.0 already, so
+# only the manifest is new; app's command changes, nothing reboots.
+fresh_host
+echo "VERSION_ID=0.2.0" >"$H/os-release"
+manifest "* 00:00-24:00" >"$WORK/m.yaml"
+sed 's/"sleep", "1000"/"sh", "-c", "echo from the channel; exec sleep 1000"/' "$WORK/m.yaml" \
+	>"$WORK/channel.yaml"
+"$BUILD/publish" manifest "$CH" "$WORK/channel.yaml" --machine-id 0123456789abcdef0123456789abcdef \
+	--release-key "$K/channel-release.key" >/dev/null || fail "publish manifest"
+: >"$OUT"
+SV_ARGS="--override $WORK/override.yaml --netsetup none"
+sv_start "$WORK/m.yaml"
+nginx_start
+sv_wait_for '^supervisor: update: applying the channel.s manifest for this host \(sha256 [0-9a-f]{12}\)' 30 ||
+	fail "expected the channel's manifest applied, got: $(grep 'update:' "$OUT" | tail -n 3 | tr '\n' '|')"
+sv_wait_for '^app: from the channel$' 20 || fail "expected app to run the channel's command"
+grep -q 'update: rebooting\|reboot: stopping' "$OUT" && fail "a manifest change rebooted the host"
+grep -q '^supervisor: update: checked http://127.0.0.1:[0-9]*: nothing new' "$OUT" &&
+	fail "expected the manifest to be what this check did"
 pass
