@@ -122,15 +122,18 @@ $(BUILD)/images/busybox: tests/images/mkbusybox
 # update.key and update.pub (a real key); the public half is baked into
 # every image, the secret half never is.
 KEYS ?= $(BUILD)/keys
-keys: $(KEYS)/update.pub $(KEYS)/image.gpg
+keys: $(KEYS)/update.pub $(KEYS)/image.gpg $(KEYS)/sb-db.auth
 $(KEYS)/update.pub: | $(BUILD)/mkbundle
 	$(BUILD)/mkbundle keygen $(KEYS)
 # An OpenPGP key that signs container images (docs/image.md, Signatures).
 $(KEYS)/image.gpg:
 	image/image-keygen $(KEYS)
+# The Secure Boot keys: PK, KEK, db and their enrollment files (docs/security.md).
+$(KEYS)/sb-db.auth:
+	image/sb-keygen $(KEYS)
 
 image: deps all kernel keys $(BUILD)/images/busybox
-	BERTH_UPDATE_PUB=$(KEYS)/update.pub image/mkimage $(MANIFEST) $(BUILD)
+	BERTH_UPDATE_PUB=$(KEYS)/update.pub BERTH_SB_KEYS=$(KEYS) image/mkimage $(MANIFEST) $(BUILD)
 
 # build/update.bundle: the image's kernel, initramfs and root, signed.
 bundle: image
