@@ -10,7 +10,8 @@
  *   3. the root image is written into the other slot's partition (hashed
  *      again on the way unless nobody but root can have changed the
  *      bundle since step 1: see same_bytes), and fsynced;
- *   4. kernel and initramfs go to the ESP (temporary file, fsync, rename);
+ *   4. the slot's signed kernel image goes to the ESP (temporary file,
+ *      fsync, rename);
  *   5. the new entry berth-<version>-<slot>+<tries>.conf is written.
  * Until 5 no entry points at the other slot, so the running system stays
  * the default; after 5 the new one is tried on the next boot. */
@@ -250,7 +251,7 @@ verify_payloads(struct apply *a, int spool)
 		if (memcmp(d, a->h.sha256[i], 32) != 0) {
 			snprintf(a->err, sizeof(a->err),
 				 "the %s's SHA-256 is not the one the header was signed with",
-				 bundle_part_name(i));
+				 bundle_part_name(&a->h, i));
 			return failed("bundle rejected", a->err);
 		}
 	}
@@ -373,7 +374,7 @@ write_root(struct apply *a)
 	return r;
 }
 
-/* Kernel or initramfs into /berth/<version>-<slot>/NAME on the ESP. */
+/* A payload into /berth/<version>-<slot>/NAME on the ESP. */
 static int
 write_boot_file(struct apply *a, int i, const char *dir, const char *name)
 {
@@ -403,8 +404,9 @@ write_boot_files(struct apply *a)
 	snprintf(dir, sizeof(dir), "%s/berth/%s-%c", a->s.esp, a->h.version, a->target);
 	if (io_mkdir_p(dir, 0700) < 0)
 		return sys_failed(dir);
-	if (write_boot_file(a, BP_KERNEL, dir, "linux") ||
-	    write_boot_file(a, BP_INITRD, dir, "initrd"))
+	/* The bundle has one image per slot: each names its slot on its
+	 * signed command line. The other slot's is verified, never written. */
+	if (write_boot_file(a, bundle_uki_part(a->target), dir, "berth.efi"))
 		return EXIT_SYSTEM;
 	if (esp_sync_dir(dir) < 0)
 		return sys_failed(dir);
@@ -431,7 +433,6 @@ static int
 write_entry(struct apply *a)
 {
 	struct esp_entry v[ESP_MAX_ENTRIES], e = {.slot = a->target, .counted = true};
-	char opts[1024], hash[65], salt[2 * BUNDLE_SALT_MAX + 1];
 	int n = esp_scan(a->s.esp, v, ESP_MAX_ENTRIES, a->err, sizeof(a->err));
 
 	if (n < 0)
@@ -442,13 +443,7 @@ write_entry(struct apply *a)
 	e.left = tries();
 	snprintf(e.version, sizeof(e.version), "%s", a->h.version);
 	snprintf(e.file, sizeof(e.file), "berth-%s-%c+%u.conf", e.version, e.slot, e.left);
-	bundle_hex(a->h.roothash, 32, hash);
-	bundle_hex(a->h.salt, a->h.salt_len, salt);
-	snprintf(opts, sizeof(opts),
-		 "%s%sberth.slot=%c berth.roothash=%s berth.hashoffset=%llu berth.salt=%s",
-		 a->h.options, a->h.options[0] ? " " : "", e.slot, hash,
-		 (unsigned long long)a->h.hashoffset, a->h.salt_len ? salt : "-");
-	if (esp_write_entry(a->s.esp, &e, opts, a->err, sizeof(a->err)) < 0)
+	if (esp_write_entry(a->s.esp, &e, a->err, sizeof(a->err)) < 0)
 		return failed("writing the loader entry", a->err);
 	fprintf(stderr, "berthctl: update: berth %s is in slot %c; the next boot tries it "
 			"(%u tries, then the running berth %s boots again)\n",
@@ -491,8 +486,11 @@ install(struct apply *a)
 
 	if ((r = check_target(a)) || (r = open_source(a, &spool)))
 		return r;
+	/* Every payload is read once to verify it; the root and the target
+	 * slot's kernel image are written. */
 	for (int i = 0; i < BP_NPARTS; i++)
-		a->total += 2 * a->h.size[i];
+		a->total += a->h.size[i];
+	a->total += a->h.size[BP_ROOT] + a->h.size[bundle_uki_part(a->target)];
 	if (!a->rehash)
 		fprintf(stderr, "berthctl: update: only root can change %s: its payloads are "
 				"hashed once, and written as read\n",
