@@ -5,7 +5,9 @@
  * that a power cut at any moment survives (docs/update.md):
  *   1. the header's signature, then every payload's SHA-256, are checked
  *      before anything is written (a bundle from a pipe is kept in an
- *      unlinked file on the data partition for this);
+ *      unlinked file on the data partition for this), and the target
+ *      slot's kernel image carries a signature and the command line the
+ *      header says (lib/update/uki.h);
  *   2. the other slot's loader entries and kernels are removed;
  *   3. the root image is written into the other slot's partition (hashed
  *      again on the way unless nobody but root can have changed the
@@ -37,6 +39,7 @@
 #include "manifest/manifest.h"
 #include "update/paths.h"
 #include "update/slots.h"
+#include "update/uki.h"
 #include "update.h"
 
 #define CHUNK (1 << 20)
@@ -51,6 +54,8 @@ struct apply {
 	bool rehash;	   /* hash again while writing: see same_bytes */
 	struct stat in_st; /* the input before pass 1 */
 	uint8_t *buf;	   /* CHUNK bytes */
+	uint8_t *uki_head; /* the first UKI_HEAD_MAX bytes of the target's kernel image */
+	size_t uki_len;
 	uint64_t done, total; /* progress over both passes */
 	int last_pct;
 	bool allow_downgrade, reboot;
@@ -226,6 +231,50 @@ check_target(struct apply *a)
 	return 0;
 }
 
+/* The command line the target slot's kernel image must hold: the bundle's
+ * options, then the slot keys from the signed header, as image/mkimage
+ * writes them (docs/boot-contract.md). */
+static void
+expected_cmdline(const struct apply *a, char *out, size_t len)
+{
+	char hash[65], salt[2 * BUNDLE_SALT_MAX + 1];
+
+	bundle_hex(a->h.roothash, 32, hash);
+	bundle_hex(a->h.salt, a->h.salt_len, salt);
+	snprintf(out, len, "%s%sberth.slot=%c berth.roothash=%s berth.hashoffset=%llu berth.salt=%s",
+		 a->h.options, a->h.options[0] ? " " : "", a->target, hash,
+		 (unsigned long long)a->h.hashoffset, a->h.salt_len ? salt : "-");
+}
+
+/* The target's kernel image, once its hash matched: a signature, and the
+ * command line of this slot and root. The firmware checks the signature
+ * itself at boot; this refuses what would surely fail before anything is
+ * written. */
+static int
+check_uki(struct apply *a)
+{
+	char want[1024], why[400];
+	enum bundle_part p = bundle_uki_part(a->target);
+
+	expected_cmdline(a, want, sizeof(want));
+	if (uki_check(a->uki_head, a->uki_len, a->h.size[p], want, why, sizeof(why)) == 0)
+		return 0;
+	snprintf(a->err, sizeof(a->err), "%s: %s", bundle_part_name(&a->h, p), why);
+	return failed("bundle rejected", a->err);
+}
+
+/* Keeps the first bytes of the target slot's kernel image for check_uki. */
+static void
+keep_head(struct apply *a, int part, const uint8_t *buf, size_t n)
+{
+	if (part != (int)bundle_uki_part(a->target) || a->uki_len >= UKI_HEAD_MAX)
+		return;
+	if (n > UKI_HEAD_MAX - a->uki_len)
+		n = UKI_HEAD_MAX - a->uki_len;
+	memcpy(a->uki_head + a->uki_len, buf, n);
+	a->uki_len += n;
+}
+
 /* Pass 1: reads every payload, checks its hash, and keeps a copy in spool
  * (an unlinked file on the data partition) when the input cannot seek. */
 static int
@@ -244,6 +293,7 @@ verify_payloads(struct apply *a, int spool)
 			if (spool >= 0 && io_write_all(spool, a->buf, n) < 0)
 				return sys_failed("keeping the bundle on /var");
 			sha256_update(&st, n, a->buf);
+			keep_head(a, i, a->buf, n);
 			left -= n;
 			progress(a, n, "verified");
 		}
@@ -255,7 +305,7 @@ verify_payloads(struct apply *a, int spool)
 			return failed("bundle rejected", a->err);
 		}
 	}
-	return 0;
+	return check_uki(a);
 }
 
 /* Whether the write pass may trust that the input still holds the bytes
@@ -538,12 +588,13 @@ update_apply(int argc, char **argv)
 	a.in = strcmp(file, "-") ? open(file, O_RDONLY | O_CLOEXEC) : 0;
 	if (a.in < 0)
 		return sys_failed(file);
-	if (sodium_init() < 0 || !(a.buf = malloc(CHUNK)))
+	if (sodium_init() < 0 || !(a.buf = malloc(CHUNK)) || !(a.uki_head = malloc(UKI_HEAD_MAX)))
 		return failed("setup", "out of memory or libsodium failed");
 	r = read_header(&a);
 	if (!r)
 		r = install(&a);
 	free(a.buf);
+	free(a.uki_head);
 	if (!r && a.reboot)
 		r = reboot_now();
 	return r;

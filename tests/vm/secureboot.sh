@@ -33,11 +33,12 @@ wall() {
 }
 
 # sb_state: the SecureBoot and SetupMode variables' values as the guest's
-# kernel reads them (efivarfs: 4 bytes of attributes, then the value).
+# kernel reads them (efivarfs: 4 bytes of attributes, then the one-byte
+# value).
 sb_state() {
 	vm_run 'mount -t efivarfs efivarfs /sys/firmware/efi/efivars 2>/dev/null
 for v in SecureBoot SetupMode; do
-	printf "%s=%s " $v "$(od -An -tu1 -j 4 /sys/firmware/efi/efivars/$v-8be4df61-93ca-11d2-aa0d-00e098032b8c | tr -d " ")"
+	printf "%s=%s " $v "$(tail -c 1 /sys/firmware/efi/efivars/$v-8be4df61-93ca-11d2-aa0d-00e098032b8c | od -An -tu1 | tr -d " ")"
 done; echo' | grep -a '^SecureBoot=' | tail -n 1
 }
 
