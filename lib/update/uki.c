@@ -7,18 +7,18 @@
 
 /* PE/COFF offsets (Microsoft's PE format specification). */
 enum {
-	DOS_LFANEW = 0x3c,    /* u32: where "PE\0\0" is */
-	COFF_NSECT = 6,	      /* u16, from the PE signature */
-	COFF_OPTSIZE = 20,    /* u16: size of the optional header */
-	OPT_AT = 24,	      /* the optional header, from the PE signature */
-	OPT_MAGIC = 0,	      /* u16: 0x10b PE32, 0x20b PE32+ */
-	OPT_NDIRS32 = 92,     /* u32: number of data directories, PE32 */
-	OPT_NDIRS64 = 108,    /* PE32+ */
-	DIR_SECURITY = 4,     /* the certificate table: file offset, size */
-	SECT_SIZE = 40,	      /* one section header */
-	SECT_VSIZE = 8,	      /* u32: bytes of the section's contents */
-	SECT_RAWSIZE = 16,    /* u32: bytes in the file, rounded up */
-	SECT_RAWPTR = 20,     /* u32: file offset */
+	DOS_LFANEW = 0x3c, /* u32: where "PE\0\0" is */
+	COFF_NSECT = 6,	   /* u16, from the PE signature */
+	COFF_OPTSIZE = 20, /* u16: size of the optional header */
+	OPT_AT = 24,	   /* the optional header, from the PE signature */
+	OPT_MAGIC = 0,	   /* u16: 0x10b PE32, 0x20b PE32+ */
+	OPT_NDIRS32 = 92,  /* u32: number of data directories, PE32 */
+	OPT_NDIRS64 = 108, /* PE32+ */
+	DIR_SECURITY = 4,  /* the certificate table: file offset, size */
+	SECT_SIZE = 40,	   /* one section header */
+	SECT_VSIZE = 8,	   /* u32: bytes of the section's contents */
+	SECT_RAWSIZE = 16, /* u32: bytes in the file, rounded up */
+	SECT_RAWPTR = 20,  /* u32: file offset */
 };
 
 static uint32_t
@@ -49,7 +49,8 @@ signature_ok(const uint8_t *h, size_t len, size_t opt, uint64_t size, char *err,
 	size_t dirs = opt + ndirs_at + 4, dir = dirs + 8 * DIR_SECURITY;
 
 	if (magic != 0x20b && magic != 0x10b)
-		return io_errf(err, errlen, "not an EFI program (optional header magic 0x%x)", magic);
+		return io_errf(err, errlen, "not an EFI program (optional header magic 0x%x)",
+			       magic);
 	if (!inside(opt, ndirs_at + 4, len) || le32(h + opt + ndirs_at) <= DIR_SECURITY ||
 	    !inside(dir, 8, len))
 		return io_errf(err, errlen, "not signed (no certificate table)");
@@ -75,13 +76,15 @@ cmdline_ok(const uint8_t *h, size_t len, size_t sect, unsigned nsect, const char
 		if (le32(h + sect + SECT_RAWSIZE) < n)
 			n = le32(h + sect + SECT_RAWSIZE);
 		if (!inside(at, n, len))
-			return io_errf(err, errlen, "its .cmdline section is not in the first %d bytes",
+			return io_errf(err, errlen,
+				       "its .cmdline section is not in the first %d bytes",
 				       UKI_HEAD_MAX);
 		n = (uint32_t)strnlen((const char *)h + at, n);
 		if (n != strlen(cmdline) || memcmp(h + at, cmdline, n))
-			return io_errf(err, errlen,
-				       "its command line is \"%.*s\", the bundle's header says \"%s\"",
-				       (int)(n < 300 ? n : 300), (const char *)h + at, cmdline);
+			return io_errf(
+			    err, errlen,
+			    "its command line is \"%.*s\", the bundle's header says \"%s\"",
+			    (int)(n < 300 ? n : 300), (const char *)h + at, cmdline);
 		return 0;
 	}
 	return io_errf(err, errlen, "no .cmdline section: not a unified kernel image");

@@ -58,7 +58,11 @@ static void e_cert_wrap(uint8_t *b) { put32(b + OPT + 112 + 4 * 8, 0xffffff00); 
 static void e_four_dirs(uint8_t *b) { put32(b + OPT + 108, 4); }
 static void e_no_cmdline(uint8_t *b) { memcpy(b + SECT, ".text\0\0\0", 8); }
 static void e_cmdline_byte(uint8_t *b) { b[CMD + 43] = 'c'; }
-static void e_cmdline_longer(uint8_t *b) { put32(b + SECT + 8, sizeof(cmdline)); b[CMD + sizeof(cmdline) - 1] = 'x'; }
+static void e_cmdline_longer(uint8_t *b)
+{
+	put32(b + SECT + 8, sizeof(cmdline));
+	b[CMD + sizeof(cmdline) - 1] = 'x';
+}
 static void e_cmdline_past(uint8_t *b) { put32(b + SECT + 20, SIZE - 8); }
 static void e_nsect_many(uint8_t *b) { put16(b + PE + 6, 60); }
 
