@@ -143,7 +143,7 @@ $(BUILD)/images/busybox: tests/images/mkbusybox
 # update.key and update.pub (a real key); the public half is baked into
 # every image, the secret half never is.
 KEYS ?= $(BUILD)/keys
-keys: $(KEYS)/update.pub $(KEYS)/image.gpg $(KEYS)/channel-root.pub
+keys: $(KEYS)/update.pub $(KEYS)/image.gpg $(KEYS)/channel-root.pub $(KEYS)/sb-db.auth
 $(KEYS)/update.pub: | $(BUILD)/mkbundle
 	$(BUILD)/mkbundle keygen $(KEYS)
 # An OpenPGP key that signs container images (docs/image.md, Signatures).
@@ -153,13 +153,16 @@ $(KEYS)/image.gpg:
 # and their .pub); publish keygen never overwrites one either.
 $(KEYS)/channel-root.pub: | $(BUILD)/publish
 	$(BUILD)/publish keygen $(KEYS)
+# The Secure Boot keys: PK, KEK, db and their enrollment files (docs/security.md).
+$(KEYS)/sb-db.auth:
+	image/sb-keygen $(KEYS)
 
 # CHANNEL_ROOT: an update channel's root.json to bake in as the root the
 # host trusts (docs/update.md, Channel).
 CHANNEL_ROOT ?=
 image: deps all kernel keys $(BUILD)/images/busybox
 	BERTH_UPDATE_PUB=$(KEYS)/update.pub BERTH_CHANNEL_ROOT=$(CHANNEL_ROOT) \
-		image/mkimage $(MANIFEST) $(BUILD)
+		BERTH_SB_KEYS=$(KEYS) image/mkimage $(MANIFEST) $(BUILD)
 
 # build/update.bundle: the image's kernel, initramfs and root, signed.
 bundle: image

@@ -5,12 +5,15 @@
  * that a power cut at any moment survives (docs/update.md):
  *   1. the header's signature, then every payload's SHA-256, are checked
  *      before anything is written (a bundle from a pipe is kept in an
- *      unlinked file on the data partition for this);
+ *      unlinked file on the data partition for this), and the target
+ *      slot's kernel image carries a signature and the command line the
+ *      header says (lib/update/uki.h);
  *   2. the other slot's loader entries and kernels are removed;
  *   3. the root image is written into the other slot's partition (hashed
  *      again on the way unless nobody but root can have changed the
  *      bundle since step 1: see same_bytes), and fsynced;
- *   4. kernel and initramfs go to the ESP (temporary file, fsync, rename);
+ *   4. the slot's signed kernel image goes to the ESP (temporary file,
+ *      fsync, rename);
  *   5. the new entry berth-<version>-<slot>+<tries>.conf is written.
  * Until 5 no entry points at the other slot, so the running system stays
  * the default; after 5 the new one is tried on the next boot. */
@@ -36,6 +39,7 @@
 #include "manifest/manifest.h"
 #include "update/paths.h"
 #include "update/slots.h"
+#include "update/uki.h"
 #include "update.h"
 
 #define CHUNK (1 << 20)
@@ -50,6 +54,8 @@ struct apply {
 	bool rehash;	   /* hash again while writing: see same_bytes */
 	struct stat in_st; /* the input before pass 1 */
 	uint8_t *buf;	   /* CHUNK bytes */
+	uint8_t *uki_head; /* the first UKI_HEAD_MAX bytes of the target's kernel image */
+	size_t uki_len;
 	uint64_t done, total; /* progress over both passes */
 	int last_pct;
 	bool allow_downgrade, reboot;
@@ -225,6 +231,50 @@ check_target(struct apply *a)
 	return 0;
 }
 
+/* The command line the target slot's kernel image must hold: the bundle's
+ * options, then the slot keys from the signed header, as image/mkimage
+ * writes them (docs/boot-contract.md). */
+static void
+expected_cmdline(const struct apply *a, char *out, size_t len)
+{
+	char hash[65], salt[2 * BUNDLE_SALT_MAX + 1];
+
+	bundle_hex(a->h.roothash, 32, hash);
+	bundle_hex(a->h.salt, a->h.salt_len, salt);
+	snprintf(out, len, "%s%sberth.slot=%c berth.roothash=%s berth.hashoffset=%llu berth.salt=%s",
+		 a->h.options, a->h.options[0] ? " " : "", a->target, hash,
+		 (unsigned long long)a->h.hashoffset, a->h.salt_len ? salt : "-");
+}
+
+/* The target's kernel image, once its hash matched: a signature, and the
+ * command line of this slot and root. The firmware checks the signature
+ * itself at boot; this refuses what would surely fail before anything is
+ * written. */
+static int
+check_uki(struct apply *a)
+{
+	char want[1024], why[400];
+	enum bundle_part p = bundle_uki_part(a->target);
+
+	expected_cmdline(a, want, sizeof(want));
+	if (uki_check(a->uki_head, a->uki_len, a->h.size[p], want, why, sizeof(why)) == 0)
+		return 0;
+	snprintf(a->err, sizeof(a->err), "%s: %s", bundle_part_name(&a->h, p), why);
+	return failed("bundle rejected", a->err);
+}
+
+/* Keeps the first bytes of the target slot's kernel image for check_uki. */
+static void
+keep_head(struct apply *a, int part, const uint8_t *buf, size_t n)
+{
+	if (part != (int)bundle_uki_part(a->target) || a->uki_len >= UKI_HEAD_MAX)
+		return;
+	if (n > UKI_HEAD_MAX - a->uki_len)
+		n = UKI_HEAD_MAX - a->uki_len;
+	memcpy(a->uki_head + a->uki_len, buf, n);
+	a->uki_len += n;
+}
+
 /* Pass 1: reads every payload, checks its hash, and keeps a copy in spool
  * (an unlinked file on the data partition) when the input cannot seek. */
 static int
@@ -243,6 +293,7 @@ verify_payloads(struct apply *a, int spool)
 			if (spool >= 0 && io_write_all(spool, a->buf, n) < 0)
 				return sys_failed("keeping the bundle on /var");
 			sha256_update(&st, n, a->buf);
+			keep_head(a, i, a->buf, n);
 			left -= n;
 			progress(a, n, "verified");
 		}
@@ -250,11 +301,11 @@ verify_payloads(struct apply *a, int spool)
 		if (memcmp(d, a->h.sha256[i], 32) != 0) {
 			snprintf(a->err, sizeof(a->err),
 				 "the %s's SHA-256 is not the one the header was signed with",
-				 bundle_part_name(i));
+				 bundle_part_name(&a->h, i));
 			return failed("bundle rejected", a->err);
 		}
 	}
-	return 0;
+	return check_uki(a);
 }
 
 /* Whether the write pass may trust that the input still holds the bytes
@@ -373,7 +424,7 @@ write_root(struct apply *a)
 	return r;
 }
 
-/* Kernel or initramfs into /berth/<version>-<slot>/NAME on the ESP. */
+/* A payload into /berth/<version>-<slot>/NAME on the ESP. */
 static int
 write_boot_file(struct apply *a, int i, const char *dir, const char *name)
 {
@@ -403,8 +454,9 @@ write_boot_files(struct apply *a)
 	snprintf(dir, sizeof(dir), "%s/berth/%s-%c", a->s.esp, a->h.version, a->target);
 	if (io_mkdir_p(dir, 0700) < 0)
 		return sys_failed(dir);
-	if (write_boot_file(a, BP_KERNEL, dir, "linux") ||
-	    write_boot_file(a, BP_INITRD, dir, "initrd"))
+	/* The bundle has one image per slot: each names its slot on its
+	 * signed command line. The other slot's is verified, never written. */
+	if (write_boot_file(a, bundle_uki_part(a->target), dir, "berth.efi"))
 		return EXIT_SYSTEM;
 	if (esp_sync_dir(dir) < 0)
 		return sys_failed(dir);
@@ -431,7 +483,6 @@ static int
 write_entry(struct apply *a)
 {
 	struct esp_entry v[ESP_MAX_ENTRIES], e = {.slot = a->target, .counted = true};
-	char opts[1024], hash[65], salt[2 * BUNDLE_SALT_MAX + 1];
 	int n = esp_scan(a->s.esp, v, ESP_MAX_ENTRIES, a->err, sizeof(a->err));
 
 	if (n < 0)
@@ -442,13 +493,7 @@ write_entry(struct apply *a)
 	e.left = tries();
 	snprintf(e.version, sizeof(e.version), "%s", a->h.version);
 	snprintf(e.file, sizeof(e.file), "berth-%s-%c+%u.conf", e.version, e.slot, e.left);
-	bundle_hex(a->h.roothash, 32, hash);
-	bundle_hex(a->h.salt, a->h.salt_len, salt);
-	snprintf(opts, sizeof(opts),
-		 "%s%sberth.slot=%c berth.roothash=%s berth.hashoffset=%llu berth.salt=%s",
-		 a->h.options, a->h.options[0] ? " " : "", e.slot, hash,
-		 (unsigned long long)a->h.hashoffset, a->h.salt_len ? salt : "-");
-	if (esp_write_entry(a->s.esp, &e, opts, a->err, sizeof(a->err)) < 0)
+	if (esp_write_entry(a->s.esp, &e, a->err, sizeof(a->err)) < 0)
 		return failed("writing the loader entry", a->err);
 	fprintf(stderr, "berthctl: update: berth %s is in slot %c; the next boot tries it "
 			"(%u tries, then the running berth %s boots again)\n",
@@ -491,8 +536,11 @@ install(struct apply *a)
 
 	if ((r = check_target(a)) || (r = open_source(a, &spool)))
 		return r;
+	/* Every payload is read once to verify it; the root and the target
+	 * slot's kernel image are written. */
 	for (int i = 0; i < BP_NPARTS; i++)
-		a->total += 2 * a->h.size[i];
+		a->total += a->h.size[i];
+	a->total += a->h.size[BP_ROOT] + a->h.size[bundle_uki_part(a->target)];
 	if (!a->rehash)
 		fprintf(stderr, "berthctl: update: only root can change %s: its payloads are "
 				"hashed once, and written as read\n",
@@ -540,12 +588,13 @@ update_apply(int argc, char **argv)
 	a.in = strcmp(file, "-") ? open(file, O_RDONLY | O_CLOEXEC) : 0;
 	if (a.in < 0)
 		return sys_failed(file);
-	if (sodium_init() < 0 || !(a.buf = malloc(CHUNK)))
+	if (sodium_init() < 0 || !(a.buf = malloc(CHUNK)) || !(a.uki_head = malloc(UKI_HEAD_MAX)))
 		return failed("setup", "out of memory or libsodium failed");
 	r = read_header(&a);
 	if (!r)
 		r = install(&a);
 	free(a.buf);
+	free(a.uki_head);
 	if (!r && a.reboot)
 		r = reboot_now();
 	return r;

@@ -74,3 +74,16 @@ pad_to() {
 set_epoch() {
 	find "$1" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 }
+
+# sb_sign IN OUT KEYDIR: IN signed with KEYDIR's Secure Boot db key
+# (sb-db.key, sb-db.crt; image/sb-keygen) into OUT. OpenSSL puts the time
+# of signing into the signature's attributes; faketime makes it the
+# image's time, so that a rebuild gives the same bytes.
+sb_sign() {
+	need sbsign faketime
+	faketime -f "@$(date -u -d "@$SOURCE_DATE_EPOCH" '+%Y-%m-%d %H:%M:%S')" \
+		sbsign --key "$3/sb-db.key" --cert "$3/sb-db.crt" --output "$2.tmp" "$1" \
+		2>"$2.err" || die "sbsign $1: $(grep -v '^warning: data remaining' "$2.err" | tail -n 1)"
+	rm -f "$2.err"
+	mv "$2.tmp" "$2"
+}

@@ -2,14 +2,16 @@
 /* mkbundle: the build side of A/B updates (docs/update.md).
  *
  *   mkbundle keygen DIR                  writes DIR/update.key and DIR/update.pub
- *   mkbundle create [-1] KEY IMGDIR OUT  signs IMGDIR's kernel, initramfs and root
+ *   mkbundle create [-1] KEY IMGDIR OUT  signs IMGDIR's kernel images and root
  *
- * IMGDIR is what image/mkimage wrote: bzImage, initramfs.img, root.img,
- * root.env (verity root hash, hash offset, salt), image.env (version,
- * product, boards) and cmdline-a (the kernel options, less the berth.*
- * keys). -1 writes format 1, which names no product: for hosts whose
- * berthctl reads only format 1, as a stepping stone (docs/update.md). The secret key
- * never goes into an image; the public key does (image/stage-rootfs). */
+ * IMGDIR is what image/mkimage wrote: uki-a.efi and uki-b.efi (the slots'
+ * kernel images, signed for Secure Boot), root.img, root.env (verity root
+ * hash, hash offset, salt), image.env (version, product, boards) and
+ * cmdline-a (the kernel options, less the berth.* keys). -1 writes format
+ * 1 of bzImage, initramfs.img and root.img, which names no product: for
+ * hosts whose berthctl reads only format 1, as a stepping stone
+ * (docs/update.md). The secret key never goes into an image; the public
+ * key does (image/stage-rootfs). */
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
@@ -195,7 +197,8 @@ append_file(int out, const char *path, const char *dest)
 	close(fd);
 }
 
-static const char *const payload_files[BP_NPARTS] = {"bzImage", "initramfs.img", "root.img"};
+static const char *const payload_files[BP_NPARTS] = {"uki-a.efi", "uki-b.efi", "root.img"};
+static const char *const payload_files_v1[BP_NPARTS] = {"bzImage", "initramfs.img", "root.img"};
 
 static int
 create(const char *keyfile, const char *dir, const char *out, uint32_t format)
@@ -203,6 +206,7 @@ create(const char *keyfile, const char *dir, const char *out, uint32_t format)
 	struct bundle_header h = {.format = format};
 	uint8_t sk[BUNDLE_SECRET_SIZE], buf[BUNDLE_HEADER_SIZE];
 	char path[4096], tmp[4200], num[64], err[256];
+	const char *const *files = format == BUNDLE_FORMAT_V1 ? payload_files_v1 : payload_files;
 	int fd;
 
 	if (bundle_read_key(keyfile, sk, sizeof(sk), err, sizeof(err)) < 0)
@@ -222,7 +226,7 @@ create(const char *keyfile, const char *dir, const char *out, uint32_t format)
 	options_of(path, h.options,
 		   format == BUNDLE_FORMAT_V1 ? BUNDLE_OPTIONS_MAX : BUNDLE_OPTIONS2_MAX);
 	for (int i = 0; i < BP_NPARTS; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, payload_files[i]);
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
 		h.size[i] = hash_file(path, h.sha256[i]);
 	}
 	if (bundle_sign(&h, sk) < 0)
@@ -237,17 +241,17 @@ create(const char *keyfile, const char *dir, const char *out, uint32_t format)
 	if (fd < 0 || io_write_all(fd, buf, sizeof(buf)) < 0)
 		die("%s: %s", tmp, strerror(errno));
 	for (int i = 0; i < BP_NPARTS; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, payload_files[i]);
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
 		append_file(fd, path, tmp);
 	}
 	if (fsync(fd) < 0 || close(fd) < 0 || rename(tmp, out) < 0)
 		die("%s: %s", out, strerror(errno));
-	printf("%s: wrote %s: berth %s for %s (%s%s%s), %llu bytes (kernel %llu, initramfs %llu, "
-	       "root %llu)\n",
+	printf("%s: wrote %s: berth %s for %s (%s%s%s), %llu bytes (%s %llu, %s %llu, root %llu)\n",
 	       prog, out, h.version, h.product[0] ? h.product : "any product (format 1)",
 	       h.arch[0] ? h.arch : "-", h.boards[0] ? ", boards " : "", h.boards,
-	       (unsigned long long)bundle_total(&h),
-	       (unsigned long long)h.size[BP_KERNEL], (unsigned long long)h.size[BP_INITRD],
+	       (unsigned long long)bundle_total(&h), files[BP_UKI_A],
+	       (unsigned long long)h.size[BP_UKI_A], files[BP_UKI_B],
+	       (unsigned long long)h.size[BP_UKI_B],
 	       (unsigned long long)h.size[BP_ROOT]);
 	return 0;
 }

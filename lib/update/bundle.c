@@ -36,12 +36,14 @@ _Static_assert(O_OPTIONS + BUNDLE_OPTIONS2_MAX == O_ARCH && O_ARCH + BUNDLE_ARCH
 		   O_BOARDS + BUNDLE_BOARDS_MAX <= BUNDLE_SIGNED_SIZE,
 	       "format 2 layout");
 
-static const char *const part_names[BP_NPARTS] = {"kernel", "initramfs", "root image"};
+static const char *const part_names[BP_NPARTS] = {"slot a's kernel image",
+						   "slot b's kernel image", "root image"};
+static const char *const part_names_v2[BP_NPARTS] = {"kernel", "initramfs", "root image"};
 
 const char *
-bundle_part_name(enum bundle_part p)
+bundle_part_name(const struct bundle_header *h, enum bundle_part p)
 {
-	return part_names[p];
+	return h->format == BUNDLE_FORMAT ? part_names[p] : part_names_v2[p];
 }
 
 static void
@@ -212,8 +214,9 @@ bundle_decode(const uint8_t buf[BUNDLE_HEADER_SIZE], struct bundle_header *h, ch
 	if (memcmp(buf + O_MAGIC, BUNDLE_MAGIC, 8) != 0)
 		return io_errf(err, errlen, "not a berth update bundle (bad magic)");
 	h->format = get32(buf + O_FORMAT);
-	if (h->format != BUNDLE_FORMAT && h->format != BUNDLE_FORMAT_V1)
-		return io_errf(err, errlen, "bundle format %u; this berthctl reads formats %d and %d",
+	if (h->format != BUNDLE_FORMAT && h->format != BUNDLE_FORMAT_V2 &&
+	    h->format != BUNDLE_FORMAT_V1)
+		return io_errf(err, errlen, "bundle format %u; this berthctl reads formats %d to %d",
 			   h->format, BUNDLE_FORMAT_V1, BUNDLE_FORMAT);
 	if (get_string(buf + O_VERSION, BUNDLE_VERSION_MAX, h->version) < 0 ||
 	    !bundle_version_ok(h->version))
@@ -224,7 +227,7 @@ bundle_decode(const uint8_t buf[BUNDLE_HEADER_SIZE], struct bundle_header *h, ch
 		memcpy(h->sha256[i], buf + O_SHA + 32 * i, 32);
 		if (h->size[i] == 0 || h->size[i] > (1ULL << 40))
 			return io_errf(err, errlen, "header: %s size %llu is out of range",
-				   part_names[i], (unsigned long long)h->size[i]);
+				   bundle_part_name(h, i), (unsigned long long)h->size[i]);
 	}
 	h->hashoffset = get64(buf + O_HASHOFF);
 	if (h->hashoffset == 0 || h->hashoffset % 4096 || h->hashoffset >= h->size[BP_ROOT])
@@ -417,6 +420,11 @@ bundle_compat_check(const struct bundle_header *h, const struct bundle_host *hos
 			       "the bundle (format 1) does not say which product it is for; this "
 			       "host is \"%s\" (%s): make the bundle with this berth's mkbundle",
 			       host->product, host->arch);
+	if (h->format == BUNDLE_FORMAT_V2)
+		return io_errf(err, errlen,
+			       "the bundle (format 2) carries a kernel and an initramfs, not signed "
+			       "kernel images, which this host boots only: make the bundle with "
+			       "this berth's mkbundle");
 	if (strcmp(h->arch, host->arch))
 		return io_errf(err, errlen, "the bundle is for architecture %s, this host is %s",
 			       h->arch, host->arch);

@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /* bundle.h: the update bundle's signed header (docs/update.md).
  *
- * A bundle is a 512-byte header, then the kernel, the initramfs and the
- * root image (erofs + verity tree), back to back. The header's first 448
- * bytes are signed with Ed25519; the signature fills the last 64. Every
- * integer is little-endian. Format 2 adds what the bundle is for
- * (architecture, product, boards) in the tail of format 1's options field,
- * which format 2 shortens; format 1 is still read, and refused by the
- * compatibility check for naming nothing. Nothing here touches a disk: the parse and the
- * checks are pure, so that the unit tests cover them. */
+ * A bundle is a 512-byte header, then three payloads back to back: in
+ * format 3 slot a's and slot b's signed unified kernel image (each holds
+ * kernel, initramfs and that slot's command line, signed for Secure Boot)
+ * and the root image (erofs + verity tree); in formats 1 and 2 a kernel,
+ * an initramfs and the root image. The header's first 448 bytes are signed
+ * with Ed25519; the signature fills the last 64. Every integer is
+ * little-endian. Format 2 adds what the bundle is for (architecture,
+ * product, boards) in the tail of format 1's options field, which format 2
+ * shortens; format 3 has format 2's header. Formats 1 and 2 are still
+ * read, and refused by the compatibility check (format 1 names nothing,
+ * format 2 carries no signed kernel image). Nothing here touches a disk:
+ * the parse and the checks are pure, so that the unit tests cover them. */
 #ifndef BERTH_BUNDLE_H
 #define BERTH_BUNDLE_H
 
@@ -17,7 +21,8 @@
 #include <stdint.h>
 
 #define BUNDLE_MAGIC "BERTHUPD"
-#define BUNDLE_FORMAT 2	 /* what mkbundle writes */
+#define BUNDLE_FORMAT 3	 /* what mkbundle writes */
+#define BUNDLE_FORMAT_V2 2 /* still read: kernel and initramfs, no signed kernel image */
 #define BUNDLE_FORMAT_V1 1 /* still read (and made with mkbundle -1) */
 #define BUNDLE_HEADER_SIZE 512
 #define BUNDLE_SIGNED_SIZE 448 /* bytes the signature covers */
@@ -32,7 +37,9 @@
 #define BUNDLE_SECRET_SIZE 64 /* Ed25519 secret key (libsodium's form) */
 #define BUNDLE_SIG_SIZE 64
 
-enum bundle_part { BP_KERNEL, BP_INITRD, BP_ROOT, BP_NPARTS };
+/* The payloads in their order. Formats 1 and 2 had the kernel and the
+ * initramfs where format 3 has the two kernel images. */
+enum bundle_part { BP_UKI_A, BP_UKI_B, BP_ROOT, BP_NPARTS };
 
 struct bundle_header {
 	uint32_t format;
@@ -59,7 +66,15 @@ struct bundle_host {
 	const char *board;   /* DMI product name; "" when unknown */
 };
 
-const char *bundle_part_name(enum bundle_part p);
+/* A payload's name in messages, as h's format has it. */
+const char *bundle_part_name(const struct bundle_header *h, enum bundle_part p);
+
+/* The payload that holds slot's kernel image (format 3). */
+static inline enum bundle_part
+bundle_uki_part(char slot)
+{
+	return slot == 'a' ? BP_UKI_A : BP_UKI_B;
+}
 
 /* Encodes h (signature included as it is) into buf. */
 void bundle_encode(const struct bundle_header *h, uint8_t buf[BUNDLE_HEADER_SIZE]);

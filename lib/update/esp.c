@@ -156,8 +156,7 @@ esp_rename_synced(const char *from, const char *to)
 }
 
 int
-esp_write_entry(const char *esp, const struct esp_entry *e, const char *options, char *err,
-		size_t errlen)
+esp_write_entry(const char *esp, const struct esp_entry *e, char *err, size_t errlen)
 {
 	char dir[4096], tmp[4200], path[4200], text[1024];
 	int fd, n;
@@ -165,11 +164,13 @@ esp_write_entry(const char *esp, const struct esp_entry *e, const char *options,
 	snprintf(dir, sizeof(dir), "%s/" ENTRIES, esp);
 	snprintf(path, sizeof(path), "%s/%s", dir, e->file);
 	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, e->file);
+	/* No options line: the command line, with the verity root hash, is
+	 * the one signed inside the image; with Secure Boot on, systemd's
+	 * stub ignores any other, and without it one would only override. */
 	n = snprintf(text, sizeof(text),
 		     "title berth %s (slot %c)\nsort-key berth\nversion %lu\n"
-		     "linux /berth/%s-%c/linux\ninitrd /berth/%s-%c/initrd\noptions %s\n",
-		     e->version, e->slot, e->gen, e->version, e->slot, e->version, e->slot,
-		     options);
+		     "efi /berth/%s-%c/berth.efi\n",
+		     e->version, e->slot, e->gen, e->version, e->slot);
 	if (n < 0 || (size_t)n >= sizeof(text))
 		return io_errf(err, errlen, "loader entry %s: too long", e->file);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

@@ -35,15 +35,16 @@ int esp_scan(const char *esp, struct esp_entry *v, size_t max, char *err, size_t
 /* The entry of slot among v[0..n): the newest generation; NULL if none. */
 const struct esp_entry *esp_slot_entry(const struct esp_entry *v, int n, char slot);
 
-/* Writes an entry: temporary file, fsync, rename, fsync of the directory,
- * so a power cut leaves it whole or absent. */
-int esp_write_entry(const char *esp, const struct esp_entry *e, const char *options, char *err,
-		    size_t errlen);
+/* Writes an entry that boots the slot's signed kernel image,
+ * /berth/<version>-<slot>/berth.efi, whose command line is its own:
+ * temporary file, fsync, rename, fsync of the directory, so a power cut
+ * leaves it whole or absent. */
+int esp_write_entry(const char *esp, const struct esp_entry *e, char *err, size_t errlen);
 
 /* Renames e to drop its boot counter: the boot was good. */
 int esp_bless(const char *esp, const struct esp_entry *e, char *err, size_t errlen);
 
-/* Removes every entry of slot, then its kernel directories
+/* Removes every entry of slot, then its kernel image directories
  * (/berth/<version>-<slot>/). Entries go first, so that no entry ever
  * points at missing files. */
 int esp_remove_slot(const char *esp, char slot, char *err, size_t errlen);

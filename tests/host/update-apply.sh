@@ -5,8 +5,9 @@
 # a directory for the ESP. Good bundles land in the other slot with a counted
 # entry; every bad one (a flipped byte in the header, the signature or the
 # root payload, another key, a short file, a downgrade, another product,
-# architecture or board, a format 1 bundle that names none, a boot on
-# trial, a second apply at once) is rejected with nothing written.
+# architecture or board, a format 1 bundle that names none, a kernel image
+# that is unsigned, not one, or of another slot or root, a boot on trial,
+# a second apply at once) is rejected with nothing written.
 set -u
 : "${BUILD:?}" "${TOP:?}"
 ctl=$BUILD/berthctl mkb=$BUILD/mkbundle
@@ -25,15 +26,32 @@ expect() { # expect WHAT WANT GOT
 "$mkb" keygen "$tmp/keys" >/dev/null && "$mkb" keygen "$tmp/other" >/dev/null ||
 	{ fail "mkbundle keygen"; exit 1; }
 
-# payloads DIR VERSION: what mkimage leaves for mkbundle, made up.
+# The Secure Boot keys the kernel images are signed with.
+"$TOP/image/sb-keygen" "$tmp/keys" >/dev/null || { fail "sb-keygen"; exit 1; }
+
+# uki DIR SLOT [KEYDIR]: DIR's kernel image of SLOT, from its made-up
+# kernel and initramfs and its command line; signed with KEYDIR's db key.
+uki() {
+	SOURCE_DATE_EPOCH=1704067200 "$TOP/image/mkuki" "$1/uki-$2.efi" "$1/bzImage" \
+		"$1/initramfs.img" "$(cat "$1/cmdline-$2")" "$1/os-release" ${3:+"$3"} >/dev/null
+}
+
+# payloads DIR VERSION: what mkimage leaves for mkbundle, made up, but for
+# the kernel images: real PE files of systemd's stub, signed.
 payloads() {
+	local s
 	mkdir -p "$1"
 	head -c 300000 /dev/urandom >"$1/bzImage"
 	head -c 40000 /dev/urandom >"$1/initramfs.img"
 	head -c $((3 * 1048576 + 8192)) /dev/urandom >"$1/root.img"
 	printf 'roothash=%064d\nhashoffset=%d\nsalt=%064d\n' 7 $((3 * 1048576)) 5 >"$1/root.env"
 	echo "version=$2" >"$1/image.env"
-	echo "console=ttyS0 quiet panic=5 berth.slot=a berth.roothash=00 berth.hashoffset=1" >"$1/cmdline-a"
+	echo "VERSION_ID=$2" >"$1/os-release"
+	for s in a b; do
+		echo "console=ttyS0 quiet panic=5 berth.slot=$s berth.roothash=$(printf %064d 7)" \
+			"berth.hashoffset=3145728 berth.salt=$(printf %064d 5)" >"$1/cmdline-$s"
+		uki "$1" $s "$tmp/keys"
+	done
 }
 
 # fresh_host: slot a runs 0.1.0 (confirmed), slot b holds the standby copy.
@@ -45,8 +63,8 @@ fresh_host() {
 	echo "VERSION_ID=0.1.0" >"$h/os-release"
 	printf 'title a\nsort-key berth\nversion 1\n' >"$h/esp/loader/entries/berth-0.1.0-a.conf"
 	printf 'title b\nsort-key berth\nversion 0\n' >"$h/esp/loader/entries/berth-0.1.0-b+0.conf"
-	echo kernel-a >"$h/esp/berth/0.1.0-a/linux"
-	echo kernel-b >"$h/esp/berth/0.1.0-b/linux"
+	echo kernel-a >"$h/esp/berth/0.1.0-a/berth.efi"
+	echo kernel-b >"$h/esp/berth/0.1.0-b/berth.efi"
 	head -c 8388608 /dev/zero >"$h/root-a"
 	head -c 8388608 /dev/zero | tr '\0' 'B' >"$h/root-b"
 	cp "$tmp/keys/update.pub" "$h/update.pub"
@@ -61,7 +79,8 @@ payloads "$tmp/v2" 0.2.0
 "$mkb" create "$tmp/keys/update.key" "$tmp/v2" "$tmp/v2.bundle" >/dev/null ||
 	{ fail "mkbundle create"; exit 1; }
 size=$(stat -c %s "$tmp/v2.bundle")
-expect "bundle size is header + payloads" $((512 + 300000 + 40000 + 3 * 1048576 + 8192)) "$size"
+expect "bundle size is header + payloads" \
+	$((512 + $(stat -c %s "$tmp/v2/uki-a.efi") + $(stat -c %s "$tmp/v2/uki-b.efi") + 3 * 1048576 + 8192)) "$size"
 
 # check_installed HOW: the state after a good apply of v2.
 check_installed() {
@@ -69,13 +88,14 @@ check_installed() {
 	e=$h/esp/loader/entries/berth-0.2.0-b+3.conf
 	expect "$1: entry with 3 tries" yes "$([ -f "$e" ] && echo yes)"
 	expect "$1: generation above slot a's" "version 2" "$(grep '^version' "$e")"
-	expect "$1: entry boots slot b with the verity hash" 1 \
-		"$(grep -c "^options console=ttyS0 quiet panic=5 berth.slot=b berth.roothash=0\{63\}7 berth.hashoffset=3145728 berth.salt=0\{63\}5$" "$e")"
+	expect "$1: entry boots slot b's kernel image, with its own command line" \
+		"efi /berth/0.2.0-b/berth.efi|" "$(grep '^efi ' "$e")|$(grep '^options' "$e")"
 	expect "$1: slot a's entry kept" yes "$([ -f "$h/esp/loader/entries/berth-0.1.0-a.conf" ] && echo yes)"
 	expect "$1: old slot b entry removed" no "$([ -f "$h/esp/loader/entries/berth-0.1.0-b+0.conf" ] && echo yes || echo no)"
 	expect "$1: old slot b kernel removed" no "$([ -d "$h/esp/berth/0.1.0-b" ] && echo yes || echo no)"
-	expect "$1: kernel on the ESP" "$(sha256sum <"$tmp/v2/bzImage")" "$(sha256sum <"$h/esp/berth/0.2.0-b/linux")"
-	expect "$1: initramfs on the ESP" "$(sha256sum <"$tmp/v2/initramfs.img")" "$(sha256sum <"$h/esp/berth/0.2.0-b/initrd")"
+	expect "$1: slot b's kernel image on the ESP, nothing else" \
+		"$(sha256sum <"$tmp/v2/uki-b.efi") berth.efi" \
+		"$(sha256sum <"$h/esp/berth/0.2.0-b/berth.efi") $(ls "$h/esp/berth/0.2.0-b")"
 	expect "$1: root image in slot b" "$(sha256sum <"$tmp/v2/root.img")" \
 		"$(head -c "$(stat -c %s "$tmp/v2/root.img")" "$h/root-b" | sha256sum)"
 	expect "$1: slot a untouched" "$(head -c 8388608 /dev/zero | sha256sum)" "$(sha256sum <"$h/root-a")"
@@ -187,6 +207,24 @@ fresh_host
 echo "Board Two" >"$BERTH_UPDATE_ROOT/board"
 "$ctl" update apply "$tmp/vb.bundle" >/dev/null 2>&1
 expect "the host's board listed: applied" 0 $?
+# Kernel images the firmware would refuse, or that would boot another
+# slot or root: refused before anything is written.
+payloads "$tmp/vu" 0.2.0
+uki "$tmp/vu" b
+"$mkb" create "$tmp/keys/update.key" "$tmp/vu" "$tmp/vu.bundle" >/dev/null
+reject "an unsigned kernel image" "slot b's kernel image: not signed" "$tmp/vu.bundle"
+payloads "$tmp/vs" 0.2.0
+cp "$tmp/vs/uki-a.efi" "$tmp/vs/uki-b.efi"
+"$mkb" create "$tmp/keys/update.key" "$tmp/vs" "$tmp/vs.bundle" >/dev/null
+reject "slot a's kernel image in slot b's place" \
+	"slot b's kernel image: its command line is \"console=ttyS0 quiet panic=5 berth.slot=a " "$tmp/vs.bundle"
+printf 'roothash=%064d\nhashoffset=%d\nsalt=%064d\n' 8 $((3 * 1048576)) 5 >"$tmp/vs/root.env"
+uki "$tmp/vs" b "$tmp/keys"
+"$mkb" create "$tmp/keys/update.key" "$tmp/vs" "$tmp/vr.bundle" >/dev/null
+reject "a kernel image of another root" "berth.roothash=0\{63\}7 .*the bundle's header says" "$tmp/vr.bundle"
+head -c 500000 /dev/urandom >"$tmp/vs/uki-b.efi"
+"$mkb" create "$tmp/keys/update.key" "$tmp/vs" "$tmp/vn.bundle" >/dev/null
+reject "no kernel image at all" "slot b's kernel image: not an EFI program" "$tmp/vn.bundle"
 "$mkb" create -1 "$tmp/keys/update.key" "$tmp/v2" "$tmp/v1format.bundle" >/dev/null
 reject "format 1 (names no product)" 'the bundle (format 1) does not say which product it is for' \
 	"$tmp/v1format.bundle"

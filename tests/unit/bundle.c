@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of lib/update/bundle.c: the update bundle's header byte for byte
- * (formats 1 and 2), every reason a header is refused, what a bundle is
+ * (formats 1 to 3), every reason a header is refused, what a bundle is
  * for against what a host is, the Ed25519 signature over it (every
  * single-bit change rejected), version ordering and key files. */
 #include <fcntl.h>
@@ -45,8 +45,8 @@ sample(struct bundle_header *h)
 	memset(h, 0, sizeof(*h));
 	h->format = BUNDLE_FORMAT;
 	strcpy(h->version, "1.2.3-rc1");
-	h->size[BP_KERNEL] = 7000001;
-	h->size[BP_INITRD] = 300003;
+	h->size[BP_UKI_A] = 7000001;
+	h->size[BP_UKI_B] = 300003;
 	h->size[BP_ROOT] = 64ULL << 20;
 	for (int p = 0; p < BP_NPARTS; p++)
 		for (int i = 0; i < 32; i++)
@@ -118,7 +118,7 @@ test_round_trip(void)
 	      r ? err : "ok");
 	CHECK(buf[O_ARCH] == 'a' && buf[O_PRODUCT] == 'p' && buf[O_BOARDS] == 'b' &&
 		      buf[O_RESERVED] == 0,
-	      "format 2: arch, product and boards in place, reserved bytes zero");
+	      "formats 2 and 3: arch, product and boards in place, reserved bytes zero");
 
 	/* Format 1: 191-char options, nothing about what it is for. */
 	memset(&h.arch, 0, sizeof(h.arch));
@@ -131,7 +131,11 @@ test_round_trip(void)
 	r = bundle_decode(buf, &d, err, sizeof(err));
 	CHECK(r == 0 && same(&h, &d), "round trip: format 1, 191-char options (%s)",
 	      r ? err : "ok");
-	CHECK_STR(bundle_part_name(BP_ROOT), "root image", "bundle_part_name(BP_ROOT)");
+	CHECK_STR(bundle_part_name(&h, BP_UKI_A), "kernel", "bundle_part_name: format 1's first part");
+	h.format = BUNDLE_FORMAT;
+	CHECK_STR(bundle_part_name(&h, BP_UKI_B), "slot b's kernel image",
+		  "bundle_part_name: format 3's second part");
+	CHECK_STR(bundle_part_name(&h, BP_ROOT), "root image", "bundle_part_name(BP_ROOT)");
 }
 
 /* One way to spoil a good header, and a word the error must contain. */
@@ -143,7 +147,7 @@ struct spoil {
 
 static void e_magic(uint8_t *b) { b[7] = 'X'; }
 static void e_format0(uint8_t *b) { b[O_FORMAT] = 0; }
-static void e_format3(uint8_t *b) { b[O_FORMAT] = 3; }
+static void e_format4(uint8_t *b) { b[O_FORMAT] = 4; }
 static void e_format_high(uint8_t *b) { b[O_FORMAT + 3] = 1; }
 static void e_ver_unterminated(uint8_t *b) { memset(b + O_VERSION, '1', BUNDLE_VERSION_MAX); }
 static void e_ver_empty(uint8_t *b) { memset(b + O_VERSION, 0, BUNDLE_VERSION_MAX); }
@@ -189,8 +193,8 @@ static void e_before_version(uint8_t *b) { b[O_VERSION - 1] = 0x40; }
 static const struct spoil spoils[] = {
     {"bad magic", e_magic, "bad magic"},
     {"format 0", e_format0, "format 0"},
-    {"format 3", e_format3, "format 3"},
-    {"format 16777218", e_format_high, "format 16777218"},
+    {"format 4", e_format4, "format 4"},
+    {"format 16777219", e_format_high, "format 16777219"},
     {"version of 32 chars, no NUL", e_ver_unterminated, "version"},
     {"empty version", e_ver_empty, "version"},
     {"version with a space", e_ver_space, "version"},
@@ -199,11 +203,11 @@ static const struct spoil spoils[] = {
     {"version starting with '-'", e_ver_dash_first, "version"},
     {"version field with bytes after its NUL", e_ver_after_nul, "version"},
     {"version with a non-ASCII byte", e_ver_high_bit, "version"},
-    {"kernel size 0", e_kernel0, "kernel size 0"},
-    {"initramfs size 0", e_initrd0, "initramfs size 0"},
+    {"slot a's kernel image size 0", e_kernel0, "slot a's kernel image size 0"},
+    {"slot b's kernel image size 0", e_initrd0, "slot b's kernel image size 0"},
     {"root size 0", e_root0, "root image size 0"},
-    {"kernel size 2^40+1", e_kernel_huge, "kernel size 1099511627777"},
-    {"initramfs size 2^64-1", e_initrd_huge, "initramfs size"},
+    {"slot a's kernel image size 2^40+1", e_kernel_huge, "kernel image size 1099511627777"},
+    {"slot b's kernel image size 2^64-1", e_initrd_huge, "slot b's kernel image size"},
     {"root size 2^63", e_root_huge, "root image size"},
     {"hash offset 0", e_hash0, "hash offset 0"},
     {"hash offset not 4096-aligned", e_hash_odd, "not inside the root"},
@@ -293,21 +297,23 @@ test_compat(void)
 		uint32_t format;
 		const char *want; /* NULL: accepted; else a part of the error */
 	} cases[] = {
-	    {"same arch and product, any board", "x86_64", "edge-gw", "", "Some Board", 2, NULL},
+	    {"same arch and product, any board", "x86_64", "edge-gw", "", "Some Board", 3, NULL},
 	    {"the host's board listed first", "x86_64", "edge-gw", "Standard PC (Q35 + ICH9, 2009)|X",
-	     "Standard PC (Q35 + ICH9, 2009)", 2, NULL},
-	    {"the host's board listed last", "x86_64", "edge-gw", "X|Y", "Y", 2, NULL},
-	    {"another architecture", "aarch64", "edge-gw", "", "", 2,
+	     "Standard PC (Q35 + ICH9, 2009)", 3, NULL},
+	    {"the host's board listed last", "x86_64", "edge-gw", "X|Y", "Y", 3, NULL},
+	    {"another architecture", "aarch64", "edge-gw", "", "", 3,
 	     "the bundle is for architecture aarch64, this host is x86_64"},
-	    {"another product", "x86_64", "berth", "", "", 2,
+	    {"another product", "x86_64", "berth", "", "", 3,
 	     "the bundle is for product \"berth\", this host is \"edge-gw\""},
-	    {"a board not listed", "x86_64", "edge-gw", "X|Y", "Z", 2,
+	    {"a board not listed", "x86_64", "edge-gw", "X|Y", "Z", 3,
 	     "the bundle is for boards \"X|Y\", this host is \"Z\""},
-	    {"a prefix of a listed board", "x86_64", "edge-gw", "XY", "X", 2, "boards"},
-	    {"boards listed, the host's unknown", "x86_64", "edge-gw", "X", "", 2,
+	    {"a prefix of a listed board", "x86_64", "edge-gw", "XY", "X", 3, "boards"},
+	    {"boards listed, the host's unknown", "x86_64", "edge-gw", "X", "", 3,
 	     "this host is \"(unknown)\""},
 	    {"format 1 (names nothing)", "", "", "", "", 1,
 	     "does not say which product it is for; this host is \"edge-gw\" (x86_64)"},
+	    {"format 2 (no signed kernel images)", "x86_64", "edge-gw", "", "", 2,
+	     "the bundle (format 2) carries a kernel and an initramfs, not signed kernel images"},
 	};
 	struct bundle_host host = {.arch = "x86_64", .product = "edge-gw"};
 	struct bundle_header h;

@@ -7,7 +7,7 @@
 #   . "$(dirname "$0")/lib.sh"
 #   vm_require
 #   vm_build_image "$TOP/tests/vm/manifests/debug.yaml" "$vm_dir"
-#   vm_start "$vm_dir" [--uefi] [--net OPTS] [--logwrites LOG] [-- QEMU-ARGS...]
+#   vm_start "$vm_dir" [--uefi|--secureboot] [--net OPTS] [--logwrites LOG] [-- QEMU-ARGS...]
 #   vm_wait_for 'berth-init: stage 2 start' 60 || fail NAME "stage 2" "nothing"
 #   vm_wait_console NAME-boot 120
 #   out=$(vm_run 'cat /proc/mounts')
@@ -86,21 +86,26 @@ vm_build_container_image() {
 	(cd "$2/top" && vm_build_image "$1" "$2") || exit 1
 }
 
-# vm_start OUTDIR [--uefi] [--net OPTS] [--logwrites LOG] [-- QEMU-ARGS...]: boots OUTDIR's
+# vm_start OUTDIR [--uefi|--secureboot] [--net OPTS] [--logwrites LOG] [-- QEMU-ARGS...]: boots OUTDIR's
 # image in the background. By default the kernel is booted directly (fast:
 # no firmware) with the initramfs and the command line of slot a; --uefi
-# boots the disk the way a machine does, OVMF then systemd-boot. --net adds
+# boots the disk the way a machine does, OVMF then systemd-boot.
+# --secureboot does the same with the Secure Boot build of OVMF and an
+# empty variable store (setup mode, no keys: the image's systemd-boot
+# enrolls its own), kept in OUTDIR/run/ovmf-vars.fd across reboots of
+# this QEMU; VM_SB_VARS=FILE starts from a copy of FILE instead. --net adds
 # OPTS to the user network (e.g. hostfwd=tcp:127.0.0.1:18080-:80; only ever
 # 127.0.0.1). --logwrites serves the disk through QEMU's blklogwrites
 # driver, which appends every write and flush the guest issues to LOG
 # (emptied first; tests/tools/logwrites.c reads it). The console goes to
 # OUTDIR/run/console.log; QEMU-ARGS are added as they are (e.g. -no-reboot).
 vm_start() {
-	local out=$1 uefi=0 net='' logw='' boot disk run
+	local out=$1 uefi=0 net='' logw='' boot disk run machine=q35
 	shift
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--uefi) uefi=1 ;;
+		--secureboot) uefi=2 ;;
 		--net) net=",$2"; shift ;;
 		--logwrites) logw=$2; shift ;;
 		--) shift; break ;;
@@ -125,6 +130,15 @@ vm_start() {
 		cp /usr/share/OVMF/OVMF_VARS_4M.fd "$run/ovmf-vars.fd"
 		boot=(-drive "if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd"
 			-drive "if=pflash,format=raw,unit=1,file=$run/ovmf-vars.fd")
+	elif [ $uefi = 2 ]; then
+		# The Secure Boot build keeps its variables behind SMM, so that
+		# only the firmware can write them: QEMU must emulate SMM and
+		# protect the variable flash.
+		cp "${VM_SB_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}" "$run/ovmf-vars.fd"
+		machine=q35,smm=on
+		boot=(-global driver=cfi.pflash01,property=secure,value=on
+			-drive "if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.secboot.fd"
+			-drive "if=pflash,format=raw,unit=1,file=$run/ovmf-vars.fd")
 	else
 		boot=(-kernel "$out/bzImage" -initrd "$out/initramfs.img"
 			-append "$(cat "$out/cmdline-a")")
@@ -136,7 +150,7 @@ vm_start() {
 	fi
 	# Wall-clock start, for boot time figures.
 	vm_started=$(date +%s.%N)
-	qemu-system-x86_64 -accel tcg -machine q35 -m 1024 -smp 1 \
+	qemu-system-x86_64 -accel tcg -machine "$machine" -m 1024 -smp 1 \
 		-nodefaults -display none -no-user-config \
 		"${boot[@]}" \
 		"${disk[@]}" \

@@ -19,7 +19,7 @@ upd_bundle "$vm_dir/v2" "$vm_dir/v2.bundle"
 truncate -s %512 "$vm_dir/other.bundle"
 # The same payloads as a bundle for another product, as a fourth disk (/dev/vdd).
 mkdir -p "$vm_dir/v2-product"
-for f in bzImage initramfs.img root.img root.env cmdline-a; do
+for f in uki-a.efi uki-b.efi root.img root.env cmdline-a; do
 	ln -sf "$vm_dir/v2/$f" "$vm_dir/v2-product/$f"
 done
 sed 's/^product=.*/product=other-product/' "$vm_dir/v2/image.env" >"$vm_dir/v2-product/image.env"

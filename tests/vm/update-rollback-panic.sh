@@ -12,6 +12,7 @@ spoil_initrd() {
 	echo 'not a program' >"$vm_dir/bad-initrd/init"
 	chmod 0755 "$vm_dir/bad-initrd/init"
 	(cd "$vm_dir/bad-initrd" && echo init | cpio -o -H newc --quiet) | gzip -n >"$vm_dir/v2/initramfs.img"
+	upd_remake_ukis "$vm_dir/v2"
 }
 upd_trial "$TOP/tests/vm/manifests/update-v2.yaml" spoil_initrd
 upd_expect_rollback 'used its 2 tries without being confirmed'
