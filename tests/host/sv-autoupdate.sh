@@ -30,7 +30,7 @@ fresh_host() {
 	echo "VERSION_ID=0.1.0" >"$H/os-release"
 	echo "0123456789abcdef0123456789abcdef" >"$H/machine-id"
 	printf 'title a\nsort-key berth\nversion 1\n' >"$H/esp/loader/entries/berth-0.1.0-a.conf"
-	echo kernel-a >"$H/esp/berth/0.1.0-a/linux"
+	echo kernel-a >"$H/esp/berth/0.1.0-a/berth.efi"
 	head -c 4194304 /dev/zero >"$H/root-a"
 	head -c 4194304 /dev/zero >"$H/root-b"
 	cp "$K/update.pub" "$H/update.pub"
@@ -39,13 +39,7 @@ fresh_host() {
 
 # Version 0.2.0 of the image, made-up payloads, published for everyone.
 d=$WORK/v2
-mkdir -p "$d"
-head -c 30000 /dev/urandom >"$d/bzImage"
-head -c 4000 /dev/urandom >"$d/initramfs.img"
-head -c 1048576 /dev/urandom >"$d/root.img"
-printf 'roothash=%064d\nhashoffset=%d\nsalt=-\n' 7 1040384 >"$d/root.env"
-echo "version=0.2.0" >"$d/image.env"
-echo "console=ttyS0 berth.slot=a berth.roothash=00" >"$d/cmdline-a"
+"$TOP/tests/tools/fake-payloads" "$d" 0.2.0 "$K" 1048576 1040384 || fail "payloads of 0.2.0"
 "$BUILD/mkbundle" create "$K/update.key" "$d" "$WORK/0.2.0.bundle" >/dev/null &&
 	"$BUILD/publish" add "$CH" "$WORK/0.2.0.bundle" --release-key "$K/channel-release.key" \
 		>/dev/null || fail "bundle 0.2.0 and its release"
