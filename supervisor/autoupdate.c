@@ -164,7 +164,7 @@ check_start(struct sv *sv)
 {
 	struct autoupdate *a = &sv->au;
 	const struct update_cfg *u = &sv->manifest.update;
-	char *argv[12];
+	char *argv[16], rate[32];
 	int n = 0;
 
 	argv[n++] = (char *)program("BERTH_UPDATE_CHECK", "/usr/lib/berth/update-check");
@@ -186,6 +186,11 @@ check_start(struct sv *sv)
 		snprintf(a->manifest_file, sizeof a->manifest_file, "%s/host.yaml", a->dir);
 		argv[n++] = "--manifest-out";
 		argv[n++] = a->manifest_file;
+	}
+	if (u->download_rate) {
+		snprintf(rate, sizeof rate, "%llu", (unsigned long long)u->download_rate);
+		argv[n++] = "--rate";
+		argv[n++] = rate;
 	}
 	argv[n++] = "--json";
 	argv[n] = NULL;

@@ -83,6 +83,7 @@ const struct field_class manifest_field_classes[] = {
      "the build bakes the CA file into the root", IMAGE_INSTEAD},
     LIVE("update.check_every", PS_UPDATE, "check_every"),
     LIVE("update.auto", PS_UPDATE, "auto"),
+    LIVE("update.download_rate", PS_UPDATE, "download_rate"),
     LIVE("update.window", PS_UPDATE, "window"),
     RECREATE("image"),
     RECREATE("entrypoint"),

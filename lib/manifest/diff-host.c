@@ -397,6 +397,8 @@ diff_update(struct change_list *l, const struct update_cfg *a, const struct upda
 		  dv_duration(b->check_every_ms), nowhere);
 	cl_scalar(l, "update.auto", NULL, dv_bool(a->auto_install), dv_bool(b->auto_install),
 		  nowhere);
+	cl_scalar(l, "update.download_rate", NULL, dv_size(a->download_rate),
+		  dv_size(b->download_rate), nowhere);
 	cl_scalar(l, "update.window", NULL, windows_text(a), windows_text(b), nowhere);
 }
 

@@ -290,6 +290,11 @@ write_update(struct json *j, const struct update_cfg *u)
 	key_string(j, "channel_ca", u->channel_ca);
 	key_duration(j, "check_every", u->check_every_ms);
 	key_bool(j, "auto", u->auto_install);
+	json_key(j, "download_rate");
+	if (u->download_rate)
+		json_uint(j, u->download_rate);
+	else
+		json_null(j);
 	json_key(j, "window");
 	json_array_begin(j);
 	for (size_t i = 0; i < u->n_windows; i++) {

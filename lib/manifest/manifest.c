@@ -444,6 +444,7 @@ static const struct mfield update_fields[] = {
     MF_FN("channel_ca", u_channel_ca),
     MF_DUR_NZ("check_every", struct update_cfg, check_every_ms),
     MF_BOOL("auto", struct update_cfg, auto_install),
+    MF_SIZE("download_rate", struct update_cfg, download_rate, 1024),
     MF_FN("window", mp_update_window),
 };
 

@@ -233,6 +233,7 @@ struct update_cfg {
 	char *channel_ca;	  /* build-host file baked as the CA; NULL: Debian's bundle */
 	uint64_t check_every_ms;  /* default 6 h; each wait has up to 10% jitter */
 	bool auto_install;	  /* update.auto: install what is found; default true */
+	uint64_t download_rate;	  /* bytes per second a download may take; 0: no cap */
 	struct update_window *windows; /* when a reboot may happen; none: any time */
 	size_t n_windows;
 };

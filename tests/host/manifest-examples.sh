@@ -69,7 +69,8 @@ check "defaults: firewall and bridge" '.network.firewall == {"inbound": "drop", 
 check "defaults: logging and update" '.logging.local == {"max_size": 10485760, "max_files": 5}
 	and .logging.kernel == true and .update == {"confirm_after": "1m", "tries": 3,
 	"health_deadline": "5m", "confirm_target": "gateway", "product": "berth", "boards": [],
-	"channel": null, "channel_ca": null, "check_every": "6h", "auto": true, "window": []}' "$tmp/min.json"
+	"channel": null, "channel_ca": null, "check_every": "6h", "auto": true,
+	"download_rate": null, "window": []}' "$tmp/min.json"
 check "defaults: container" '.containers.app | .entrypoint == null and .command == null and
 	.user == null and .working_dir == null and .hostname == "app" and .read_only == false and
 	.capabilities == ["CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "SETGID",

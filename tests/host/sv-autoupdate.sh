@@ -54,6 +54,7 @@ manifest() {
 	update:
 	  channel: http://127.0.0.1:$PORT
 	  window: ["$1"]
+	  download_rate: 50m
 	containers:
 	  app:
 	    image: dir:busybox
