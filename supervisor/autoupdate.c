@@ -159,17 +159,53 @@ step(struct sv *sv, char *const argv[], int *out, enum au_phase phase, const cha
 	status_write(sv);
 }
 
+/* The host's machine id, which places it in a rollout (its bucket): made
+ * once, at random, in the state directory on /var, since the read-only
+ * root has no /etc/machine-id of its own. */
+static int
+machine_id(struct sv *sv, char id[33])
+{
+	char path[PATH_MAX];
+	uint8_t r[16];
+	ssize_t n;
+
+	snprintf(path, sizeof path, "%s/machine-id", sv->paths.state);
+	n = io_read_small(AT_FDCWD, path, id, 33);
+	if (n >= 32) {
+		id[32] = 0;
+		return 0;
+	}
+	if (getrandom(r, sizeof r, 0) != sizeof r)
+		return -1;
+	for (int i = 0; i < 16; i++)
+		snprintf(id + 2 * i, 3, "%02x", r[i]);
+	id[32] = '\n';
+	snprintf(path, sizeof path, "%s", sv->paths.state);
+	if (io_mkdir_p(path, 0755) < 0 ||
+	    io_replace_file(sv->paths.state, "machine-id", id, 33, 0644) < 0)
+		return -1;
+	id[32] = 0;
+	sv_say("update: made this host's machine id %s (%s/machine-id)", id, sv->paths.state);
+	return 0;
+}
+
 static void
 check_start(struct sv *sv)
 {
 	struct autoupdate *a = &sv->au;
 	const struct update_cfg *u = &sv->manifest.update;
-	char *argv[16], rate[32];
+	char *argv[20], rate[32];
 	int n = 0;
 
 	argv[n++] = (char *)program("BERTH_UPDATE_CHECK", "/usr/lib/berth/update-check");
 	argv[n++] = "--channel";
 	argv[n++] = u->channel;
+	if (machine_id(sv, a->machine_id) == 0) {
+		argv[n++] = "--machine-id";
+		argv[n++] = a->machine_id;
+	} else {
+		sv_say("update: %s/machine-id: %s", sv->paths.state, strerror(errno));
+	}
 	if (access(program("BERTH_CHANNEL_CA", CHANNEL_CA), R_OK) == 0) {
 		argv[n++] = "--ca";
 		argv[n++] = (char *)program("BERTH_CHANNEL_CA", CHANNEL_CA);

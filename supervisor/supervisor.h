@@ -220,6 +220,7 @@ struct autoupdate {
 	time_t last_check, next_at, reboot_at;
 	char state[96], last_result[160], pending[64];
 	char dir[PATH_MAX], file[PATH_MAX], manifest_file[PATH_MAX + 16];
+	char machine_id[33];
 };
 
 struct sv {

@@ -33,6 +33,7 @@
 
 #define TRUSTED_ROOT "/usr/share/berth/channel-root.json"
 #define CHANNEL_STATE "/var/lib/berth/channel"
+#define HOST_MACHINE_ID "/var/lib/berth/state/machine-id"
 #define ROOT_CHAIN_MAX 1000 /* root versions fetched in one check */
 
 /* Exit codes, as berthctl's (STYLE.md). */
@@ -41,9 +42,9 @@
 #define EXIT_SYSTEM 111
 
 static const char usage[] =
-	"usage: berthctl update check --channel URL [--ca FILE] [--state DIR] [--root FILE]\n"
-	"                             [--download DIR] [--rate BYTES/s] [--retries N]\n"
-	"                             [--machine-id ID] [--manifest-out FILE] [--json]\n";
+    "usage: berthctl update check --channel URL [--ca FILE] [--state DIR] [--root FILE]\n"
+    "                             [--download DIR] [--rate BYTES/s] [--retries N]\n"
+    "                             [--machine-id ID] [--manifest-out FILE] [--json]\n";
 
 /* "berthctl: update check: WHAT ARG" and the usage: exit 2. */
 static int
@@ -66,8 +67,8 @@ struct check {
 	const struct channel_entry *newest, *pick;
 	const struct channel_manifest *manifest; /* this host's, if any */
 	unsigned bucket, percent;
-	char got[PATH_MAX];  /* the downloaded bundle */
-	bool got_manifest;   /* this host's manifest is in manifest_out */
+	char got[PATH_MAX]; /* the downloaded bundle */
+	bool got_manifest;  /* this host's manifest is in manifest_out */
 	uint64_t resumed_at;
 	char err[768];
 };
@@ -110,7 +111,8 @@ parse_args(struct check *c, int argc, char **argv)
 		else if (!strcmp(a, "--rate") || !strcmp(a, "--retries")) {
 			long long n = strtoll(v, &end, 10);
 			if (!*v || *end || n < 0 || (!strcmp(a, "--retries") && n > 20))
-				return usage_error("a number (--retries: 0 to 20) is due after ", a);
+				return usage_error("a number (--retries: 0 to 20) is due after ",
+						   a);
 			if (!strcmp(a, "--rate"))
 				c->f.rate = n;
 			else
@@ -138,7 +140,10 @@ paths(struct check *c)
 	} else {
 		snprintf(c->state, sizeof(c->state), "%s", CHANNEL_STATE);
 		snprintf(c->trusted, sizeof(c->trusted), "%s", TRUSTED_ROOT);
-		snprintf(idfile, sizeof(idfile), "/etc/machine-id");
+		/* berth's own (the supervisor makes it at its first start,
+		 * autoupdate.c), else a system's */
+		snprintf(idfile, sizeof(idfile), "%s",
+			 access(HOST_MACHINE_ID, R_OK) == 0 ? HOST_MACHINE_ID : "/etc/machine-id");
 	}
 	if (c->state_opt)
 		snprintf(c->state, sizeof(c->state), "%s", c->state_opt);
@@ -146,7 +151,8 @@ paths(struct check *c)
 		snprintf(c->trusted, sizeof(c->trusted), "%s", c->root_opt);
 	if (c->id_opt) {
 		snprintf(c->machine_id, sizeof(c->machine_id), "%s", c->id_opt);
-	} else if ((n = io_read_small(AT_FDCWD, idfile, c->machine_id, sizeof(c->machine_id))) <= 0) {
+	} else if ((n = io_read_small(AT_FDCWD, idfile, c->machine_id, sizeof(c->machine_id))) <=
+		   0) {
 		io_errf(c->err, sizeof(c->err), "%s: %s (or give --machine-id)", idfile,
 			n < 0 ? strerror(errno) : "empty");
 		return -1;
@@ -217,7 +223,8 @@ static int
 state_put(struct check *c, const char *name, const char *text, size_t len)
 {
 	if (io_replace_file(c->state, name, text, len, 0644) < 0)
-		return io_errf(c->err, sizeof(c->err), "%s/%s: %s", c->state, name, strerror(errno));
+		return io_errf(c->err, sizeof(c->err), "%s/%s: %s", c->state, name,
+			       strerror(errno));
 	return 0;
 }
 
@@ -240,10 +247,11 @@ fetch_roots(struct check *c)
 	struct fetch_doc d;
 
 	for (int i = 0; i < ROOT_CHAIN_MAX; i++) {
-		snprintf(name, sizeof(name), "%llu.root.json", (unsigned long long)c->root.version + 1);
+		snprintf(name, sizeof(name), "%llu.root.json",
+			 (unsigned long long)c->root.version + 1);
 		url_of(c, name, url, sizeof(url));
-		int code = fetch_doc(&c->f, url, CHANNEL_META_MAX, NULL, NULL, &d, c->err,
-				     sizeof(c->err));
+		int code =
+		    fetch_doc(&c->f, url, CHANNEL_META_MAX, NULL, NULL, &d, c->err, sizeof(c->err));
 		if (code < 0)
 			return -1;
 		/* The end of the chain. S3 and its kind answer 403 for a
@@ -268,7 +276,8 @@ fetch_roots(struct check *c)
 		}
 		free(d.data);
 	}
-	return io_errf(c->err, sizeof(c->err), "more than %d root versions at once", ROOT_CHAIN_MAX);
+	return io_errf(c->err, sizeof(c->err), "more than %d root versions at once",
+		       ROOT_CHAIN_MAX);
 }
 
 static void
@@ -407,7 +416,8 @@ download(struct check *c)
 	if (memcmp(sha, e->sha256, 32)) {
 		unlink(part);
 		return io_errf(c->err, sizeof(c->err),
-			       "%s: SHA-256 does not match release.json: deleted the download", url);
+			       "%s: SHA-256 does not match release.json: deleted the download",
+			       url);
 	}
 	if (rename(part, c->got) < 0)
 		return io_errf(c->err, sizeof(c->err), "%s: %s", c->got, strerror(errno));
@@ -434,7 +444,8 @@ download_manifest(struct check *c)
 	if (memcmp(sha, m->sha256, 32)) {
 		unlink(part);
 		return io_errf(c->err, sizeof(c->err),
-			       "%s: SHA-256 does not match release.json: deleted the download", url);
+			       "%s: SHA-256 does not match release.json: deleted the download",
+			       url);
 	}
 	if (rename(part, c->manifest_out) < 0)
 		return io_errf(c->err, sizeof(c->err), "%s: %s", c->manifest_out, strerror(errno));

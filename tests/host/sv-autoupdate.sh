@@ -81,6 +81,8 @@ sv_start "$WORK/m.yaml"
 nginx_start
 sv_wait_for '^supervisor: update: found 0\.2\.0 \(bucket [0-9]+, rollout at 100%\), downloaded$' 20 ||
 	fail "expected the check to find 0.2.0 within 20 s"
+grep -q "^supervisor: update: made this host's machine id [0-9a-f]\{32\} ($WORK/state/machine-id)$" "$OUT" ||
+	fail "expected the supervisor to make the host's machine id on /var"
 sv_wait_for '^supervisor: update: 0\.2\.0 installed into the other slot$' 20 ||
 	fail "expected 0.2.0 installed"
 ls "$H/esp/loader/entries/" | grep -q '^berth-0\.2\.0-b+3\.conf$' ||
@@ -116,6 +118,7 @@ nginx_stop
 # A manifest for this host in the channel: the host runs 0.2.0 already, so
 # only the manifest is new; app's command changes, nothing reboots.
 fresh_host
+echo "0123456789abcdef0123456789abcdef" >"$WORK/state/machine-id"
 echo "VERSION_ID=0.2.0" >"$H/os-release"
 manifest "* 00:00-24:00" >"$WORK/m.yaml"
 sed 's/"sleep", "1000"/"sh", "-c", "echo from the channel; exec sleep 1000"/' "$WORK/m.yaml" \
