@@ -25,7 +25,7 @@ static const char usage[] =
 	"       publish add CHANNEL BUNDLE --release-key KEY [--rollout-start T] [--percent P]\n"
 	"                   [--ramp-hours H] [--expires 30d]\n"
 	"       publish manifest CHANNEL FILE --hostname H|--machine-id ID --release-key KEY\n"
-	"       publish refresh CHANNEL --release-key KEY [--expires 30d]\n"
+	"       publish refresh|--refresh CHANNEL --release-key KEY [--expires 30d]\n"
 	"       publish rotate-root CHANNEL --root-key OLD --new-root-key NEW\n"
 	"                   [--new-release-key KEY] [--expires 365d]\n";
 
@@ -97,6 +97,8 @@ main(int argc, char **argv)
 		{"refresh", cmd_refresh}, {"rotate-root", cmd_rotate_root},
 	};
 	struct opts o = {0};
+	/* `publish --refresh CHANNEL ...` is refresh, as docs/update.md may spell it */
+	const char *cmd = argc > 1 && !strcmp(argv[1], "--refresh") ? "refresh" : argv[1];
 
 	if (sodium_init() < 0)
 		die("libsodium failed to initialise");
@@ -108,8 +110,8 @@ main(int argc, char **argv)
 	}
 	parse(argc - 3, argv + 3, &o);
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (!strcmp(argv[1], cmds[i].name))
+		if (!strcmp(cmd, cmds[i].name))
 			return cmds[i].run(argv[2], &o);
-	fprintf(stderr, "publish: unknown command \"%s\"\n%s", argv[1], usage);
+	fprintf(stderr, "publish: unknown command \"%s\"\n%s", cmd, usage);
 	return 2;
 }
