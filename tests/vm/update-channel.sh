@@ -36,7 +36,8 @@ upd_bundle "$vm_dir/v2" "$vm_dir/v2.bundle"
 port=$((20000 + $$ % 20000))
 "$TOP/tests/tools/nginx-static" "$vm_dir/ngx" "$port" "$ch" 2>"$vm_dir/nginx.err" ||
 	{ fail "$vm_test-nginx" "nginx running" "$(tail -n 2 "$vm_dir/nginx.err")"; exit 1; }
-trap 'kill "$(cat "$vm_dir/ngx/nginx.pid" 2>/dev/null)" 2>/dev/null' EXIT
+# lib.sh's EXIT trap stops QEMU: keep it, and stop nginx too.
+trap 'kill "$(cat "$vm_dir/ngx/nginx.pid" 2>/dev/null)" 2>/dev/null; vm_kill' EXIT
 
 vm_start "$vm_dir" --uefi --net "guestfwd=tcp:10.0.2.100:80-tcp:127.0.0.1:$port"
 upd_wait_console "first boot"
