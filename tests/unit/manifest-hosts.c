@@ -2,6 +2,7 @@
 /* Unit tests of network.hosts and extra_hosts (lib/manifest/manifest-hosts.c):
  * both forms, IPv6 in brackets, and each error with its position. */
 #include "check.h"
+#include "one-error.h"
 #include "manifest/manifest.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -36,11 +37,7 @@ check_case(size_t i)
 	snprintf(yaml, sizeof(yaml), "version: 1\nnetwork:\n  hosts: %s\n", cases[i].hosts);
 	r = manifest_parse_buffer("test.yaml", yaml, strlen(yaml), &m, &d);
 	if (cases[i].error) {
-		CHECK(r < 0 && d.n == 1 && strstr(d.v[0].msg, cases[i].error) &&
-			  d.v[0].line == cases[i].line && d.v[0].col == cases[i].col,
-		      "%s: %u:%u: ...%s... (got %zu: %u:%u: %s)", cases[i].name, cases[i].line,
-		      cases[i].col, cases[i].error, d.n, d.n ? d.v[0].line : 0,
-		      d.n ? d.v[0].col : 0, d.n ? d.v[0].msg : "none");
+		check_one_error(cases[i].name, r, &d, cases[i].error, cases[i].line, cases[i].col);
 	} else {
 		for (size_t k = 0; r == 0 && k < m.network.n_hosts; k++) {
 			char a[IP_ADDR_STRLEN];
