@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Starts netsetup (bounded), then keeps the supervisor and debug console running with backoff.
+/* Starts netsetup (bounded) and the supervisor side by side, then keeps the
+ * supervisor and debug console running with backoff.
  *
  * The debug console starts once the supervisor says it has started its
  * first containers (a line on fd 3, s6's readiness notification), so that
@@ -396,10 +397,14 @@ services_start(void)
 	else if (services[SVC_CONSOLE].state == SVC_PENDING &&
 		 timer_arm(&services[SVC_CONSOLE].timer, CONSOLE_WAIT_MS) < 0)
 		svc_kick(SVC_CONSOLE);
-	if (services[SVC_NETSETUP].state == SVC_PENDING)
+	/* Side by side: the supervisor starts the containers that need no
+	 * network at once, and the others when this file no longer says
+	 * "running" (supervisor/netwait.c). */
+	if (services[SVC_NETSETUP].state == SVC_PENDING) {
+		netsetup_status("running\n", NULL);
 		svc_start(&services[SVC_NETSETUP]);
-	else
-		svc_kick(SVC_SUPERVISOR);
+	}
+	svc_kick(SVC_SUPERVISOR);
 }
 
 /* No more starts. An interactive shell ignores SIGTERM, so hang its session up. */

@@ -208,11 +208,16 @@ dispatch(struct sv *sv, struct watch *w, uint32_t events)
 	case W_AUTOUPDATE:
 		autoupdate_dispatch(sv, w);
 		break;
+	case W_NETWAIT:
+		if (sv->nw_fd >= 0)
+			netwait_dispatch(sv);
+		break;
 	}
 }
 
 struct options {
 	const char *manifest, *images, *cgroot, *control, *kmsg;
+	const char *seccomp; /* the precompiled seccomp program (seccompfile.c) */
 	char manifest_why[512]; /* why the override on /var is not in force */
 	pid_t init_pid;
 	struct sv_paths paths;
@@ -226,9 +231,23 @@ usage(void)
 	      "                  [--volumes DIR] [--data-dir DIR] [--resolv-conf FILE]\n"
 	      "                  [--control SOCKET] [--init-pid PID] [--log-dir DIR]\n"
 	      "                  [--spool-dir DIR] [--kmsg FILE|none] [--state-dir DIR]\n"
-	      "                  [--override FILE] [--netsetup PATH|none]\n",
+	      "                  [--override FILE] [--netsetup PATH|none] [--seccomp FILE]\n"
+	      "       supervisor --seccomp-export FILE\n",
 	      stderr);
 	exit(2);
+}
+
+/* The image build's step (image/stage-rootfs): nothing else runs. */
+static _Noreturn void
+export_seccomp(const char *path)
+{
+	char err[PATH_MAX + 200];
+
+	if (sc_default_export(path, err, sizeof err) < 0) {
+		fprintf(stderr, "supervisor: %s\n", err);
+		exit(1);
+	}
+	exit(0);
 }
 
 static void
@@ -250,6 +269,8 @@ parse_args(int argc, char **argv, struct options *o)
 	    {"state-dir", required_argument, NULL, 't'},
 	    {"override", required_argument, NULL, 'o'},
 	    {"netsetup", required_argument, NULL, 'N'},
+	    {"seccomp", required_argument, NULL, 'C'},
+	    {"seccomp-export", required_argument, NULL, 'E'},
 	    {0},
 	};
 	int opt;
@@ -308,6 +329,12 @@ parse_args(int argc, char **argv, struct options *o)
 		case 'N':
 			o->paths.netsetup = optarg;
 			break;
+		case 'C':
+			o->seccomp = optarg;
+			break;
+		case 'E':
+			export_seccomp(optarg);
+			break;
 		case 'p':
 			/* Tests only: their supervisor is PID 1 of a pid namespace. */
 			errno = 0;
@@ -333,6 +360,8 @@ parse_args(int argc, char **argv, struct options *o)
 	o->paths.images = o->images;
 	if (!o->paths.netsetup)
 		o->paths.netsetup = "/usr/lib/berth/netsetup";
+	if (!o->seccomp)
+		o->seccomp = SECCOMP_FILE;
 	o->paths.in_force = o->paths.override ? manifest_choose(o->paths.override, o->manifest,
 								 o->manifest_why,
 								 sizeof o->manifest_why)
@@ -438,7 +467,7 @@ setup(struct sv *sv, const struct options *o)
 	raise_nofile(sv);
 	if (spec_load(sv, o->manifest, o->images) < 0)
 		exit(1);
-	if (sc_default_compile(err, sizeof err) < 0)
+	if (sc_default_prepare(o->seccomp, err, sizeof err) < 0)
 		die(111, "%s", err);
 	if ((sv->cgroot_fd = cg_root_open(o->cgroot, err, sizeof err)) < 0)
 		die(111, "%s", err);
@@ -505,18 +534,6 @@ sv_env_fd(const char *var)
 	return (int)fd;
 }
 
-/* Tells init that the first containers are started and their messages
- * are out, so that the debug console's prompt comes after them. */
-static void
-notify_ready(int fd)
-{
-	if (fd < 0)
-		return;
-	if (write(fd, "ready\n", 6) < 0)
-		sv_say("warning: telling init the supervisor is ready: %s", strerror(errno));
-	close(fd);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -531,9 +548,12 @@ main(int argc, char **argv)
 	parse_args(argc, argv, &o);
 	setup(&sv, &o);
 	sv_say("supervisor %s: %zu containers", BERTH_VERSION, sv.n);
+	netwait_open(&sv, ready);
 	sv_start_ready(&sv);
 	console_flush();
-	notify_ready(ready);
+	/* init's debug console waits for this, so that its prompt comes
+	 * after the first containers' lines. */
+	netwait_started(&sv);
 	/* After a reboot or poweroff request, all down is not the end: init's
 	 * SIGTERM is (see control_power). */
 	while (!(sv.shutting_down && sv_all_down(&sv) && (!sv.power_signal || sv.got_term))) {

@@ -49,7 +49,8 @@ reach_close(struct reach *r)
 	r->icmp = r->tcp = -1;
 }
 
-/* init writes "ok" or "failed: why" once netsetup has ended. */
+/* init writes "running" when it starts netsetup, "ok" or "failed: why"
+ * once netsetup has ended. */
 static int
 netsetup_ok(const struct reach *r, char *why, size_t len)
 {
@@ -62,7 +63,10 @@ netsetup_ok(const struct reach *r, char *why, size_t len)
 	buf[strcspn(buf, "\n")] = 0;
 	if (!strcmp(buf, "ok"))
 		return 1;
-	snprintf(why, len, "netsetup %s", buf);
+	if (!strcmp(buf, "running"))
+		snprintf(why, len, "netsetup has not finished");
+	else
+		snprintf(why, len, "netsetup %s", buf);
 	return 0;
 }
 

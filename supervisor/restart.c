@@ -304,7 +304,8 @@ dep_met(const struct instance *c, size_t d)
 	return false;
 }
 
-/* Starts every waiting container whose dependencies are as they ask. */
+/* Starts every waiting container whose dependencies are as they ask (and,
+ * at boot, whose network netsetup has set up: netwait.c). */
 void
 sv_start_ready(struct sv *sv)
 {
@@ -312,7 +313,7 @@ sv_start_ready(struct sv *sv)
 		return;
 	for (size_t i = 0; i < sv->n; i++) {
 		struct instance *c = &sv->c[i];
-		if (c->state != CS_WAITING)
+		if (c->state != CS_WAITING || netwait_holds(sv, c))
 			continue;
 		size_t d = 0;
 		while (d < c->ndeps && dep_met(c, d))

@@ -341,6 +341,61 @@ out:
 	return rc < 0 ? -1 : 0;
 }
 
+/* What the compiled program depends on: the rules above and the
+ * libseccomp that compiles them. A precompiled program (seccompfile.c)
+ * is used only when its fingerprint is this one. FNV-1a, 64 bits: it
+ * tells versions apart; the file itself is trusted (the verified root). */
+static uint64_t
+fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+static uint64_t
+fnv_names(uint64_t h, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = fnv(h, names[i], strlen(names[i]) + 1);
+	return fnv(h, "|", 1);
+}
+
+uint64_t
+sc_fingerprint(void)
+{
+	const struct scmp_version *v = seccomp_version();
+	unsigned long more[] = {AF_VSOCK, SCMP_ARCH_X86, ENOSYS, EPERM};
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	h = fnv(h, "berth-seccomp-1", 15);
+	if (v)
+		h = fnv(h, v, sizeof *v);
+	h = fnv_names(h, sc_allowed, sizeof sc_allowed / sizeof sc_allowed[0]);
+	h = fnv_names(h, sc_denied, sizeof sc_denied / sizeof sc_denied[0]);
+	h = fnv(h, sc_clone_ns, sizeof sc_clone_ns);
+	h = fnv(h, sc_personality, sizeof sc_personality);
+	return fnv(h, more, sizeof more);
+}
+
+const struct sock_filter *
+sc_program(unsigned short *len)
+{
+	*len = sc_prog_len;
+	return sc_prog;
+}
+
+/* Takes p (malloc'd), a program precompiled from these rules. */
+void
+sc_program_set(struct sock_filter *p, unsigned short len)
+{
+	free(sc_prog);
+	sc_prog = p;
+	sc_prog_len = len;
+}
+
 /* In the child: needs no_new_privs set, allocates nothing. */
 int
 sc_install(void)

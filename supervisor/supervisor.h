@@ -93,6 +93,7 @@ enum watch_kind {
 	W_FDSTORE,	  /* init's descriptor store (live.c) */
 	W_APPLY,	  /* apply.c: netsetup's pidfd, the trial's timer */
 	W_AUTOUPDATE,	  /* autoupdate.c: its timer, its child's pidfd */
+	W_NETWAIT,	  /* netwait.c: netsetup's status file changed */
 };
 
 struct instance;
@@ -266,7 +267,17 @@ struct sv {
 	bool out_tick_armed;
 	struct apply_run ap;
 	struct autoupdate au;
+	/* netwait.c: containers on the network wait for netsetup at boot. */
+	bool net_wait;
+	int nw_fd, ready_fd;
+	struct watch w_netwait;
 };
+
+/* netwait.c: netsetup, started by init beside the supervisor. */
+void netwait_open(struct sv *sv, int ready_fd);
+void netwait_dispatch(struct sv *sv);
+bool netwait_holds(const struct sv *sv, const struct instance *c);
+void netwait_started(struct sv *sv);
 
 /* spec.c: the manifest's containers as instances the supervisor runs. */
 int spec_load(struct sv *sv, const char *file, const char *images);
@@ -286,8 +297,16 @@ int cg_remove(int rootfd, const char *name);
 void cg_sweep(struct sv *sv);
 void cg_limits_update(int cgfd, const struct container_spec *s);
 
+struct sock_filter;
 /* seccomp.c: the default profile, compiled once. */
+#define SECCOMP_FILE "/usr/lib/berth/seccomp.bpf"
 int sc_default_compile(char *err, size_t errlen);
+uint64_t sc_fingerprint(void);
+const struct sock_filter *sc_program(unsigned short *len);
+void sc_program_set(struct sock_filter *p, unsigned short len);
+/* seccompfile.c: the program precompiled when the image was built. */
+int sc_default_prepare(const char *path, char *err, size_t errlen);
+int sc_default_export(const char *path, char *err, size_t errlen);
 int sc_install(void);
 
 /* caps.c: capabilities in the child (the set itself is the manifest's). */

@@ -63,7 +63,8 @@ read_osrel(const char *osrel, const char *key, const char *dflt, char *out, size
 #define ESP_FLAGS (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME)
 #define ESP_OPTS "umask=0077"
 
-/* Mounts the ESP on ESP_MOUNT unless something already is mounted there. */
+/* Mounts the ESP on ESP_MOUNT unless something already is mounted there
+ * (or is, by the time the mount is refused). */
 static int
 mount_esp(char *err, size_t errlen)
 {
@@ -79,9 +80,14 @@ mount_esp(char *err, size_t errlen)
 	if (partlabel_find("berth-esp", dev, sizeof(dev)) < 0)
 		return io_errf(err, errlen, "partition berth-esp: %s",
 			    errno == EEXIST ? "more than one" : "not found");
-	if (mount(dev, ESP_MOUNT, "vfat", ESP_FLAGS | MS_RDONLY, ESP_OPTS) < 0)
-		return io_errf(err, errlen, "mount %s on %s: %s", dev, ESP_MOUNT, strerror(errno));
-	return 0;
+	if (mount(dev, ESP_MOUNT, "vfat", ESP_FLAGS | MS_RDONLY, ESP_OPTS) == 0)
+		return 0;
+	/* At boot netsetup and the supervisor read the sealed manifest side
+	 * by side: the other one may have mounted it just now (the kernel
+	 * refuses the same file system twice on one mount point, EBUSY). */
+	if (errno == EBUSY && stat(ESP_MOUNT, &esp) == 0 && esp.st_dev != run.st_dev)
+		return 0;
+	return io_errf(err, errlen, "mount %s on %s: %s", dev, ESP_MOUNT, strerror(errno));
 }
 
 int
