@@ -86,24 +86,27 @@ vm_build_container_image() {
 	(cd "$2/top" && vm_build_image "$1" "$2") || exit 1
 }
 
-# vm_start OUTDIR [--uefi|--secureboot] [--net OPTS] [--logwrites LOG] [-- QEMU-ARGS...]: boots OUTDIR's
+# vm_start OUTDIR [--uefi|--secureboot|--cmdline LINE] [--net OPTS] [--logwrites LOG] [-- QEMU-ARGS...]: boots OUTDIR's
 # image in the background. By default the kernel is booted directly (fast:
 # no firmware) with the initramfs and the command line of slot a; --uefi
 # boots the disk the way a machine does, OVMF then systemd-boot.
 # --secureboot does the same with the Secure Boot build of OVMF and an
 # empty variable store (setup mode, no keys: the image's systemd-boot
 # enrolls its own), kept in OUTDIR/run/ovmf-vars.fd across reboots of
-# this QEMU; VM_SB_VARS=FILE starts from a copy of FILE instead. --net adds
+# this QEMU; VM_SB_VARS=FILE starts from a copy of FILE instead. --cmdline
+# LINE boots OUTDIR/bzImage with LINE and no initramfs (another system on
+# OUTDIR/disk.img: bench/boot.sh's peer). --net adds
 # OPTS to the user network (e.g. hostfwd=tcp:127.0.0.1:18080-:80; only ever
 # 127.0.0.1). --logwrites serves the disk through QEMU's blklogwrites
 # driver, which appends every write and flush the guest issues to LOG
 # (emptied first; tests/tools/logwrites.c reads it). The console goes to
 # OUTDIR/run/console.log; QEMU-ARGS are added as they are (e.g. -no-reboot).
 vm_start() {
-	local out=$1 uefi=0 net='' logw='' boot disk run machine=q35
+	local out=$1 uefi=0 net='' logw='' boot disk run machine=q35 cmdline=''
 	shift
 	while [ $# -gt 0 ]; do
 		case $1 in
+		--cmdline) cmdline=$2; shift ;;
 		--uefi) uefi=1 ;;
 		--secureboot) uefi=2 ;;
 		--net) net=",$2"; shift ;;
@@ -123,8 +126,9 @@ vm_start() {
 	mkfifo "$vm_sock/console.in" "$vm_sock/console.out"
 	vm_log=$run/console.log
 	: >"$vm_log"
+	: >"$run/console.times"
 	vm_from=0
-	cat "$vm_sock/console.out" >>"$vm_log" &
+	"$TOP/tests/tools/console-reader" "$vm_sock/console.out" "$vm_log" "$run/console.times" &
 	vm_reader=$!
 	if [ $uefi = 1 ]; then
 		cp /usr/share/OVMF/OVMF_VARS_4M.fd "$run/ovmf-vars.fd"
@@ -139,6 +143,8 @@ vm_start() {
 		boot=(-global driver=cfi.pflash01,property=secure,value=on
 			-drive "if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.secboot.fd"
 			-drive "if=pflash,format=raw,unit=1,file=$run/ovmf-vars.fd")
+	elif [ -n "$cmdline" ]; then
+		boot=(-kernel "$out/bzImage" -append "$cmdline")
 	else
 		boot=(-kernel "$out/bzImage" -initrd "$out/initramfs.img"
 			-append "$(cat "$out/cmdline-a")")
@@ -289,6 +295,21 @@ vm__reap() {
 	[ -n "$vm_sock" ] && rm -rf "$vm_sock"
 	vm_sock=
 	return 0
+}
+
+# vm_wall REGEX: seconds of the host's wall clock from QEMU's start
+# (vm_start) to the arrival of the first console line matching the
+# extended REGEX (since the mark), e.g. 1.873; empty if there is none.
+# From console-reader's stamps: a line's time is that of the read that
+# completed it.
+vm_wall() {
+	local LC_ALL=C line off text
+	line=$(tail -c +$((vm_from + 1)) "$vm_log" | grep -a -E -b -m 1 -- "$1") || return 0
+	off=${line%%:*} text=${line#*:}
+	# The line's end in the raw log (its newline included).
+	off=$((vm_from + off + ${#text} + 1))
+	awk -v end="$off" -v t0="$vm_started" '$1 >= end { printf "%.3f\n", $2 - t0; exit }' \
+		"$(dirname "$vm_log")/console.times"
 }
 
 # vm_uptime WHAT: the guest uptime init printed for a timeline line
