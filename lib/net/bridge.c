@@ -94,7 +94,7 @@ bridge_addr6(const struct bridge *br, const struct ip_prefix *addr, struct ip_pr
 void
 bridge_host_ifname(const char *name, char out[IF_NAMESIZE])
 {
-	snprintf(out, IF_NAMESIZE, "vb%08x", name_hash(name));
+	snprintf(out, IF_NAMESIZE, BRIDGE_PORT_PREFIX "%08x", name_hash(name));
 }
 
 static bool

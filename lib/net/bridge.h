@@ -10,6 +10,9 @@
 #include "base/netaddr.h"
 #include "net/netlink.h"
 
+/* The host ends of the containers' veth pairs: "vb" and 8 hex digits
+ * (the firewall's bridge table matches the prefix). */
+#define BRIDGE_PORT_PREFIX "vb"
 #define BRIDGE_NAME "berth0"
 /* The name of a container's interface inside its network namespace. */
 #define BRIDGE_INNER_NAME "eth0"

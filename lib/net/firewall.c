@@ -13,7 +13,9 @@
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
 #include <libnftnl/udata.h>
+#include <linux/if_ether.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter_bridge.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
@@ -25,6 +27,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "net/bridge.h"
 #include "net/netlink.h"
 
 /* The kernel's ifindex of "lo" in every network namespace. */
@@ -47,6 +50,7 @@ struct fwb {
 	size_t cap;
 	struct nlmsghdr *last; /* the message built last */
 	bool failed; /* out of memory or batch too large */
+	uint16_t family; /* of the table the messages are about: inet or bridge */
 };
 
 /* A rule under construction: expressions go into r until one fails. */
@@ -83,7 +87,7 @@ fwb_msg(struct fwb *b, int type, int flags, const char *what_fmt, const char *ar
 
 	fwb_name(b, what_fmt, arg);
 	nlh = nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(b->batch), (uint16_t)type,
-				    NFPROTO_INET, (uint16_t)flags, b->seq++);
+				    b->family, (uint16_t)flags, b->seq++);
 	b->last = nlh;
 	return nlh;
 }
@@ -329,7 +333,7 @@ rule_start(struct fwb *b, const char *chain)
 	}
 	nftnl_rule_set_str(rb.r, NFTNL_RULE_TABLE, FIREWALL_TABLE);
 	nftnl_rule_set_str(rb.r, NFTNL_RULE_CHAIN, chain);
-	nftnl_rule_set_u32(rb.r, NFTNL_RULE_FAMILY, NFPROTO_INET);
+	nftnl_rule_set_u32(rb.r, NFTNL_RULE_FAMILY, b->family);
 	return rb;
 }
 
@@ -423,7 +427,7 @@ add_table(struct fwb *b, int type, int flags, const char *comment)
 				     nftnl_udata_buf_len(ud));
 	}
 	nlh = fwb_msg(b, type, flags, type == NFT_MSG_DELTABLE ? "delete table %s" : "add table %s",
-		      "inet " FIREWALL_TABLE);
+		      b->family == NFPROTO_BRIDGE ? "bridge " FIREWALL_TABLE : "inet " FIREWALL_TABLE);
 	nftnl_table_nlmsg_build_payload(nlh, t);
 	fwb_next(b);
 out:
@@ -853,6 +857,7 @@ fwb_start(struct fwb *b, size_t limit)
 	/* Fixed sequence numbers keep the bytes, and so the fingerprint, the
 	 * same for the same ruleset. */
 	b->seq0 = b->seq = 1;
+	b->family = NFPROTO_INET;
 	fwb_name(b, "%s", "begin batch");
 	nftnl_batch_begin(mnl_nlmsg_batch_current(b->batch), b->seq++);
 	fwb_next(b);
@@ -872,6 +877,144 @@ fwb_finish(struct fwb *b)
 	return b->failed ? -1 : 0;
 }
 
+/* ---- the bridge table: inter-container attempts, seen and counted ----
+ *
+ * With icc: false every container's bridge port is isolated, and the
+ * bridge drops frames between two such ports before any inet hook sees
+ * them (docs/security.md): a container's ARP request for another's
+ * address simply goes unanswered, and the forward chain's counter stays
+ * at 0. The table "bridge berth" looks first, in the bridge's prerouting,
+ * at what containers send into berth0: an ARP request or IPv6 neighbour
+ * solicitation for another container's address, or an IPv4 or IPv6
+ * packet to one (any address of the subnet but the gateway's), is logged
+ * (rate-limited, the icc prefix) and counted as an inter-container drop,
+ * then dropped. Isolation stays the wall; this is the window on it. */
+
+/* ether type (meta protocol) == type */
+static void
+m_ethertype(struct rb *rb, uint16_t type)
+{
+	uint16_t t = htons(type);
+
+	e_meta(rb, NFT_META_PROTOCOL);
+	e_cmp(rb, NFT_CMP_EQ, &t, 2);
+}
+
+/* The address at offset of base is in subnet p and is not gw. */
+static void
+m_peer_addr(struct rb *rb, uint32_t base, uint32_t offset, const struct ip_prefix *p,
+	    const struct ip_prefix *gw)
+{
+	uint32_t len = p->addr.family == AF_INET ? 4 : 16;
+	struct ip_prefix mask = {.addr.family = p->addr.family, .len = p->len}, net = *p;
+
+	memset(mask.addr.a, 0xff, len);
+	ip_prefix_network(&mask);
+	ip_prefix_network(&net);
+	e_payload(rb, base, offset, len);
+	e_cmp(rb, NFT_CMP_NEQ, gw->addr.a, len);
+	if (p->len < len * 8)
+		e_and(rb, mask.addr.a, len);
+	e_cmp(rb, NFT_CMP_EQ, net.addr.a, len);
+}
+
+/* The subnet's first address: the bridge's own (lib/net/bridge.c). */
+static void
+first_addr(const struct ip_prefix *subnet, struct ip_prefix *gw)
+{
+	size_t last = subnet->addr.family == AF_INET ? 3 : 15;
+
+	*gw = *subnet;
+	ip_prefix_network(gw);
+	gw->addr.a[last] |= 1;
+}
+
+enum peer_kind { PEER_ARP, PEER_IP4, PEER_ND, PEER_IP6 };
+
+static void
+m_peer(struct rb *rb, const struct firewall_config *cfg, enum peer_kind k)
+{
+	static const uint16_t arp_request = 0x0100; /* htons(1) */
+	static const uint16_t arp_ipv4 = 0x0008;     /* htons(ETH_P_IP) */
+	static const uint8_t nd_solicit = 135;
+	static const uint8_t unspecified[16];
+	struct ip_prefix gw;
+
+	/* From a container's port (no bridge meta keys in berth's kernel:
+	 * the ports are known by their names). */
+	e_meta(rb, NFT_META_IIFNAME);
+	e_cmp(rb, NFT_CMP_EQ, BRIDGE_PORT_PREFIX, sizeof(BRIDGE_PORT_PREFIX) - 1);
+	first_addr(k <= PEER_IP4 ? &cfg->bridge_subnet : &cfg->bridge_subnet6, &gw);
+	switch (k) {
+	case PEER_ARP: /* arp ptype ip, operation request, target address */
+		m_ethertype(rb, ETH_P_ARP);
+		e_payload(rb, NFT_PAYLOAD_NETWORK_HEADER, 2, 2);
+		e_cmp(rb, NFT_CMP_EQ, &arp_ipv4, 2);
+		e_payload(rb, NFT_PAYLOAD_NETWORK_HEADER, 6, 2);
+		e_cmp(rb, NFT_CMP_EQ, &arp_request, 2);
+		/* Not a probe for the sender's own address (RFC 5227). */
+		e_payload(rb, NFT_PAYLOAD_NETWORK_HEADER, 14, 4);
+		e_cmp(rb, NFT_CMP_NEQ, unspecified, 4);
+		m_peer_addr(rb, NFT_PAYLOAD_NETWORK_HEADER, 24, &cfg->bridge_subnet, &gw);
+		break;
+	case PEER_IP4: /* ip daddr */
+		m_ethertype(rb, ETH_P_IP);
+		m_peer_addr(rb, NFT_PAYLOAD_NETWORK_HEADER, 16, &cfg->bridge_subnet, &gw);
+		break;
+	case PEER_ND: /* icmpv6 neighbour solicitation, its target address */
+		m_ethertype(rb, ETH_P_IPV6);
+		m_l4proto(rb, IPPROTO_ICMPV6);
+		e_payload(rb, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+		e_cmp(rb, NFT_CMP_EQ, &nd_solicit, 1);
+		/* Not duplicate address detection for its own address. */
+		e_payload(rb, NFT_PAYLOAD_NETWORK_HEADER, 8, 16);
+		e_cmp(rb, NFT_CMP_NEQ, unspecified, 16);
+		m_peer_addr(rb, NFT_PAYLOAD_TRANSPORT_HEADER, 8, &cfg->bridge_subnet6, &gw);
+		break;
+	case PEER_IP6: /* ip6 daddr */
+		m_ethertype(rb, ETH_P_IPV6);
+		m_peer_addr(rb, NFT_PAYLOAD_NETWORK_HEADER, 24, &cfg->bridge_subnet6, &gw);
+		break;
+	}
+}
+
+static void
+add_bridge_table(struct fwb *b, const struct firewall_config *cfg)
+{
+	static const char *const what[] = {"arp request to a container",
+					   "ip to a container", "neighbour solicitation",
+					   "ip6 to a container"};
+	enum peer_kind last = cfg->bridge_subnet6.addr.family == AF_INET6 ? PEER_IP6 : PEER_IP4;
+	struct rb rb;
+
+	/* Replaced as the inet table is; left out (deleted) without a bridge
+	 * or with icc: true. */
+	b->family = NFPROTO_BRIDGE;
+	add_table(b, NFT_MSG_NEWTABLE, NLM_F_CREATE, NULL);
+	add_table(b, NFT_MSG_DELTABLE, 0, NULL);
+	if (cfg->bridge && !cfg->icc) {
+		add_table(b, NFT_MSG_NEWTABLE, NLM_F_CREATE | NLM_F_EXCL, NULL);
+		add_chain(b, "prerouting", "filter", NF_BR_PRE_ROUTING, NF_BR_PRI_FILTER_BRIDGED,
+			  NF_ACCEPT);
+		for (enum peer_kind k = PEER_ARP; k <= last; k++) {
+			if (cfg->log_drops) {
+				rb = rule_start(b, "prerouting");
+				m_peer(&rb, cfg, k);
+				e_limit(&rb, 10, 60, 5);
+				e_log(&rb, FIREWALL_LOG_PREFIX_ICC);
+				rule_end(&rb, what[k]);
+			}
+			rb = rule_start(b, "prerouting");
+			m_peer(&rb, cfg, k);
+			e_counter(&rb);
+			e_verdict(&rb, NF_DROP);
+			rule_comment(&rb, drop_comment[FWC_ICC]);
+			rule_end(&rb, what[k]);
+		}
+	}
+	b->family = NFPROTO_INET;
+}
+
 /* Builds the whole batch: the table is added, deleted and added again, so
  * that it is replaced whether or not it existed, in one transaction. */
 static int
@@ -887,6 +1030,7 @@ build(struct fwb *b, size_t limit, const struct firewall_config *cfg, const char
 	add_forward(b, cfg);
 	add_nat(b, cfg);
 	add_publish(b, cfg, keep);
+	add_bridge_table(b, cfg);
 	return fwb_finish(b);
 }
 
@@ -1396,8 +1540,14 @@ drops_from_msg(const struct nlmsghdr *nlh, void *arg)
 	for (int d = 0; d < FWC_N; d++) {
 		if (strcmp(q->comment, drop_comment[d]) != 0)
 			continue;
+		/* The inter-container drops are counted by several rules (the
+		 * forward chain's and the bridge table's): their sum. */
 		nftnl_expr_foreach(r, counter_expr_cb, q);
-		q->out[d] = q->c;
+		if (!q->c.present)
+			continue;
+		q->out[d].present = true;
+		q->out[d].packets += q->c.packets;
+		q->out[d].bytes += q->c.bytes;
 	}
 out:
 	nftnl_rule_free(r);
@@ -1424,15 +1574,21 @@ firewall_drops_read(struct firewall_counter out[FWC_N], char *err, size_t errlen
 		return -1;
 	}
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, FIREWALL_TABLE);
-	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETRULE, NFPROTO_INET, NLM_F_DUMP, 3);
-	nftnl_rule_nlmsg_build_payload(nlh, r);
+	for (int f = 0; f < 2; f++) {
+		uint16_t family = f == 0 ? NFPROTO_INET : NFPROTO_BRIDGE;
+
+		nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETRULE, family, NLM_F_DUMP, 3 + f);
+		nftnl_rule_nlmsg_build_payload(nlh, r);
+		e = nft_query(s, nlh, drops_from_msg, &q);
+		/* No table: nothing loaded, nothing dropped by berth. */
+		if (e != 0 && e != -ENOENT) {
+			snprintf(err, errlen, "firewall: read counters of table %s %s: %s",
+				 f == 0 ? "inet" : "bridge", FIREWALL_TABLE, strerror(-e));
+			break;
+		}
+		e = 0;
+	}
 	nftnl_rule_free(r);
-	e = nft_query(s, nlh, drops_from_msg, &q);
 	mnl_socket_close(s);
-	/* No table: nothing loaded, nothing dropped by berth. */
-	if (e == 0 || e == -ENOENT)
-		return 0;
-	snprintf(err, errlen, "firewall: read counters of table inet %s: %s", FIREWALL_TABLE,
-		 strerror(-e));
-	return -1;
+	return e == 0 ? 0 : -1;
 }

@@ -4,7 +4,9 @@
 # cpus: 0.5 shows between 20% and 60%, its memory is within its 32m limit,
 # pids are counted, pings to srv show in its network counters; a connection
 # the firewall refuses raises the inbound drop counter and leaves a
-# berth-drop line in host.log; status --json carries the figures too.
+# berth-drop line in host.log, and so does one container trying another
+# with icc: false (the inter-container counter, a berth-drop icc line);
+# status --json carries the figures too.
 . "$(dirname "$0")/lib.sh"
 vm_require
 
@@ -39,8 +41,9 @@ else
 		"'$(jq -c '.containers[] | select(.name == "busy") | .stats' <<<"$json")'"
 fi
 vm_run "busybox ping -c 3 -W 2 $srv_ip" 30 >/dev/null
-# cli to srv with icc: false: bridge port isolation refuses it before any
-# firewall rule can see it (docs/security.md); a figure, not a check.
+# cli to srv with icc: false: bridge port isolation refuses it; the table
+# bridge berth counts and logs the attempt first (cli's ARP requests for
+# srv's address; docs/network.md).
 vm_run "busybox timeout 6 busybox nsenter -t $cli_pid -n busybox nc -w 3 $srv_ip 8080 </dev/null" 30 >/dev/null
 
 t0=$(date +%s.%N)
@@ -92,5 +95,19 @@ else
 	fail stats-table "a row 'busy running N% SIZE 32M 1' and the drops line" "'$(tr '\n' '|' <<<"$table")'"
 fi
 echo "# figures: berthctl stats --json round trip under TCG: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s (two samples 1 s apart)"
-echo "# figures: inter-container attempt with icc: false: drop counter $(jq -r '.firewall.inter_container.packets' <<<"$s" 2>/dev/null) packets"
+icc=$(jq -r '.firewall.inter_container.packets' <<<"$s" 2>/dev/null)
+if [ "$icc" -ge 1 ] 2>/dev/null; then
+	pass stats-drops-inter-container
+else
+	fail stats-drops-inter-container "firewall.inter_container.packets at least 1 after cli tried srv" \
+		"'$icc' ($(jq -c .firewall <<<"$s" 2>/dev/null))"
+fi
+log=$(vm_run "grep -c 'kernel berth-drop icc: .*IPDST=$srv_ip' /var/log/berth/host.log" 30 | tail -n 1)
+if [ "$log" -ge 1 ] 2>/dev/null; then
+	pass stats-drop-icc-logged
+else
+	fail stats-drop-icc-logged "a berth-drop icc line for $srv_ip in host.log" \
+		"'$log' ($(vm_run 'grep "berth-drop icc" /var/log/berth/host.log | tail -n 2' 30))"
+fi
+echo "# figures: inter-container attempt with icc: false: drop counter $icc packets"
 vm_kill

@@ -5,7 +5,7 @@
 # an update is being applied and while the new version boots for the first
 # time. After every cut the host must boot a consistent slot (the version
 # its entry names, verity ok, its container healthy) and the next apply must
-# work. UPDATE_CUTS (default 16, about 40 s each: make test stays within
+# work. UPDATE_CUTS (default 12, about 40 s each: make test stays within
 # its 30 minutes) sets how many; UPDATE_CUT_SEED replays a
 # run. The figures line says how many cuts were made and survived.
 # A kill keeps every write the guest issued, flushed or not, so this cannot
@@ -13,7 +13,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/update-common"
 upd_require
-cuts=${UPDATE_CUTS:-16}
+cuts=${UPDATE_CUTS:-12}
 seed=${UPDATE_CUT_SEED:-$(( $(date +%s) % 100000 ))}
 RANDOM=$seed
 upd_image 0.1.0 "$TOP/tests/vm/manifests/update-v1.yaml" "$vm_dir"
