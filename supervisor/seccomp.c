@@ -16,6 +16,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "base/fnv.h"
 #include "supervisor.h"
 
 /*
@@ -343,24 +344,14 @@ out:
 
 /* What the compiled program depends on: the rules above and the
  * libseccomp that compiles them. A precompiled program (seccompfile.c)
- * is used only when its fingerprint is this one. FNV-1a, 64 bits: it
- * tells versions apart; the file itself is trusted (the verified root). */
-static uint64_t
-fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ b[i]) * 0x100000001b3ULL;
-	return h;
-}
-
+ * is used only when its fingerprint is this one: it tells versions apart;
+ * the file itself is trusted (the verified root). */
 static uint64_t
 fnv_names(uint64_t h, const char *const *names, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		h = fnv(h, names[i], strlen(names[i]) + 1);
-	return fnv(h, "|", 1);
+		h = fnv1a64(h, names[i], strlen(names[i]) + 1);
+	return fnv1a64(h, "|", 1);
 }
 
 uint64_t
@@ -368,16 +359,16 @@ sc_fingerprint(void)
 {
 	const struct scmp_version *v = seccomp_version();
 	unsigned long more[] = {AF_VSOCK, SCMP_ARCH_X86, ENOSYS, EPERM};
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = FNV1A64_INIT;
 
-	h = fnv(h, "berth-seccomp-1", 15);
+	h = fnv1a64(h, "berth-seccomp-1", 15);
 	if (v)
-		h = fnv(h, v, sizeof *v);
+		h = fnv1a64(h, v, sizeof *v);
 	h = fnv_names(h, sc_allowed, sizeof sc_allowed / sizeof sc_allowed[0]);
 	h = fnv_names(h, sc_denied, sizeof sc_denied / sizeof sc_denied[0]);
-	h = fnv(h, sc_clone_ns, sizeof sc_clone_ns);
-	h = fnv(h, sc_personality, sizeof sc_personality);
-	return fnv(h, more, sizeof more);
+	h = fnv1a64(h, sc_clone_ns, sizeof sc_clone_ns);
+	h = fnv1a64(h, sc_personality, sizeof sc_personality);
+	return fnv1a64(h, more, sizeof more);
 }
 
 const struct sock_filter *

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "base/fnv.h"
 #include "net/bridge.h"
 #include "net/netlink.h"
 
@@ -1306,20 +1307,6 @@ send_batch(struct mnl_socket *s, struct fwb *b, char *err, size_t errlen)
 	return 0;
 }
 
-/* FNV-1a: a fingerprint to recognise our own ruleset, not a defence. */
-static uint64_t
-fnv1a(const void *p, size_t n)
-{
-	const unsigned char *c = p;
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	while (n--) {
-		h ^= *c++;
-		h *= 0x100000001b3ull;
-	}
-	return h;
-}
-
 int
 firewall_apply(const struct firewall_config *cfg, bool dry_run, bool *changed, char *err,
 	       size_t errlen)
@@ -1339,7 +1326,8 @@ firewall_apply(const struct firewall_config *cfg, bool dry_run, bool *changed, c
 		return -1;
 	}
 	snprintf(comment, sizeof(comment), "berth ruleset %016" PRIx64,
-		 fnv1a(mnl_nlmsg_batch_head(b.batch), mnl_nlmsg_batch_size(b.batch)));
+		 fnv1a64(FNV1A64_INIT, mnl_nlmsg_batch_head(b.batch),
+			 mnl_nlmsg_batch_size(b.batch)));
 	fwb_free(&b);
 
 	s = nft_open(err, errlen);
