@@ -919,17 +919,6 @@ m_peer_addr(struct rb *rb, uint32_t base, uint32_t offset, const struct ip_prefi
 	e_cmp(rb, NFT_CMP_EQ, net.addr.a, len);
 }
 
-/* The subnet's first address: the bridge's own (lib/net/bridge.c). */
-static void
-first_addr(const struct ip_prefix *subnet, struct ip_prefix *gw)
-{
-	size_t last = subnet->addr.family == AF_INET ? 3 : 15;
-
-	*gw = *subnet;
-	ip_prefix_network(gw);
-	gw->addr.a[last] |= 1;
-}
-
 enum peer_kind { PEER_ARP, PEER_IP4, PEER_ND, PEER_IP6 };
 
 static void
@@ -939,13 +928,19 @@ m_peer(struct rb *rb, const struct firewall_config *cfg, enum peer_kind k)
 	static const uint16_t arp_ipv4 = 0x0008;     /* htons(ETH_P_IP) */
 	static const uint8_t nd_solicit = 135;
 	static const uint8_t unspecified[16];
-	struct ip_prefix gw;
+	const struct bridge br = {.subnet = cfg->bridge_subnet, .subnet6 = cfg->bridge_subnet6};
+	struct ip_prefix gw = {0};
 
 	/* From a container's port (no bridge meta keys in berth's kernel:
 	 * the ports are known by their names). */
 	e_meta(rb, NFT_META_IIFNAME);
 	e_cmp(rb, NFT_CMP_EQ, BRIDGE_PORT_PREFIX, sizeof(BRIDGE_PORT_PREFIX) - 1);
-	first_addr(k <= PEER_IP4 ? &cfg->bridge_subnet : &cfg->bridge_subnet6, &gw);
+	/* The bridge's own address, which containers may reach. The
+	 * manifest's subnet6 is /48 to /120, so it has a gateway. */
+	if (k <= PEER_IP4)
+		bridge_gateway(&br, &gw);
+	else
+		bridge_gateway6(&br, &gw);
 	switch (k) {
 	case PEER_ARP: /* arp ptype ip, operation request, target address */
 		m_ethertype(rb, ETH_P_ARP);
