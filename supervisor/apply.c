@@ -456,12 +456,17 @@ apply_dispatch(struct sv *sv, struct watch *w)
 
 /* Begins applying buf (NULL: the image's manifest); 0, or -1 with why. */
 int
-apply_begin(struct sv *sv, char *buf, size_t len, char *err, size_t errlen)
+apply_begin(struct sv *sv, const struct apply_how *how, char *buf, size_t len, char *err,
+	    size_t errlen)
 {
 	struct apply_run *a = &sv->ap;
 
 	if (a->phase != AP_IDLE)
 		return snprintf(err, errlen, "an apply is under way already"), -1;
+	snprintf(a->who, sizeof a->who, "%s", how->who);
+	a->try_ms = how->try_ms;
+	a->reboot = how->reboot;
+	a->rollback = how->rollback;
 	memset(a->stop, 0, sv->n * sizeof *a->stop);
 	a->netsetup = false;
 	if (buf)
@@ -500,11 +505,10 @@ apply_request(struct sv *sv, uid_t uid, const char *arg, char *msg, size_t len)
 		snprintf(msg, len, "apply: %s: %s", path, strerror(errno));
 		return CONTROL_ERROR;
 	}
-	snprintf(a->who, sizeof a->who, "uid %u", (unsigned)uid);
-	a->try_ms = try_ms;
-	a->reboot = strchr(flags, 'r') != NULL;
-	a->rollback = false;
-	if (apply_begin(sv, buf, n, msg, len) < 0) {
+	char who[32];
+	snprintf(who, sizeof who, "uid %u", (unsigned)uid);
+	struct apply_how how = {who, try_ms, strchr(flags, 'r') != NULL, false};
+	if (apply_begin(sv, &how, buf, n, msg, len) < 0) {
 		free(buf);
 		return CONTROL_ERROR;
 	}

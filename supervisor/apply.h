@@ -24,9 +24,17 @@ ssize_t apply_state_read(const struct sv *sv, const char *file, char *buf, size_
 void apply_state_remove(const struct sv *sv, const char *file);
 char *apply_slurp(const char *path, size_t *len);
 
+/* Who asks for an apply, and how it is to go. */
+struct apply_how {
+	const char *who; /* for the host.log line: "uid 0", "rollback" */
+	uint64_t try_ms; /* --try: 0 for none */
+	bool reboot, rollback;
+};
+
 /* apply.c: begins applying buf (NULL: the image's manifest), which it then
- * owns; 0, or -1 with why in err. */
-int apply_begin(struct sv *sv, char *buf, size_t len, char *err, size_t errlen);
+ * owns, as how says; 0, or -1 with why in err. */
+int apply_begin(struct sv *sv, const struct apply_how *how, char *buf, size_t len, char *err,
+		size_t errlen);
 
 /* applytry.c: a trial (--try). */
 int apply_try_save(struct sv *sv, char *err, size_t len);

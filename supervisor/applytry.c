@@ -93,11 +93,8 @@ apply_rollback(struct sv *sv, const char *why)
 		return;
 	}
 	sv_say("apply: rolling back the trial: %s", why);
-	snprintf(a->who, sizeof a->who, "rollback");
-	a->try_ms = 0;
-	a->reboot = false;
-	a->rollback = true;
-	if (apply_begin(sv, buf, len, err, sizeof err) < 0) {
+	if (apply_begin(sv, &(struct apply_how){"rollback", 0, false, true}, buf, len, err,
+			sizeof err) < 0) {
 		free(buf);
 		sv_say("apply: roll back: %s", err);
 		if (strstr(err, "nothing to apply")) {

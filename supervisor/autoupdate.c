@@ -313,11 +313,8 @@ channel_manifest(struct sv *sv, const struct ynode *root)
 		sv_say("update: the channel's manifest for this host: %s", strerror(errno));
 		return false;
 	}
-	snprintf(ap->who, sizeof ap->who, "the update channel");
-	ap->try_ms = 0;
-	ap->reboot = false;
-	ap->rollback = false;
-	if (apply_begin(sv, buf, n, err, sizeof err) < 0) {
+	if (apply_begin(sv, &(struct apply_how){"the update channel", 0, false, false}, buf, n,
+			err, sizeof err) < 0) {
 		free(buf);
 		sv_say("update: the channel's manifest for this host (sha256 %.12s) is not "
 		       "applied: %s",
