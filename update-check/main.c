@@ -396,59 +396,57 @@ decide(struct check *c)
 		c->percent = channel_percent_now(&(c->pick ? c->pick : c->newest)->rollout, now);
 }
 
-/* Downloads the picked bundle into DIR/berth-VERSION.bundle: resumed from
- * its .part, never past the signed size, kept only when its SHA-256 is the
- * signed one. */
+/* The channel's file at path into dest through dest.part (resumed from
+ * *from bytes): never past the signed size, kept only when its SHA-256 is
+ * the signed one, else deleted. */
+static int
+fetch_signed(struct check *c, const char *path, uint64_t size, const uint8_t sha256[32],
+	     const char *dest, uint64_t *from)
+{
+	char url[PATH_MAX], part[PATH_MAX + 8];
+	uint8_t sha[32];
+
+	snprintf(part, sizeof(part), "%s.part", dest);
+	url_of(c, path, url, sizeof(url));
+	if (fetch_file(&c->f, url, part, size, from, c->err, sizeof(c->err)) < 0)
+		return -1;
+	if (filehash_sha256(part, sha, NULL) < 0)
+		return io_errf(c->err, sizeof(c->err), "%s: %s", part, strerror(errno));
+	if (memcmp(sha, sha256, 32)) {
+		unlink(part);
+		return io_errf(c->err, sizeof(c->err),
+			       "%s: SHA-256 does not match release.json: deleted the download",
+			       url);
+	}
+	if (rename(part, dest) < 0)
+		return io_errf(c->err, sizeof(c->err), "%s: %s", dest, strerror(errno));
+	return 0;
+}
+
+/* Downloads the picked bundle into DIR/berth-VERSION.bundle, resumed from
+ * its .part. */
 static int
 download(struct check *c)
 {
 	const struct channel_entry *e = c->pick;
-	char url[PATH_MAX], part[PATH_MAX + 8];
-	uint8_t sha[32];
 
 	snprintf(c->got, sizeof(c->got), "%s/berth-%s.bundle", c->download, e->version);
-	snprintf(part, sizeof(part), "%s.part", c->got);
-	url_of(c, e->path, url, sizeof(url));
-	if (fetch_file(&c->f, url, part, e->size, &c->resumed_at, c->err, sizeof(c->err)) < 0)
-		return -1;
-	if (filehash_sha256(part, sha, NULL) < 0)
-		return io_errf(c->err, sizeof(c->err), "%s: %s", part, strerror(errno));
-	if (memcmp(sha, e->sha256, 32)) {
-		unlink(part);
-		return io_errf(c->err, sizeof(c->err),
-			       "%s: SHA-256 does not match release.json: deleted the download",
-			       url);
-	}
-	if (rename(part, c->got) < 0)
-		return io_errf(c->err, sizeof(c->err), "%s: %s", c->got, strerror(errno));
-	return 0;
+	return fetch_signed(c, e->path, e->size, e->sha256, c->got, &c->resumed_at);
 }
 
-/* This host's manifest from the channel into --manifest-out: at most its
- * signed size, kept only when its SHA-256 is the signed one. */
+/* This host's manifest from the channel into --manifest-out, from the
+ * start (it is small). */
 static int
 download_manifest(struct check *c)
 {
 	const struct channel_manifest *m = c->manifest;
-	char url[PATH_MAX], part[PATH_MAX + 8];
+	char part[PATH_MAX + 8];
 	uint64_t from = 0;
-	uint8_t sha[32];
 
 	snprintf(part, sizeof(part), "%s.part", c->manifest_out);
 	unlink(part);
-	url_of(c, m->path, url, sizeof(url));
-	if (fetch_file(&c->f, url, part, m->size, &from, c->err, sizeof(c->err)) < 0)
+	if (fetch_signed(c, m->path, m->size, m->sha256, c->manifest_out, &from) < 0)
 		return -1;
-	if (filehash_sha256(part, sha, NULL) < 0)
-		return io_errf(c->err, sizeof(c->err), "%s: %s", part, strerror(errno));
-	if (memcmp(sha, m->sha256, 32)) {
-		unlink(part);
-		return io_errf(c->err, sizeof(c->err),
-			       "%s: SHA-256 does not match release.json: deleted the download",
-			       url);
-	}
-	if (rename(part, c->manifest_out) < 0)
-		return io_errf(c->err, sizeof(c->err), "%s: %s", c->manifest_out, strerror(errno));
 	c->got_manifest = true;
 	return 0;
 }
